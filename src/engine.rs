@@ -1,0 +1,932 @@
+//! The discrete-event engine: one replication of one strategy.
+//!
+//! State lives in a bevy_ecs [`World`]: every node is an entity ([`Facility`],
+//! [`Berths`], optional [`CustomsPost`], [`Occupancy`]), every directed route an entity
+//! ([`RouteGate`]), every shipment in the system an entity ([`Shipment`]), and the
+//! network's status a resource ([`NetworkStatus`]). The event loop is plain Rust beside
+//! the World: pop the earliest event from the [`Calendar`], advance the clock, dispatch
+//! on its kind. No bevy schedule runs per event (see ARCHITECTURE.md for why).
+//!
+//! A shipment's life: created at its origin → handled at each node on its path (queue for
+//! a berth) → route (waits for the route's headway) → transit → next node … → at the
+//! first node in the destination's country: customs (inspected by a team, or cleared
+//! after a document delay) → delivered at the destination (despawned).
+
+pub mod calendar;
+pub mod queue;
+
+use crate::measure::{Collector, MeasureSchema, NODE_MEASURES, ReplicationResult};
+use crate::network::RoutingTable;
+use crate::policy::{Priority, Recognition, Strategy};
+use crate::scenario::{Members, NodeId, RouteId, Scenario};
+use crate::streams::{self, Stream, StreamKind};
+use bevy_ecs::prelude::*;
+use calendar::{Calendar, Event};
+use queue::ServerPool;
+use rand::RngExt;
+use rand_distr::{Distribution, Exp1};
+use std::collections::VecDeque;
+
+/// A node's identity and status.
+#[derive(Component, Debug, Clone)]
+pub struct Facility {
+    pub node: NodeId,
+}
+
+/// The node's handling servers (berths, lanes, cranes) and their queue.
+#[derive(Component, Debug, Clone)]
+pub struct Berths(pub ServerPool);
+
+/// Import clearance at a node: inspection teams and their queue, and shipments in
+/// document clearance (a delay without a server).
+#[derive(Component, Debug, Clone)]
+pub struct CustomsPost {
+    pub inspectors: ServerPool,
+    pub clearing: u32,
+    /// Customs decisions in the window, and how many were inspections.
+    pub decided: u64,
+    pub inspected: u64,
+    pub in_customs: u32,
+    pub in_customs_area: f64,
+    pub last: f64,
+}
+
+/// Shipments at a node (queued, handled or in customs), integrated over time.
+#[derive(Component, Debug, Clone, Default)]
+pub struct Occupancy {
+    pub present: u32,
+    pub area: f64,
+    pub last: f64,
+    /// Shipments that left the node (or were delivered there) in the window.
+    pub departures: u64,
+    pub time_sum: f64,
+}
+
+/// A directed route's dispatching state.
+#[derive(Component, Debug, Clone)]
+pub struct RouteGate {
+    pub route: RouteId,
+    pub open: bool,
+    /// Earliest time the next departure may leave (capacity headway).
+    pub next_free: f64,
+    pub waiting: VecDeque<Entity>,
+    pub ready_scheduled: bool,
+    pub in_transit: u32,
+}
+
+/// Where a shipment is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Waiting for a berth at a node.
+    Queued(NodeId),
+    /// Being handled at a node.
+    Handling(NodeId),
+    /// Waiting for an inspection team.
+    AwaitingInspection(NodeId),
+    /// Being inspected.
+    Inspection(NodeId),
+    /// In document clearance.
+    Clearance(NodeId),
+    /// Waiting at the origin of a route for a departure slot or reopening.
+    AwaitingDeparture(RouteId),
+    /// On a route.
+    InTransit(RouteId),
+}
+
+/// A consignment of `teu_per_shipment` containers.
+#[derive(Component, Debug, Clone)]
+pub struct Shipment {
+    pub flow: u32,
+    pub created: f64,
+    pub value: f64,
+    pub members: Members,
+    /// Trusted at its destination's customs (its class in the measures).
+    pub trusted: bool,
+    pub stage: Stage,
+    /// Routes taken so far (position in an explicit path).
+    pub hop: u16,
+    pub customs_done: bool,
+    pub node_arrival: f64,
+    /// The shipment's own random stream.
+    pub rng: Stream,
+}
+
+/// The network's state now: alert levels and which places are disruption-affected.
+#[derive(Resource, Debug, Clone)]
+pub struct NetworkStatus {
+    /// Alert level of each country.
+    pub alert_level: Vec<u8>,
+    /// Nodes where a disruption or its recovery is in progress (strategies apply there).
+    pub affected: Vec<bool>,
+}
+
+/// A flow's arrival process.
+#[derive(Debug, Clone)]
+struct FlowSource {
+    rng: Stream,
+    next_seq: u64,
+    /// Largest weekly multiplier (thinning bound).
+    peak: f64,
+}
+
+/// Options for a run.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunOptions {
+    /// Check the shipment balance after every event and a full census every day
+    /// (slow; tests use it).
+    pub audit: bool,
+}
+
+/// Shipment accounting failed: something was lost or double-counted.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("shipment accounting broken at t = {time}: {detail}")]
+pub struct AccountingError {
+    pub time: f64,
+    pub detail: String,
+}
+
+/// One replication of one strategy in progress.
+pub struct Simulation<'a> {
+    scenario: &'a Scenario,
+    strategy: &'a Strategy,
+    strategy_index: usize,
+    replication: u64,
+    seed: u64,
+    world: World,
+    calendar: Calendar,
+    now: f64,
+    nodes: Vec<Entity>,
+    routes: Vec<Entity>,
+    sources: Vec<FlowSource>,
+    collector: Collector,
+    /// Routing in force, if it differs from the scenario's static routing.
+    routing: Option<Vec<Option<RoutingTable>>>,
+    created: u64,
+    delivered: u64,
+    events: u64,
+    options: RunOptions,
+}
+
+impl<'a> Simulation<'a> {
+    /// Sets up replication `replication` of strategy `strategy` (index into the
+    /// scenario's strategies) with master seed `seed`: an empty network at time 0.
+    pub fn new(
+        scenario: &'a Scenario,
+        strategy: usize,
+        replication: u64,
+        seed: u64,
+        options: RunOptions,
+    ) -> Self {
+        let mut world = World::new();
+        let nodes = scenario
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let mut e = world.spawn((
+                    Facility { node: i as NodeId },
+                    Berths(ServerPool::new(n.servers)),
+                    Occupancy::default(),
+                ));
+                if let Some(c) = &n.customs {
+                    e.insert(CustomsPost {
+                        inspectors: ServerPool::new(c.inspectors),
+                        clearing: 0,
+                        decided: 0,
+                        inspected: 0,
+                        in_customs: 0,
+                        in_customs_area: 0.0,
+                        last: 0.0,
+                    });
+                }
+                e.id()
+            })
+            .collect();
+        let routes = (0..scenario.routes.len())
+            .map(|r| {
+                world
+                    .spawn(RouteGate {
+                        route: r as RouteId,
+                        open: true,
+                        next_free: 0.0,
+                        waiting: VecDeque::new(),
+                        ready_scheduled: false,
+                        in_transit: 0,
+                    })
+                    .id()
+            })
+            .collect();
+        world.insert_resource(NetworkStatus {
+            alert_level: scenario.countries.iter().map(|c| c.alert_level).collect(),
+            affected: vec![false; scenario.nodes.len()],
+        });
+        let mut sim = Simulation {
+            scenario,
+            strategy: &scenario.strategies[strategy],
+            strategy_index: strategy,
+            replication,
+            seed,
+            world,
+            calendar: Calendar::new(),
+            now: 0.0,
+            nodes,
+            routes,
+            sources: Vec::with_capacity(scenario.flows.len()),
+            collector: Collector::new(scenario),
+            routing: None,
+            created: 0,
+            delivered: 0,
+            events: 0,
+            options,
+        };
+        for (i, f) in scenario.flows.iter().enumerate() {
+            let peak = f
+                .weekly_profile
+                .map_or(1.0, |w| w.iter().copied().fold(0.0, f64::max));
+            sim.sources.push(FlowSource {
+                rng: streams::stream(seed, replication, StreamKind::FlowArrivals, i as u64),
+                next_seq: 0,
+                peak,
+            });
+            let t = sim.next_arrival(i, 0.0);
+            sim.calendar.schedule(t, Event::Arrival { flow: i as u32 });
+        }
+        if scenario.warmup > 0.0 {
+            sim.calendar.schedule(scenario.warmup, Event::WarmupEnd);
+        }
+        sim.calendar.schedule(1.0, Event::DayEnd { day: 0 });
+        sim
+    }
+
+    /// Simulated time now.
+    pub fn now(&self) -> f64 {
+        self.now
+    }
+
+    /// The World (for inspection in tests and tools).
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+
+    /// Events processed so far.
+    pub fn events(&self) -> u64 {
+        self.events
+    }
+
+    /// Shipments created and delivered so far.
+    pub fn counts(&self) -> (u64, u64) {
+        (self.created, self.delivered)
+    }
+
+    /// Runs to the horizon and returns the replication's measures.
+    pub fn run(mut self) -> Result<ReplicationResult, AccountingError> {
+        self.run_until(self.scenario.horizon)?;
+        Ok(self.finish())
+    }
+
+    /// Processes every event up to and including time `t`.
+    pub fn run_until(&mut self, t: f64) -> Result<(), AccountingError> {
+        while let Some(next) = self.calendar.peek_time() {
+            if next > t {
+                break;
+            }
+            self.step();
+            if self.options.audit {
+                self.check_balance()?;
+            }
+        }
+        self.now = self.now.max(t.min(self.scenario.horizon));
+        Ok(())
+    }
+
+    /// Processes the earliest event.
+    pub fn step(&mut self) -> bool {
+        let Some((t, event)) = self.calendar.pop() else {
+            return false;
+        };
+        self.now = t;
+        self.events += 1;
+        match event {
+            Event::Arrival { flow } => self.on_arrival(flow),
+            Event::HandlingDone { node, shipment } => self.on_handling_done(node, shipment),
+            Event::InspectionDone { node, shipment } => self.on_inspection_done(node, shipment),
+            Event::ClearanceDone { node, shipment } => self.on_clearance_done(node, shipment),
+            Event::TransitDone { route, shipment } => self.on_transit_done(route, shipment),
+            Event::RouteReady { route } => self.on_route_ready(route),
+            Event::DayEnd { day } => self.on_day_end(day),
+            Event::WarmupEnd => self.on_warmup_end(),
+        }
+        true
+    }
+
+    // ---- demand ------------------------------------------------------------------------
+
+    /// The next arrival time of flow `i` after `from` (Poisson; thinning for a weekly profile).
+    fn next_arrival(&mut self, i: usize, from: f64) -> f64 {
+        let f = &self.scenario.flows[i];
+        let src = &mut self.sources[i];
+        let rate = f.rate_per_day * src.peak;
+        let mut t = from;
+        loop {
+            let gap: f64 = Exp1.sample(&mut src.rng);
+            t += gap / rate;
+            match f.weekly_profile {
+                None => return t,
+                Some(w) => {
+                    let m = w[(t as u64 % 7) as usize];
+                    if src.rng.random::<f64>() * src.peak < m {
+                        return t;
+                    }
+                }
+            }
+        }
+    }
+
+    fn on_arrival(&mut self, flow: u32) {
+        let sc = self.scenario;
+        let f = &sc.flows[flow as usize];
+        let seq = self.sources[flow as usize].next_seq;
+        self.sources[flow as usize].next_seq += 1;
+        let mut rng = streams::shipment(self.seed, self.replication, flow, seq);
+        let u: f64 = rng.random();
+        let members = f
+            .traders
+            .iter()
+            .find(|(cum, _)| u < *cum)
+            .map_or(Members(0), |t| t.1);
+        let value = f.value.sample(&mut rng);
+        let dest_country = sc.nodes[f.destination as usize].country;
+        let trusted = sc.is_trusted(members, dest_country);
+        let e = self
+            .world
+            .spawn(Shipment {
+                flow,
+                created: self.now,
+                value,
+                members,
+                trusted,
+                stage: Stage::Queued(f.origin),
+                hop: 0,
+                customs_done: false,
+                node_arrival: self.now,
+                rng,
+            })
+            .id();
+        self.created += 1;
+        self.collector.created(self.now);
+        let next = self.next_arrival(flow as usize, self.now);
+        self.calendar.schedule(next, Event::Arrival { flow });
+        self.arrive_at_node(e, f.origin);
+    }
+
+    // ---- handling at nodes -------------------------------------------------------------
+
+    /// True if a shipment with `members` counts as trusted at a node of `country` for
+    /// priority under this strategy's recognition knob.
+    #[inline]
+    fn strategy_trusts(&self, members: Members, country: u16) -> bool {
+        let c = &self.scenario.countries[country as usize];
+        match self.strategy.recognition {
+            Recognition::Own => members.any(c.own_programmes),
+            Recognition::Mutual => members.any(c.recognised_programmes),
+        }
+    }
+
+    /// True if the strategy's knobs apply at `node` now.
+    #[inline]
+    fn knobs_apply(&self, node: NodeId) -> bool {
+        self.strategy
+            .active(self.world.resource::<NetworkStatus>().affected[node as usize])
+    }
+
+    #[inline]
+    fn priority_at(&self, node: NodeId, members: Members) -> bool {
+        self.strategy.priority == Priority::TrustedFirst
+            && self.knobs_apply(node)
+            && self.strategy_trusts(members, self.scenario.nodes[node as usize].country)
+    }
+
+    fn arrive_at_node(&mut self, e: Entity, node: NodeId) {
+        let now = self.now;
+        let members = {
+            let mut s = self.world.get_mut::<Shipment>(e).expect("live shipment");
+            s.stage = Stage::Queued(node);
+            s.node_arrival = now;
+            s.members
+        };
+        let priority = self.priority_at(node, members);
+        let ne = self.nodes[node as usize];
+        let mut occ = self.world.get_mut::<Occupancy>(ne).expect("node");
+        occ.enter(now);
+        let start = self
+            .world
+            .get_mut::<Berths>(ne)
+            .expect("node")
+            .0
+            .arrive(now, e, priority);
+        if start {
+            self.start_handling(e, node);
+        }
+    }
+
+    fn start_handling(&mut self, e: Entity, node: NodeId) {
+        let sc = self.scenario;
+        let n = &sc.nodes[node as usize];
+        let level = self.world.resource::<NetworkStatus>().alert_level[n.country as usize];
+        let slowdown =
+            sc.countries[n.country as usize].alert_effects[(level - 1) as usize].handling_slowdown;
+        let mut s = self.world.get_mut::<Shipment>(e).expect("live shipment");
+        s.stage = Stage::Handling(node);
+        let t = n.service.sample(&mut s.rng) * slowdown;
+        self.calendar
+            .schedule(self.now + t, Event::HandlingDone { node, shipment: e });
+    }
+
+    fn on_handling_done(&mut self, node: NodeId, e: Entity) {
+        let ne = self.nodes[node as usize];
+        let next = self
+            .world
+            .get_mut::<Berths>(ne)
+            .expect("node")
+            .0
+            .finish(self.now);
+        if let Some(x) = next {
+            self.start_handling(x, node);
+        }
+        let sc = self.scenario;
+        let n = &sc.nodes[node as usize];
+        let (flow, customs_done) = {
+            let s = self.world.get::<Shipment>(e).expect("live shipment");
+            (s.flow, s.customs_done)
+        };
+        let f = &sc.flows[flow as usize];
+        let dest_country = sc.nodes[f.destination as usize].country;
+        if !customs_done && n.country == dest_country {
+            self.world
+                .get_mut::<Shipment>(e)
+                .expect("live shipment")
+                .customs_done = true;
+            let import = sc.nodes[f.origin as usize].country != dest_country;
+            if import && n.customs.is_some() {
+                self.enter_customs(e, node);
+                return;
+            }
+        }
+        self.leave_node(e, node);
+    }
+
+    // ---- customs -----------------------------------------------------------------------
+
+    fn enter_customs(&mut self, e: Entity, node: NodeId) {
+        let sc = self.scenario;
+        let now = self.now;
+        let n = &sc.nodes[node as usize];
+        let customs = n.customs.as_ref().expect("customs node");
+        let country = &sc.countries[n.country as usize];
+        let level = self.world.resource::<NetworkStatus>().alert_level[n.country as usize];
+        let effect = country.alert_effects[(level - 1) as usize];
+        let members = self
+            .world
+            .get::<Shipment>(e)
+            .expect("live shipment")
+            .members;
+        // Routine risk assessment always recognises the arrangements' partners (MRA III.B).
+        let routine_trusted = members.any(country.recognised_programmes);
+        let strategy_trusted = self.strategy_trusts(members, n.country);
+        let knobs = self.knobs_apply(node);
+        let relief = self.strategy.alert_relief && knobs && strategy_trusted;
+        let base = if routine_trusted {
+            customs.rate_trusted
+        } else {
+            customs.rate_ordinary
+        };
+        let rate = if relief {
+            base
+        } else {
+            (base * effect.inspection_rate).min(1.0)
+        };
+        let priority =
+            self.strategy.priority == Priority::TrustedFirst && knobs && strategy_trusted;
+        let (inspect, clearance) = {
+            let mut s = self.world.get_mut::<Shipment>(e).expect("live shipment");
+            let u: f64 = s.rng.random();
+            let inspect = u < rate;
+            let clearance = if inspect {
+                0.0
+            } else if routine_trusted {
+                customs.trusted_clearance.sample(&mut s.rng)
+            } else {
+                customs.clearance.sample(&mut s.rng)
+            };
+            s.stage = if inspect {
+                Stage::AwaitingInspection(node)
+            } else {
+                Stage::Clearance(node)
+            };
+            (inspect, clearance)
+        };
+        let ne = self.nodes[node as usize];
+        let mut post = self.world.get_mut::<CustomsPost>(ne).expect("customs post");
+        post.advance(now);
+        post.in_customs += 1;
+        post.decided += 1;
+        if inspect {
+            post.inspected += 1;
+            if post.inspectors.arrive(now, e, priority) {
+                self.start_inspection(e, node);
+            }
+        } else {
+            post.clearing += 1;
+            self.calendar
+                .schedule(now + clearance, Event::ClearanceDone { node, shipment: e });
+        }
+    }
+
+    fn start_inspection(&mut self, e: Entity, node: NodeId) {
+        let sc = self.scenario;
+        let n = &sc.nodes[node as usize];
+        let level = self.world.resource::<NetworkStatus>().alert_level[n.country as usize];
+        let mult =
+            sc.countries[n.country as usize].alert_effects[(level - 1) as usize].inspection_time;
+        let customs = n.customs.as_ref().expect("customs node");
+        let mut s = self.world.get_mut::<Shipment>(e).expect("live shipment");
+        s.stage = Stage::Inspection(node);
+        let t = customs.inspection.sample(&mut s.rng) * mult;
+        self.calendar
+            .schedule(self.now + t, Event::InspectionDone { node, shipment: e });
+    }
+
+    fn on_inspection_done(&mut self, node: NodeId, e: Entity) {
+        let ne = self.nodes[node as usize];
+        let now = self.now;
+        let next = {
+            let mut post = self.world.get_mut::<CustomsPost>(ne).expect("customs post");
+            post.advance(now);
+            post.in_customs -= 1;
+            post.inspectors.finish(now)
+        };
+        if let Some(x) = next {
+            self.start_inspection(x, node);
+        }
+        self.leave_node(e, node);
+    }
+
+    fn on_clearance_done(&mut self, node: NodeId, e: Entity) {
+        let ne = self.nodes[node as usize];
+        let now = self.now;
+        let mut post = self.world.get_mut::<CustomsPost>(ne).expect("customs post");
+        post.advance(now);
+        post.in_customs -= 1;
+        post.clearing -= 1;
+        self.leave_node(e, node);
+    }
+
+    // ---- routes ------------------------------------------------------------------------
+
+    fn leave_node(&mut self, e: Entity, node: NodeId) {
+        let now = self.now;
+        let (flow, arrived, hop) = {
+            let s = self.world.get::<Shipment>(e).expect("live shipment");
+            (s.flow, s.node_arrival, s.hop)
+        };
+        self.world
+            .get_mut::<Occupancy>(self.nodes[node as usize])
+            .expect("node")
+            .leave(now, arrived);
+        let f = &self.scenario.flows[flow as usize];
+        if node == f.destination {
+            self.deliver(e);
+            return;
+        }
+        let route = match &f.path {
+            Some(p) => p[hop as usize],
+            None => self.next_route(f.destination, node),
+        };
+        self.world
+            .get_mut::<Shipment>(e)
+            .expect("live shipment")
+            .hop = hop + 1;
+        self.depart(e, route);
+    }
+
+    /// The next route toward `dest` from `node` under the routing in force.
+    fn next_route(&self, dest: NodeId, node: NodeId) -> RouteId {
+        let table = |r: &Vec<Option<RoutingTable>>| {
+            r[dest as usize]
+                .as_ref()
+                .and_then(|t| t.next[node as usize])
+        };
+        self.routing
+            .as_ref()
+            .and_then(table)
+            .or_else(|| table(&self.scenario.routing))
+            .expect("validated: every flow destination is reachable from every node on its paths")
+    }
+
+    fn depart(&mut self, e: Entity, route: RouteId) {
+        let now = self.now;
+        let headway = self.scenario.routes[route as usize].headway;
+        let re = self.routes[route as usize];
+        let mut gate = self.world.get_mut::<RouteGate>(re).expect("route");
+        if gate.open && gate.waiting.is_empty() && gate.next_free <= now {
+            gate.next_free = now + headway;
+            self.start_transit(e, route);
+        } else {
+            gate.waiting.push_back(e);
+            let ready_at = gate.next_free.max(now);
+            let schedule = gate.open && !gate.ready_scheduled;
+            if schedule {
+                gate.ready_scheduled = true;
+            }
+            self.world
+                .get_mut::<Shipment>(e)
+                .expect("live shipment")
+                .stage = Stage::AwaitingDeparture(route);
+            if schedule {
+                self.calendar
+                    .schedule(ready_at, Event::RouteReady { route });
+            }
+        }
+    }
+
+    fn on_route_ready(&mut self, route: RouteId) {
+        let now = self.now;
+        let headway = self.scenario.routes[route as usize].headway;
+        let re = self.routes[route as usize];
+        let mut gate = self.world.get_mut::<RouteGate>(re).expect("route");
+        gate.ready_scheduled = false;
+        if !gate.open {
+            return;
+        }
+        let Some(e) = gate.waiting.pop_front() else {
+            return;
+        };
+        gate.next_free = now + headway;
+        let more = !gate.waiting.is_empty();
+        if more {
+            gate.ready_scheduled = true;
+            let at = gate.next_free;
+            self.calendar.schedule(at, Event::RouteReady { route });
+        }
+        self.start_transit(e, route);
+    }
+
+    fn start_transit(&mut self, e: Entity, route: RouteId) {
+        let r = &self.scenario.routes[route as usize];
+        self.world
+            .get_mut::<RouteGate>(self.routes[route as usize])
+            .expect("route")
+            .in_transit += 1;
+        let mut s = self.world.get_mut::<Shipment>(e).expect("live shipment");
+        s.stage = Stage::InTransit(route);
+        let t = r.transit.sample(&mut s.rng);
+        self.calendar
+            .schedule(self.now + t, Event::TransitDone { route, shipment: e });
+    }
+
+    fn on_transit_done(&mut self, route: RouteId, e: Entity) {
+        self.world
+            .get_mut::<RouteGate>(self.routes[route as usize])
+            .expect("route")
+            .in_transit -= 1;
+        self.arrive_at_node(e, self.scenario.routes[route as usize].to);
+    }
+
+    fn deliver(&mut self, e: Entity) {
+        let s = self.world.get::<Shipment>(e).expect("live shipment");
+        self.collector
+            .delivered(self.now, s.flow, s.trusted, s.created);
+        self.delivered += 1;
+        self.world.despawn(e);
+    }
+
+    // ---- time boundaries ---------------------------------------------------------------
+
+    fn on_day_end(&mut self, day: u32) {
+        self.collector.mark(self.now);
+        let next = day as f64 + 2.0;
+        if next <= self.scenario.horizon.ceil() {
+            self.calendar.schedule(next, Event::DayEnd { day: day + 1 });
+        }
+        if self.options.audit {
+            if let Err(e) = self.census() {
+                panic!("{e}");
+            }
+        }
+    }
+
+    fn on_warmup_end(&mut self) {
+        let now = self.now;
+        self.collector.mark(now);
+        let mut q = self
+            .world
+            .query::<(&mut Berths, &mut Occupancy, Option<&mut CustomsPost>)>();
+        for (mut b, mut o, c) in q.iter_mut(&mut self.world) {
+            b.0.reset_stats(now);
+            o.reset(now);
+            if let Some(mut c) = c {
+                c.reset(now);
+            }
+        }
+    }
+
+    // ---- results -----------------------------------------------------------------------
+
+    /// Closes the books at the horizon and returns the measures.
+    pub fn finish(mut self) -> ReplicationResult {
+        let sc = self.scenario;
+        let now = sc.horizon;
+        let window = (now - sc.warmup).max(f64::MIN_POSITIVE);
+        let schema_len = MeasureSchema::flow_offset(sc.nodes.len(), sc.flows.len());
+        let mut values = vec![f64::NAN; schema_len];
+        for (i, &ne) in self.nodes.iter().enumerate() {
+            let o = MeasureSchema::node_offset(i);
+            let v = &mut values[o..o + NODE_MEASURES.len()];
+            let b = self.world.get_mut::<Berths>(ne).expect("node").0.stats(now);
+            let mut occ = self.world.get_mut::<Occupancy>(ne).expect("node");
+            occ.advance(now);
+            v[0] = occ.departures as f64 / window;
+            v[1] = ratio(b.busy_area, b.capacity_area);
+            v[2] = ratio(b.wait_sum, b.started as f64);
+            v[3] = b.queue_area / window;
+            v[4] = occ.area / window;
+            v[5] = ratio(occ.time_sum, occ.departures as f64);
+            if let Some(mut c) = self.world.get_mut::<CustomsPost>(ne) {
+                c.advance(now);
+                let s = c.inspectors.stats(now);
+                v[6] = ratio(s.busy_area, s.capacity_area);
+                v[7] = ratio(c.inspected as f64, c.decided as f64);
+                v[8] = ratio(s.wait_sum, s.started as f64);
+                v[9] = s.queue_area / window;
+                v[10] = c.in_customs_area / window;
+            }
+        }
+        let daily = self.collector.finish(now, sc.nodes.len(), &mut values);
+        ReplicationResult {
+            replication: self.replication,
+            strategy: self.strategy_index,
+            values,
+            daily,
+            events: self.events,
+        }
+    }
+
+    // ---- accounting --------------------------------------------------------------------
+
+    /// Checks created = delivered + queued + in service + in transit, counting from the
+    /// queues, servers and routes themselves.
+    pub fn check_balance(&mut self) -> Result<(), AccountingError> {
+        let mut held: u64 = 0;
+        let mut q = self.world.query::<(&Berths, Option<&CustomsPost>)>();
+        for (b, c) in q.iter(&self.world) {
+            held += b.0.queued() as u64 + b.0.busy as u64;
+            if let Some(c) = c {
+                held += c.inspectors.queued() as u64 + c.inspectors.busy as u64 + c.clearing as u64;
+            }
+        }
+        let mut r = self.world.query::<&RouteGate>();
+        for g in r.iter(&self.world) {
+            held += g.waiting.len() as u64 + g.in_transit as u64;
+        }
+        if self.created != self.delivered + held || self.collector.wip() != held {
+            return Err(AccountingError {
+                time: self.now,
+                detail: format!(
+                    "created {} ≠ delivered {} + held {} (collector WIP {})",
+                    self.created,
+                    self.delivered,
+                    held,
+                    self.collector.wip()
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    /// A full census: every shipment entity's stage agrees with the structure holding it.
+    pub fn census(&mut self) -> Result<(), AccountingError> {
+        let n = self.scenario.nodes.len();
+        let mut at_node = vec![[0u64; 5]; n];
+        let mut on_route = vec![[0u64; 2]; self.scenario.routes.len()];
+        let mut total = 0u64;
+        let mut q = self.world.query::<&Shipment>();
+        for s in q.iter(&self.world) {
+            total += 1;
+            match s.stage {
+                Stage::Queued(x) => at_node[x as usize][0] += 1,
+                Stage::Handling(x) => at_node[x as usize][1] += 1,
+                Stage::AwaitingInspection(x) => at_node[x as usize][2] += 1,
+                Stage::Inspection(x) => at_node[x as usize][3] += 1,
+                Stage::Clearance(x) => at_node[x as usize][4] += 1,
+                Stage::AwaitingDeparture(r) => on_route[r as usize][0] += 1,
+                Stage::InTransit(r) => on_route[r as usize][1] += 1,
+            }
+        }
+        let err = |detail: String| AccountingError {
+            time: self.now,
+            detail,
+        };
+        if total != self.created - self.delivered {
+            return Err(err(format!(
+                "{total} shipment entities, but created − delivered = {}",
+                self.created - self.delivered
+            )));
+        }
+        for (i, &ne) in self.nodes.iter().enumerate() {
+            let b = &self.world.get::<Berths>(ne).expect("node").0;
+            let found = [b.queued() as u64, b.busy as u64];
+            if found != [at_node[i][0], at_node[i][1]] {
+                return Err(err(format!(
+                    "node {}: berths hold {found:?} (queued, busy) but shipments say {:?}",
+                    self.scenario.nodes[i].id,
+                    &at_node[i][..2]
+                )));
+            }
+            let c = self.world.get::<CustomsPost>(ne);
+            let found = c.map_or([0; 3], |c| {
+                [
+                    c.inspectors.queued() as u64,
+                    c.inspectors.busy as u64,
+                    c.clearing as u64,
+                ]
+            });
+            if found != [at_node[i][2], at_node[i][3], at_node[i][4]] {
+                return Err(err(format!(
+                    "node {}: customs holds {found:?} but shipments say {:?}",
+                    self.scenario.nodes[i].id,
+                    &at_node[i][2..]
+                )));
+            }
+        }
+        for (r, &re) in self.routes.iter().enumerate() {
+            let g = self.world.get::<RouteGate>(re).expect("route");
+            let found = [g.waiting.len() as u64, g.in_transit as u64];
+            if found != on_route[r] {
+                return Err(err(format!(
+                    "route {}: holds {found:?} but shipments say {:?}",
+                    self.scenario.routes[r].id, on_route[r]
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Occupancy {
+    #[inline]
+    fn advance(&mut self, now: f64) {
+        self.area += self.present as f64 * (now - self.last);
+        self.last = now;
+    }
+    #[inline]
+    fn enter(&mut self, now: f64) {
+        self.advance(now);
+        self.present += 1;
+    }
+    #[inline]
+    fn leave(&mut self, now: f64, arrived: f64) {
+        self.advance(now);
+        self.present -= 1;
+        self.departures += 1;
+        self.time_sum += now - arrived;
+    }
+    fn reset(&mut self, now: f64) {
+        self.advance(now);
+        *self = Occupancy {
+            present: self.present,
+            last: now,
+            ..Occupancy::default()
+        };
+    }
+}
+
+impl CustomsPost {
+    #[inline]
+    fn advance(&mut self, now: f64) {
+        self.in_customs_area += self.in_customs as f64 * (now - self.last);
+        self.last = now;
+    }
+    fn reset(&mut self, now: f64) {
+        self.advance(now);
+        self.inspectors.reset_stats(now);
+        self.decided = 0;
+        self.inspected = 0;
+        self.in_customs_area = 0.0;
+    }
+}
+
+/// a / b, or NaN when b is 0.
+fn ratio(a: f64, b: f64) -> f64 {
+    if b > 0.0 { a / b } else { f64::NAN }
+}
+
+/// Runs replication `replication` of strategy `strategy` to the horizon.
+pub fn run_replication(
+    scenario: &Scenario,
+    strategy: usize,
+    replication: u64,
+    seed: u64,
+    options: RunOptions,
+) -> Result<ReplicationResult, AccountingError> {
+    Simulation::new(scenario, strategy, replication, seed, options).run()
+}

@@ -1,0 +1,353 @@
+//! Results on disk and on screen: `summary.json`, `replications.csv`, `timeseries.csv`
+//! (every field documented in docs/outputs.md) and the table that ends a run.
+//!
+//! Every file is written to a temporary file in the same folder and renamed into place,
+//! so a crash never leaves a half-written result and earlier results stay until replaced.
+
+use crate::experiment::{Outcome, stats::Stat};
+use crate::measure::{
+    CLASSES, DAILY_SERIES, FLOW_MEASURES, MeasureSchema, NODE_MEASURES, SYSTEM_MEASURES,
+};
+use crate::scenario::Scenario;
+use serde_json::{Map, Value, json};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// A result file could not be written.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write {path}: {source}")]
+pub struct WriteError {
+    pub path: PathBuf,
+    pub source: std::io::Error,
+}
+
+/// Writes `bytes` to `path` atomically (temporary file + fsync + rename).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    let err = |source| WriteError {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(err)
+}
+
+/// Creates the output folder (and parents) and checks it is writable.
+pub fn prepare_dir(dir: &Path) -> Result<(), WriteError> {
+    let err = |source| WriteError {
+        path: dir.to_path_buf(),
+        source,
+    };
+    std::fs::create_dir_all(dir).map_err(err)?;
+    let probe = dir.join(format!(".tradesim-probe-{}", std::process::id()));
+    std::fs::write(&probe, b"").map_err(err)?;
+    let _ = std::fs::remove_file(&probe);
+    Ok(())
+}
+
+/// Writes the three result files of `outcome` into `dir`.
+pub fn write_outputs(dir: &Path, scenario: &Scenario, outcome: &Outcome) -> Result<(), WriteError> {
+    prepare_dir(dir)?;
+    // Render everything first, then write: a failure leaves nothing half-done.
+    let summary = summary_json(scenario, outcome);
+    let mut summary_text = serde_json::to_string_pretty(&summary).expect("JSON values serialise");
+    summary_text.push('\n');
+    let replications = replications_csv(scenario, outcome);
+    let timeseries = timeseries_csv(scenario, outcome);
+    write_atomic(&dir.join("replications.csv"), &replications)?;
+    write_atomic(&dir.join("timeseries.csv"), &timeseries)?;
+    write_atomic(&dir.join("summary.json"), summary_text.as_bytes())?;
+    Ok(())
+}
+
+fn stat_json(s: &Stat) -> Value {
+    json!({ "n": s.n, "mean": num(s.mean), "sd": num(s.sd), "ci95": [num(s.ci95[0]), num(s.ci95[1])], "p50": num(s.p50), "p90": num(s.p90), "p99": num(s.p99) })
+}
+
+/// NaN and infinities become null (JSON has no NaN).
+fn num(x: f64) -> Value {
+    if x.is_finite() { json!(x) } else { Value::Null }
+}
+
+/// The `summary.json` document.
+pub fn summary_json(scenario: &Scenario, outcome: &Outcome) -> Value {
+    let mut strategies = Map::new();
+    let nodes_count = scenario.nodes.len();
+    let mut first_nodes = None;
+    for s in &outcome.summaries {
+        let st = &scenario.strategies[s.strategy];
+        let mut measures = Map::new();
+        for (i, name) in SYSTEM_MEASURES.iter().enumerate() {
+            measures.insert((*name).to_string(), stat_json(&s.measures[i]));
+        }
+        let mut nodes = Map::new();
+        for (i, n) in scenario.nodes.iter().enumerate() {
+            let o = MeasureSchema::node_offset(i);
+            let mut m = Map::new();
+            for (k, name) in NODE_MEASURES.iter().enumerate() {
+                if n.customs.is_none() && k >= 6 {
+                    continue;
+                }
+                m.insert((*name).to_string(), stat_json(&s.measures[o + k]));
+            }
+            nodes.insert(n.id.clone(), Value::Object(m));
+        }
+        let mut flows = Map::new();
+        for (i, f) in scenario.flows.iter().enumerate() {
+            let o = MeasureSchema::flow_offset(nodes_count, i);
+            let mut classes = Map::new();
+            for (c, class) in CLASSES.iter().enumerate() {
+                let mut m = Map::new();
+                for (k, name) in FLOW_MEASURES.iter().enumerate() {
+                    m.insert(
+                        (*name).to_string(),
+                        stat_json(&s.measures[o + c * FLOW_MEASURES.len() + k]),
+                    );
+                }
+                classes.insert((*class).to_string(), Value::Object(m));
+            }
+            flows.insert(f.id.clone(), Value::Object(classes));
+        }
+        if first_nodes.is_none() {
+            first_nodes = Some(Value::Object(nodes.clone()));
+        }
+        strategies.insert(
+            st.name.clone(),
+            json!({
+                "description": st.description,
+                "knobs": {
+                    "priority": st.priority,
+                    "recognition": st.recognition,
+                    "alert_relief": st.alert_relief,
+                    "reroute": st.reroute,
+                    "when": st.when,
+                },
+                "measures": Value::Object(measures),
+                "nodes": Value::Object(nodes),
+                "flows": Value::Object(flows),
+            }),
+        );
+    }
+    json!({
+        "tradesim_version": env!("CARGO_PKG_VERSION"),
+        "scenario": scenario.name,
+        "description": scenario.description,
+        "seed": outcome.plan.seed,
+        "replications": outcome.plan.replications,
+        "horizon_days": scenario.horizon,
+        "warmup_days": scenario.warmup,
+        "teu_per_shipment": scenario.teu_per_shipment,
+        "strategy_order": outcome.summaries.iter().map(|s| scenario.strategies[s.strategy].name.clone()).collect::<Vec<_>>(),
+        "strategies": Value::Object(strategies),
+        "nodes": first_nodes.unwrap_or(Value::Null),
+    })
+}
+
+/// A CSV cell: shortest round-trip decimal, empty for NaN.
+fn cell(x: f64) -> String {
+    if x.is_nan() {
+        String::new()
+    } else {
+        format!("{x}")
+    }
+}
+
+/// `replications.csv`: one row per replication × strategy, one column per measure.
+pub fn replications_csv(scenario: &Scenario, outcome: &Outcome) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["replication".to_string(), "strategy".to_string()];
+    header.extend(outcome.schema.names.iter().cloned());
+    w.write_record(&header).expect("in-memory CSV");
+    for r in &outcome.results {
+        let mut row = vec![
+            r.replication.to_string(),
+            scenario.strategies[r.strategy].name.clone(),
+        ];
+        row.extend(r.values.iter().map(|&x| cell(x)));
+        w.write_record(&row).expect("in-memory CSV");
+    }
+    w.into_inner().expect("in-memory CSV")
+}
+
+/// `timeseries.csv`: one row per day × strategy × series, summarised over replications.
+pub fn timeseries_csv(scenario: &Scenario, outcome: &Outcome) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "day", "strategy", "series", "n", "mean", "sd", "p10", "p50", "p90",
+    ])
+    .expect("in-memory CSV");
+    for s in &outcome.summaries {
+        let name = &scenario.strategies[s.strategy].name;
+        for (d, row) in s.daily.iter().enumerate() {
+            for (k, series) in DAILY_SERIES.iter().enumerate() {
+                let x = &row[k];
+                w.write_record([
+                    d.to_string(),
+                    name.clone(),
+                    (*series).to_string(),
+                    x.n.to_string(),
+                    cell(x.mean),
+                    cell(x.sd),
+                    cell(x.p10),
+                    cell(x.p50),
+                    cell(x.p90),
+                ])
+                .expect("in-memory CSV");
+            }
+        }
+    }
+    w.into_inner().expect("in-memory CSV")
+}
+
+/// `mean [lo, hi]` with `digits` decimals, or `mean` alone with one replication.
+pub fn mean_ci(s: &Stat, digits: usize) -> String {
+    if s.n == 0 {
+        return "—".into();
+    }
+    if s.ci95[0].is_finite() {
+        format!(
+            "{:.d$} [{:.d$}, {:.d$}]",
+            s.mean,
+            s.ci95[0],
+            s.ci95[1],
+            d = digits
+        )
+    } else {
+        format!("{:.d$}", s.mean, d = digits)
+    }
+}
+
+/// The concise table that ends a run.
+pub fn console_table(scenario: &Scenario, outcome: &Outcome) -> String {
+    let mut out = String::new();
+    let reps = outcome.plan.replications;
+    out.push_str(&format!(
+        "\n{} — {} replication{} × {} strateg{}, {:.0} days (warm-up {:.0}), seed {}\n",
+        scenario.name,
+        reps,
+        if reps == 1 { "" } else { "s" },
+        outcome.summaries.len(),
+        if outcome.summaries.len() == 1 {
+            "y"
+        } else {
+            "ies"
+        },
+        scenario.horizon,
+        scenario.warmup,
+        outcome.plan.seed
+    ));
+    out.push_str("mean [95% CI] over replications; times in days\n\n");
+    let rows: Vec<[String; 5]> = outcome
+        .summaries
+        .iter()
+        .map(|s| {
+            let m = &s.measures;
+            [
+                scenario.strategies[s.strategy].name.clone(),
+                mean_ci(&m[2], 1),
+                mean_ci(&m[3], 0),
+                mean_ci(&m[4], 2),
+                mean_ci(&m[5], 2),
+            ]
+        })
+        .collect();
+    out.push_str(&table(
+        &[
+            "strategy",
+            "deliveries/day",
+            "WIP",
+            "lead time",
+            "lead time P90",
+        ],
+        &rows,
+    ));
+    if let Some(s) = outcome.summaries.first() {
+        let mut nodes: Vec<(usize, f64)> = (0..scenario.nodes.len())
+            .map(|i| (i, s.measures[MeasureSchema::node_offset(i) + 1].mean))
+            .collect();
+        nodes.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let shown = nodes.len().min(8);
+        out.push_str(&format!(
+            "\nbusiest nodes ({}{}):\n",
+            scenario.strategies[s.strategy].name,
+            if nodes.len() > shown {
+                format!(", {shown} of {}", nodes.len())
+            } else {
+                String::new()
+            }
+        ));
+        let rows: Vec<[String; 5]> = nodes[..shown]
+            .iter()
+            .map(|&(i, _)| {
+                let o = MeasureSchema::node_offset(i);
+                let m = &s.measures;
+                [
+                    scenario.nodes[i].id.clone(),
+                    format!("{:.1}", m[o].mean),
+                    format!("{:.3}", m[o + 1].mean),
+                    format!("{:.3}", m[o + 2].mean),
+                    format!("{:.2}", m[o + 3].mean),
+                ]
+            })
+            .collect();
+        out.push_str(&table(
+            &[
+                "node",
+                "throughput/day",
+                "utilisation",
+                "wait (days)",
+                "queue length",
+            ],
+            &rows,
+        ));
+    }
+    out
+}
+
+/// A plain text table with columns padded to their widest cell.
+pub fn table<const N: usize>(header: &[&str; N], rows: &[[String; N]]) -> String {
+    let mut width: [usize; N] = std::array::from_fn(|i| header[i].chars().count());
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            width[i] = width[i].max(c.chars().count());
+        }
+    }
+    let line = |cells: Vec<String>| {
+        let mut s = String::new();
+        for (i, c) in cells.iter().enumerate() {
+            let pad = width[i] - c.chars().count();
+            if i == 0 {
+                s.push_str(c);
+                s.push_str(&" ".repeat(pad));
+            } else {
+                s.push_str("  ");
+                s.push_str(&" ".repeat(pad));
+                s.push_str(c);
+            }
+        }
+        s.push('\n');
+        s
+    };
+    let mut out = line(header.iter().map(|h| h.to_string()).collect());
+    out.push_str(&line(width.iter().map(|w| "-".repeat(*w)).collect()));
+    for r in rows {
+        out.push_str(&line(r.to_vec()));
+    }
+    out
+}

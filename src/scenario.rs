@@ -1,0 +1,381 @@
+//! The validated scenario: everything the engine needs, with ids resolved to indices,
+//! distributions built and the network's routing computed.
+//!
+//! Raw text becomes a `Scenario` in one place ([`Scenario::parse`]): first serde into
+//! [`file::ScenarioFile`] (types, unknown keys), then [`validate`] (references, ranges,
+//! reachability, stability). Every error carries file, line, column and key.
+
+pub mod error;
+pub mod file;
+mod validate;
+
+use crate::distribution::Dist;
+use crate::network::{Network, RoutingTable};
+pub use error::{Format, KeyPath, ScenarioError};
+pub use file::{Mode, NodeKind, Priority, Recognition, Reroute, When};
+use std::path::Path;
+
+/// Index of a node in [`Scenario::nodes`].
+pub type NodeId = u32;
+/// Index of a directed route in [`Scenario::routes`].
+pub type RouteId = u32;
+/// Index of a country in [`Scenario::countries`].
+pub type CountryId = u16;
+
+/// The scenario compiled into the binary: `tradesim run` without a file runs it.
+pub const DEFAULT_SCENARIO: &str = include_str!("../scenarios/us-japan.toml");
+/// The file name shown in messages about the embedded default.
+pub const DEFAULT_SCENARIO_FILE: &str = "<embedded>/scenarios/us-japan.toml";
+
+/// A set of programme memberships (bit i = programme i); at most 32 programmes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Members(pub u32);
+
+impl Members {
+    /// True if the two sets share a programme.
+    #[inline]
+    pub fn any(self, other: Members) -> bool {
+        self.0 & other.0 != 0
+    }
+}
+
+/// A validated scenario.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub name: String,
+    pub description: Option<String>,
+    /// Days simulated per replication.
+    pub horizon: f64,
+    /// Days ignored by the measures at the start.
+    pub warmup: f64,
+    pub seed: u64,
+    pub replications: u64,
+    pub teu_per_shipment: f64,
+    pub baseline_days: f64,
+    pub window_days: f64,
+    pub tolerance: f64,
+    pub countries: Vec<Country>,
+    pub nodes: Vec<Node>,
+    pub routes: Vec<Route>,
+    pub flows: Vec<Flow>,
+    pub programmes: Vec<Programme>,
+    pub arrangements: Vec<Arrangement>,
+    /// Presets first (`baseline`, `unilateral`, `joint`), then the file's own.
+    pub strategies: Vec<crate::policy::Strategy>,
+    /// Indices into `strategies` run when the command line names none.
+    pub default_strategies: Vec<usize>,
+    pub network: Network,
+    /// Routing with every route open, per destination node (Some for flow destinations).
+    pub routing: Vec<Option<RoutingTable>>,
+}
+
+/// Expected load in normal operation (alert levels at their start values).
+#[derive(Debug, Clone, Default)]
+pub struct BaselineLoad {
+    pub nodes: Vec<NodeLoad>,
+    /// Shipments a day over each route.
+    pub routes: Vec<f64>,
+}
+
+/// Expected load of one node.
+#[derive(Debug, Clone, Default)]
+pub struct NodeLoad {
+    /// Shipments a day handled.
+    pub arrivals_per_day: f64,
+    /// Handling-time multiplier of the node's country at its start alert level.
+    pub slowdown: f64,
+    /// λ·E[S]·slowdown / servers.
+    pub handling_utilisation: f64,
+    /// Shipments a day entering customs here.
+    pub imports_per_day: f64,
+    /// Inspector utilisation (0 without customs).
+    pub customs_utilisation: f64,
+}
+
+/// A customs territory.
+#[derive(Debug, Clone)]
+pub struct Country {
+    pub code: String,
+    pub name: String,
+    /// Alert level at time 0 (1..=3).
+    pub alert_level: u8,
+    /// Effects of levels 1, 2, 3 (index level − 1).
+    pub alert_effects: [AlertEffect; 3],
+    /// Programmes run by this country's customs.
+    pub own_programmes: Members,
+    /// Own programmes plus those an arrangement makes this country recognise.
+    pub recognised_programmes: Members,
+}
+
+/// What an alert level does in a country.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AlertEffect {
+    pub inspection_rate: f64,
+    pub inspection_time: f64,
+    pub handling_slowdown: f64,
+}
+
+impl AlertEffect {
+    /// No effect (level 1 by default).
+    pub const NONE: AlertEffect = AlertEffect {
+        inspection_rate: 1.0,
+        inspection_time: 1.0,
+        handling_slowdown: 1.0,
+    };
+}
+
+/// A facility.
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub id: String,
+    pub name: String,
+    pub kind: NodeKind,
+    pub country: CountryId,
+    pub lat: f64,
+    pub lon: f64,
+    pub servers: u32,
+    pub service: Dist,
+    pub customs: Option<Customs>,
+}
+
+/// Import clearance at a node.
+#[derive(Debug, Clone)]
+pub struct Customs {
+    pub inspectors: u32,
+    pub inspection: Dist,
+    pub clearance: Dist,
+    pub trusted_clearance: Dist,
+    pub rate_trusted: f64,
+    pub rate_ordinary: f64,
+}
+
+/// A directed route.
+#[derive(Debug, Clone)]
+pub struct Route {
+    pub id: String,
+    pub from: NodeId,
+    pub to: NodeId,
+    pub mode: Mode,
+    pub transit: Dist,
+    /// Minimum days between departures (1 / capacity_per_day), 0 if uncapped.
+    pub headway: f64,
+}
+
+/// Demand between two nodes.
+#[derive(Debug, Clone)]
+pub struct Flow {
+    pub id: String,
+    pub origin: NodeId,
+    pub destination: NodeId,
+    pub rate_per_day: f64,
+    /// Seven multipliers (Monday first), or None for a constant rate.
+    pub weekly_profile: Option<[f64; 7]>,
+    pub value: Dist,
+    /// Explicit routes in order, or None to follow shortest expected transit.
+    pub path: Option<Vec<RouteId>>,
+    /// Trader classes: cumulative share and memberships, in file order.
+    pub traders: Vec<(f64, Members)>,
+}
+
+/// A trusted-trader programme.
+#[derive(Debug, Clone)]
+pub struct Programme {
+    pub id: String,
+    pub name: String,
+    pub country: CountryId,
+}
+
+/// A mutual-recognition arrangement.
+#[derive(Debug, Clone)]
+pub struct Arrangement {
+    pub id: String,
+    pub name: String,
+    pub programmes: Members,
+    pub revocation_notice: f64,
+}
+
+impl Scenario {
+    /// Reads and validates a scenario file (TOML, or JSON by extension).
+    pub fn load(path: &Path) -> Result<Scenario, ScenarioErrors> {
+        let label = path.display().to_string();
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| ScenarioErrors(vec![ScenarioError::io(&label, &e)]))?;
+        Scenario::parse(&text, &label, Format::from_path(path))
+    }
+
+    /// The embedded default scenario.
+    pub fn embedded_default() -> Scenario {
+        match Scenario::parse(DEFAULT_SCENARIO, DEFAULT_SCENARIO_FILE, Format::Toml) {
+            Ok(s) => s,
+            // The embedded file is checked by the test suite; reaching this is a build defect.
+            Err(e) => panic!("the embedded default scenario is invalid: {e}"),
+        }
+    }
+
+    /// Parses and validates scenario text; `file` names it in messages.
+    pub fn parse(text: &str, file: &str, format: Format) -> Result<Scenario, ScenarioErrors> {
+        let raw: file::ScenarioFile = match format {
+            Format::Toml => toml::from_str(text)
+                .map_err(|e| ScenarioErrors(vec![ScenarioError::from_toml(file, text, &e)]))?,
+            Format::Json => serde_json::from_str(text)
+                .map_err(|e| ScenarioErrors(vec![ScenarioError::from_json(file, text, &e)]))?,
+        };
+        validate::validate(raw, validate::Source { file, text, format })
+    }
+
+    /// Routing tables with every route open, for each node that some flow ends at.
+    pub fn static_routing(&self) -> Vec<Option<RoutingTable>> {
+        let mut tables = vec![None; self.nodes.len()];
+        for f in &self.flows {
+            let d = f.destination as usize;
+            if tables[d].is_none() {
+                tables[d] = Some(self.network.routing_to(f.destination, |_| true));
+            }
+        }
+        tables
+    }
+
+    /// The nodes a flow visits in normal operation, origin first.
+    pub fn flow_nodes(&self, flow: &Flow) -> Vec<NodeId> {
+        let mut at = flow.origin;
+        let mut visited = vec![at];
+        let routes: Vec<RouteId> = match &flow.path {
+            Some(p) => p.clone(),
+            None => {
+                let to: Vec<NodeId> = self.routes.iter().map(|r| r.to).collect();
+                self.routing[flow.destination as usize]
+                    .as_ref()
+                    .and_then(|t| t.path(flow.origin, &to))
+                    .unwrap_or_default()
+            }
+        };
+        for r in routes {
+            at = self.routes[r as usize].to;
+            visited.push(at);
+        }
+        visited
+    }
+
+    /// The share of a flow's shipments whose memberships satisfy `pred`.
+    pub fn trader_share(&self, flow: &Flow, pred: impl Fn(Members) -> bool) -> f64 {
+        let mut prev = 0.0;
+        let mut share = 0.0;
+        for &(cum, m) in &flow.traders {
+            if pred(m) {
+                share += cum - prev;
+            }
+            prev = cum;
+        }
+        if pred(Members(0)) {
+            share += (1.0 - prev).max(0.0);
+        }
+        share
+    }
+
+    /// Where a flow clears customs: the first node on its path in the destination's
+    /// country, if the origin is in another country and that node has customs.
+    pub fn customs_node(&self, flow: &Flow, nodes_on_path: &[NodeId]) -> Option<NodeId> {
+        let dc = self.nodes[flow.destination as usize].country;
+        if self.nodes[flow.origin as usize].country == dc {
+            return None;
+        }
+        let first = nodes_on_path
+            .iter()
+            .copied()
+            .find(|&n| self.nodes[n as usize].country == dc)?;
+        self.nodes[first as usize].customs.as_ref().map(|_| first)
+    }
+
+    /// Expected utilisation of every node and route in normal operation.
+    pub fn baseline_load(&self) -> BaselineLoad {
+        let mut load = BaselineLoad {
+            nodes: vec![NodeLoad::default(); self.nodes.len()],
+            routes: vec![0.0; self.routes.len()],
+        };
+        let mut inspect_work = vec![0.0; self.nodes.len()];
+        for f in &self.flows {
+            let rate = f.rate_per_day
+                * f.weekly_profile
+                    .map_or(1.0, |w| w.iter().sum::<f64>() / 7.0);
+            let on_path = self.flow_nodes(f);
+            for &n in &on_path {
+                load.nodes[n as usize].arrivals_per_day += rate;
+            }
+            if let Some(p) = &f.path {
+                for &r in p {
+                    load.routes[r as usize] += rate;
+                }
+            } else if let Some(t) = &self.routing[f.destination as usize] {
+                let to: Vec<NodeId> = self.routes.iter().map(|r| r.to).collect();
+                for r in t.path(f.origin, &to).unwrap_or_default() {
+                    load.routes[r as usize] += rate;
+                }
+            }
+            if let Some(c) = self.customs_node(f, &on_path) {
+                let node = &self.nodes[c as usize];
+                let country = &self.countries[node.country as usize];
+                let eff = country.alert_effects[(country.alert_level - 1) as usize];
+                let customs = node.customs.as_ref().expect("customs_node has customs");
+                let trusted = self.trader_share(f, |m| m.any(country.recognised_programmes));
+                let p_inspect = trusted * (customs.rate_trusted * eff.inspection_rate).min(1.0)
+                    + (1.0 - trusted) * (customs.rate_ordinary * eff.inspection_rate).min(1.0);
+                load.nodes[c as usize].imports_per_day += rate;
+                inspect_work[c as usize] +=
+                    rate * p_inspect * customs.inspection.mean() * eff.inspection_time;
+            }
+        }
+        for (i, n) in self.nodes.iter().enumerate() {
+            let country = &self.countries[n.country as usize];
+            let eff = country.alert_effects[(country.alert_level - 1) as usize];
+            let l = &mut load.nodes[i];
+            l.slowdown = eff.handling_slowdown;
+            l.handling_utilisation =
+                l.arrivals_per_day * n.service.mean() * eff.handling_slowdown / n.servers as f64;
+            if let Some(c) = &n.customs {
+                l.customs_utilisation = inspect_work[i] / c.inspectors as f64;
+            }
+        }
+        load
+    }
+
+    /// The index of a node by id.
+    pub fn node_index(&self, id: &str) -> Option<NodeId> {
+        self.nodes
+            .iter()
+            .position(|n| n.id == id)
+            .map(|i| i as NodeId)
+    }
+
+    /// The index of a strategy by name.
+    pub fn strategy_index(&self, name: &str) -> Option<usize> {
+        self.strategies.iter().position(|s| s.name == name)
+    }
+
+    /// Members trusted at customs of `country` for routine risk assessment (always with
+    /// the arrangements' recognition: MRA Section III.B).
+    #[inline]
+    pub fn is_trusted(&self, members: Members, country: CountryId) -> bool {
+        members.any(self.countries[country as usize].recognised_programmes)
+    }
+}
+
+/// One or more scenario errors, reported together.
+#[derive(Debug)]
+pub struct ScenarioErrors(pub Vec<ScenarioError>);
+
+impl std::fmt::Display for ScenarioErrors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{e}")?;
+            if let Some(h) = &e.help {
+                write!(f, " ({h})")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ScenarioErrors {}

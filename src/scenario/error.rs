@@ -1,0 +1,936 @@
+//! Scenario-file errors a user can act on: where (file, line, column, key), what is wrong,
+//! and what would be right. They print as one plain line and render with miette as a snippet.
+//!
+//! Positions come from the documents themselves: TOML through `toml::de::DeTable` (spanned keys
+//! and values), JSON through `jsonc_parser`'s AST (ranged nodes), so semantic checks made after
+//! deserialising can still point at the offending key.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::Path;
+
+use jsonc_parser::ast::Value as JsonValue;
+use jsonc_parser::common::Ranged;
+use miette::{NamedSource, SourceSpan};
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+/// Nesting deeper than this is not descended into, so hostile input cannot exhaust the stack.
+const MAX_DEPTH: usize = 128;
+
+/// Format of a scenario file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Toml,
+    Json,
+}
+
+impl Format {
+    /// `.json` (any case) is JSON; everything else is read as TOML, the documented default.
+    pub fn from_path(p: &Path) -> Format {
+        match p.extension().and_then(|e| e.to_str()) {
+            Some(ext) if ext.eq_ignore_ascii_case("json") => Format::Json,
+            _ => Format::Toml,
+        }
+    }
+}
+
+/// One step of a key path into the scenario document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathSeg {
+    Key(String),
+    Index(usize),
+}
+
+/// A path such as `nodes[3].customs.inspectors`; Display prints exactly that form.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeyPath(pub Vec<PathSeg>);
+
+impl KeyPath {
+    /// The empty path: the document itself.
+    pub fn root() -> Self {
+        KeyPath(Vec::new())
+    }
+
+    /// A copy with a table key appended, so callers can build paths while recursing.
+    pub fn key(&self, k: &str) -> Self {
+        let mut segs = self.0.clone();
+        segs.push(PathSeg::Key(k.to_string()));
+        KeyPath(segs)
+    }
+
+    /// A copy with an array index appended.
+    pub fn index(&self, i: usize) -> Self {
+        let mut segs = self.0.clone();
+        segs.push(PathSeg::Index(i));
+        KeyPath(segs)
+    }
+}
+
+impl fmt::Display for KeyPath {
+    /// Keys joined by `.`, indices as `[i]`; keys that are not bare TOML keys are quoted.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, seg) in self.0.iter().enumerate() {
+            match seg {
+                PathSeg::Index(n) => write!(f, "[{n}]")?,
+                PathSeg::Key(k) => {
+                    if i > 0 {
+                        f.write_str(".")?;
+                    }
+                    let bare = !k.is_empty()
+                        && k.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+                    if bare {
+                        f.write_str(k)?;
+                    } else {
+                        write!(f, "{k:?}")?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A scenario-file error a user can act on: where (file, line, column, key), what is wrong,
+/// what would be right. Renders with miette (source snippet, underline, help).
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("{}", self.headline())]
+pub struct ScenarioError {
+    /// Path as the user gave it.
+    pub file: String,
+    /// 1-based; 0 if unknown (missing file, or the error concerns the whole document).
+    pub line: usize,
+    /// 1-based, counted in characters; 0 if unknown.
+    pub column: usize,
+    /// The [`KeyPath`] display, e.g. `nodes[3].country`; empty if none.
+    pub key: String,
+    /// What is wrong (and what was found).
+    pub message: String,
+    /// What would be right, e.g. "did you mean `servers`?".
+    #[help]
+    pub help: Option<String>,
+    /// The file's text, for miette's snippet.
+    #[source_code]
+    pub src: NamedSource<String>,
+    /// The offending bytes, clamped to `src` and to char boundaries.
+    #[label("here")]
+    pub span: Option<SourceSpan>,
+}
+
+impl ScenarioError {
+    /// One plain line: `file:line:column: key: message`, dropping the parts that are unknown.
+    fn headline(&self) -> String {
+        let mut s = self.file.clone();
+        if self.line > 0 {
+            s.push_str(&format!(":{}:{}", self.line, self.column));
+        }
+        s.push_str(": ");
+        if !self.key.is_empty() {
+            s.push_str(&self.key);
+            s.push_str(": ");
+        }
+        s.push_str(&self.message);
+        s
+    }
+
+    /// Assembles an error, deriving line and column from the (clamped) span start.
+    fn build(
+        file: &str,
+        source: &str,
+        span: Option<Range<usize>>,
+        key: String,
+        message: String,
+        help: Option<String>,
+    ) -> Self {
+        let span = span.map(|r| clamp_range(source, r));
+        let (line, column) = match &span {
+            Some(r) => line_col(source, r.start),
+            None => (0, 0),
+        };
+        ScenarioError {
+            file: file.to_string(),
+            line,
+            column,
+            key,
+            message,
+            help,
+            src: NamedSource::new(file, source.to_string()),
+            span: span.map(SourceSpan::from),
+        }
+    }
+
+    /// A semantic error at `path` (found by `locate`; if the exact path is missing, the nearest
+    /// existing ancestor's span). Errors about the whole document get line and column 0.
+    pub fn at(
+        file: &str,
+        source: &str,
+        format: Format,
+        path: &KeyPath,
+        message: impl Into<String>,
+        help: Option<String>,
+    ) -> Self {
+        // Depth 0 is the document itself: underlining all of it (or nothing at 0..0) helps no one.
+        let span = parse_tree(source, format)
+            .map(|tree| tree.locate(path))
+            .and_then(|(range, depth)| (depth > 0).then_some(range));
+        Self::build(file, source, span, path.to_string(), message.into(), help)
+    }
+
+    /// A file that cannot be read (missing, unreadable): line/column 0, message names file and OS error.
+    pub fn io(file: &str, err: &std::io::Error) -> Self {
+        let message = format!("cannot read scenario file `{file}`: {err}");
+        Self::build(file, "", None, String::new(), message, None)
+    }
+
+    /// From a toml parse or deserialize error, using `message()` (Display repeats a snippet).
+    pub fn from_toml(file: &str, source: &str, err: &toml::de::Error) -> Self {
+        let (message, help) = explain(err.message().trim());
+        let span = err.span();
+        let key = match &span {
+            Some(r) => {
+                // Recoverable parsing still yields spans for documents with syntax errors.
+                let (tree, _) = DeTable::parse_recoverable(source);
+                let tree = toml_tree(
+                    Spanned::new(tree.span(), DeValue::Table(tree.into_inner())),
+                    0,
+                );
+                let off = floor_boundary(source, r.start);
+                match tree.path_at(off) {
+                    Some(path) => path.to_string(),
+                    None => toml_key_on_line(source, off),
+                }
+            }
+            // Without a position toml's Display ends with "in `a.b`": the key path it knows.
+            None => toml_keys_from_display(&err.to_string()),
+        };
+        Self::build(file, source, span, key, message, help)
+    }
+
+    /// From a serde_json error, whose 1-based line and byte column mark the last byte read.
+    pub fn from_json(file: &str, source: &str, err: &serde_json::Error) -> Self {
+        let full = err.to_string();
+        let suffix = format!(" at line {} column {}", err.line(), err.column());
+        let raw = full.strip_suffix(&suffix).unwrap_or(&full);
+        let (message, help) = explain(raw.trim());
+        if err.line() == 0 {
+            return Self::build(file, source, None, String::new(), message, help);
+        }
+        let off = json_offset(source, err.line(), err.column());
+        let found = parse_tree(source, Format::Json).and_then(|tree| tree.hit_at(off));
+        let (span, key) = match found {
+            Some((path, range)) => (range, path.to_string()),
+            None => {
+                let end = ceil_boundary(source, off.saturating_add(1));
+                (off..end, json_last_key_before(source, off))
+            }
+        };
+        Self::build(file, source, Some(span), key, message, help)
+    }
+}
+
+/// Byte range in `source` of the value at `path` (TOML via `DeTable`, JSON via jsonc_parser).
+/// Tables defined with `[[nodes]]` count in order: `nodes[3]` is the 4th; a table defined by a
+/// header spans its header. Returns None if the document doesn't parse; if the path doesn't
+/// exist fully, the span of the deepest existing prefix.
+pub fn locate(source: &str, format: Format, path: &KeyPath) -> Option<Range<usize>> {
+    parse_tree(source, format).map(|tree| tree.locate(path).0)
+}
+
+/// 1-based (line, column) of a byte offset, column counted in chars; offsets are clamped.
+pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
+    let off = floor_boundary(source, offset);
+    let before = &source[..off];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+/// The closest candidate by case-insensitive Levenshtein distance, if within max(1, len/3).
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let word_lc: Vec<char> = word.to_lowercase().chars().collect();
+    let limit = (word_lc.len() / 3).max(1);
+    let mut best: Option<(usize, &'a str)> = None;
+    for cand in candidates {
+        let cand_lc: Vec<char> = cand.to_lowercase().chars().collect();
+        let d = levenshtein(&word_lc, &cand_lc);
+        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, cand));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// Edit distance (insert, delete, substitute) between two char sequences.
+fn levenshtein(a: &[char], b: &[char]) -> usize {
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// Rewrites serde's "unknown field/variant `x`, expected ..." into a short message and a help
+/// line with a suggestion and the valid names; "missing field `x`" gets a help line too.
+fn explain(raw: &str) -> (String, Option<String>) {
+    for (prefix, noun, what) in [
+        ("unknown field `", "key", "valid keys"),
+        ("unknown variant `", "value", "valid values"),
+    ] {
+        let Some(start) = raw.find(prefix) else {
+            continue;
+        };
+        let rest = &raw[start + prefix.len()..];
+        let Some(close) = rest.find('`') else {
+            continue;
+        };
+        let found = &rest[..close];
+        let tail = &rest[close + 1..];
+        // Expected names are the backtick-quoted words after "expected"; serde lists them all.
+        let expected: Vec<&str> = match tail.find("expected") {
+            Some(i) => tail[i..].split('`').skip(1).step_by(2).collect(),
+            None => Vec::new(),
+        };
+        let message = format!("{}unknown {noun} `{found}`", &raw[..start]);
+        if expected.is_empty() {
+            return (raw.to_string(), None);
+        }
+        let listed = expected
+            .iter()
+            .map(|e| format!("`{e}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let help = match did_you_mean(found, expected.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`? {what}: {listed}"),
+            None => format!("{what}: {listed}"),
+        };
+        return (message, Some(help));
+    }
+    if let Some(name) = raw
+        .strip_prefix("missing field `")
+        .and_then(|r| r.split('`').next())
+    {
+        return (
+            raw.to_string(),
+            Some(format!("add the required key `{name}`")),
+        );
+    }
+    (raw.to_string(), None)
+}
+
+/// A document reduced to what error reporting needs: spans of keys and values, and nesting.
+struct Node {
+    span: Range<usize>,
+    kind: NodeKind,
+}
+
+/// Children of a [`Node`]: table entries (key, key span, value) or array elements.
+enum NodeKind {
+    Leaf,
+    Table(Vec<(String, Range<usize>, Node)>),
+    Array(Vec<Node>),
+}
+
+impl Node {
+    /// Span of the value at `path`, or of its deepest existing prefix, with that prefix's length.
+    fn locate(&self, path: &KeyPath) -> (Range<usize>, usize) {
+        let mut node = self;
+        let mut depth = 0;
+        for seg in &path.0 {
+            let next = match (seg, &node.kind) {
+                (PathSeg::Key(k), NodeKind::Table(entries)) => entries
+                    .iter()
+                    .find(|(name, _, _)| name == k)
+                    .map(|(_, _, v)| v),
+                (PathSeg::Index(i), NodeKind::Array(items)) => items.get(*i),
+                _ => None,
+            };
+            match next {
+                Some(n) => {
+                    node = n;
+                    depth += 1;
+                }
+                None => break,
+            }
+        }
+        (node.span.clone(), depth)
+    }
+
+    /// Key path of the deepest key or value whose span holds `offset`; None if only the root does.
+    fn path_at(&self, offset: usize) -> Option<KeyPath> {
+        self.hit_at(offset).map(|(path, _)| path)
+    }
+
+    /// Deepest key or value span holding `offset`, with its path (smallest span breaks ties).
+    fn hit_at(&self, offset: usize) -> Option<(KeyPath, Range<usize>)> {
+        let mut best: Option<(KeyPath, Range<usize>)> = None;
+        self.collect_hits(&KeyPath::root(), offset, &mut best);
+        best
+    }
+
+    /// Visits every child, since header-defined TOML tables do not lie inside their parent's span.
+    fn collect_hits(&self, here: &KeyPath, off: usize, best: &mut Option<(KeyPath, Range<usize>)>) {
+        match &self.kind {
+            NodeKind::Leaf => {}
+            NodeKind::Table(entries) => {
+                for (name, key_span, value) in entries {
+                    let path = here.key(name);
+                    consider(best, path.clone(), key_span, off);
+                    consider(best, path.clone(), &value.span, off);
+                    value.collect_hits(&path, off, best);
+                }
+            }
+            NodeKind::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    let path = here.index(i);
+                    consider(best, path.clone(), &item.span, off);
+                    item.collect_hits(&path, off, best);
+                }
+            }
+        }
+    }
+}
+
+/// Keeps `path` as the best hit if `span` covers `off` and it is deeper (or tighter) than the last.
+fn consider(
+    best: &mut Option<(KeyPath, Range<usize>)>,
+    path: KeyPath,
+    span: &Range<usize>,
+    off: usize,
+) {
+    if !span_holds(span, off) {
+        return;
+    }
+    let better = match best {
+        None => true,
+        Some((bp, bs)) => {
+            path.0.len() > bp.0.len() || (path.0.len() == bp.0.len() && span.len() < bs.len())
+        }
+    };
+    if better {
+        *best = Some((path, span.clone()));
+    }
+}
+
+/// Whether `span` covers `off`; an empty span covers its own position.
+fn span_holds(span: &Range<usize>, off: usize) -> bool {
+    (span.start <= off && off < span.end) || (span.start == span.end && span.start == off)
+}
+
+/// Parses `source` strictly into a [`Node`] tree; None if it is not valid in `format`.
+fn parse_tree(source: &str, format: Format) -> Option<Node> {
+    match format {
+        Format::Toml => {
+            let table = DeTable::parse(source).ok()?;
+            Some(toml_tree(
+                Spanned::new(table.span(), DeValue::Table(table.into_inner())),
+                0,
+            ))
+        }
+        Format::Json => {
+            let parsed = jsonc_parser::parse_to_ast(
+                source,
+                &jsonc_parser::CollectOptions::default(),
+                &jsonc_parser::ParseOptions::default(),
+            )
+            .ok()?;
+            parsed.value.as_ref().map(|v| json_tree(v, 0))
+        }
+    }
+}
+
+/// Converts a spanned TOML value; `[[x]]` arrays and header tables keep their header spans.
+fn toml_tree(value: Spanned<DeValue<'_>>, depth: usize) -> Node {
+    let span = value.span();
+    let kind = match value.into_inner() {
+        _ if depth >= MAX_DEPTH => NodeKind::Leaf,
+        DeValue::Table(t) => NodeKind::Table(
+            t.into_iter()
+                .map(|(k, v)| {
+                    let key_span = k.span();
+                    (
+                        k.into_inner().into_owned(),
+                        key_span,
+                        toml_tree(v, depth + 1),
+                    )
+                })
+                .collect(),
+        ),
+        DeValue::Array(a) => {
+            NodeKind::Array(a.into_iter().map(|v| toml_tree(v, depth + 1)).collect())
+        }
+        _ => NodeKind::Leaf,
+    };
+    Node { span, kind }
+}
+
+/// Converts a jsonc_parser AST value.
+fn json_tree(value: &JsonValue<'_>, depth: usize) -> Node {
+    let r = value.range();
+    let kind = match value {
+        _ if depth >= MAX_DEPTH => NodeKind::Leaf,
+        JsonValue::Object(o) => NodeKind::Table(
+            o.properties
+                .iter()
+                .map(|p| {
+                    let kr = p.name.range();
+                    (
+                        p.name.as_str().to_string(),
+                        kr.start..kr.end,
+                        json_tree(&p.value, depth + 1),
+                    )
+                })
+                .collect(),
+        ),
+        JsonValue::Array(a) => {
+            NodeKind::Array(a.elements.iter().map(|v| json_tree(v, depth + 1)).collect())
+        }
+        _ => NodeKind::Leaf,
+    };
+    Node {
+        span: r.start..r.end,
+        kind,
+    }
+}
+
+/// Byte offset of serde_json's (1-based line, 1-based byte column) position, clamped.
+fn json_offset(source: &str, line: usize, column: usize) -> usize {
+    let mut line_start = 0;
+    for _ in 1..line {
+        match source[line_start..].find('\n') {
+            Some(i) => line_start += i + 1,
+            None => return source.len(),
+        }
+    }
+    floor_boundary(source, line_start.saturating_add(column.saturating_sub(1)))
+}
+
+/// The last `"name":` before `off`, skipping string contents; empty if there is none.
+fn json_last_key_before(source: &str, off: usize) -> String {
+    let text = &source[..floor_boundary(source, off)];
+    let mut last = String::new();
+    let mut chars = text.char_indices();
+    while let Some((i, c)) = chars.next() {
+        if c != '"' {
+            continue;
+        }
+        let mut end = None;
+        let mut escaped = false;
+        for (j, d) in chars.by_ref() {
+            match d {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => {
+                    end = Some(j);
+                    break;
+                }
+                _ => {}
+            }
+        }
+        let Some(end) = end else { break };
+        if text[end + 1..].trim_start().starts_with(':') {
+            last = text[i + 1..end].to_string();
+        }
+    }
+    last
+}
+
+/// Best-effort key for a TOML position that no parsed key covers: `key` of a `key = value` line.
+fn toml_key_on_line(source: &str, off: usize) -> String {
+    let line_start = source[..off].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = source[off..].find('\n').map_or(source.len(), |i| off + i);
+    let line = &source[line_start..line_end];
+    let Some(eq) = line.find('=') else {
+        return String::new();
+    };
+    let key = line[..eq].trim();
+    let plausible = !key.is_empty() && !key.starts_with('[') && !key.starts_with('#');
+    if plausible {
+        key.to_string()
+    } else {
+        String::new()
+    }
+}
+
+/// The key path in toml's Display when it has no position to show: its "in `a.b`" line.
+fn toml_keys_from_display(display: &str) -> String {
+    display
+        .lines()
+        .rev()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("in `")
+                .and_then(|r| r.strip_suffix('`'))
+        })
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// `offset` clamped to `source` and moved back to a char boundary.
+fn floor_boundary(source: &str, offset: usize) -> usize {
+    source.floor_char_boundary(offset.min(source.len()))
+}
+
+/// `offset` clamped to `source` and moved forward to a char boundary.
+fn ceil_boundary(source: &str, offset: usize) -> usize {
+    source.ceil_char_boundary(offset.min(source.len()))
+}
+
+/// A range inside `source` on char boundaries with start <= end, whatever was passed in.
+fn clamp_range(source: &str, r: Range<usize>) -> Range<usize> {
+    let start = floor_boundary(source, r.start);
+    let end = ceil_boundary(source, r.end.max(start));
+    start..end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    const NODES_TOML: &str = "\
+[scenario]
+name = \"t\"
+
+[[nodes]]
+id = \"a\"
+servers = 2
+service = { mean = 1.5, sd = 0.2 }
+
+[[nodes]]
+id = \"b\"
+servers = 0
+
+[nodes.customs]
+inspectors = 4
+";
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Node {
+        id: String,
+        #[serde(default)]
+        servers: u32,
+        #[serde(default)]
+        kind: Option<Kind>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(rename_all = "lowercase")]
+    enum Kind {
+        Seaport,
+        Airport,
+        Rail,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Doc {
+        nodes: Vec<Node>,
+    }
+
+    fn text_at(source: &str, format: Format, path: &KeyPath) -> Option<String> {
+        locate(source, format, path).map(|r| source[r].to_string())
+    }
+
+    fn plain_render(e: &ScenarioError) -> String {
+        let handler =
+            miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor());
+        let mut out = String::new();
+        handler.render_report(&mut out, e).expect("render");
+        out
+    }
+
+    #[test]
+    fn key_path_display() {
+        let p = KeyPath::root()
+            .key("nodes")
+            .index(3)
+            .key("customs")
+            .key("inspectors");
+        assert_eq!(p.to_string(), "nodes[3].customs.inspectors");
+        assert_eq!(KeyPath::root().to_string(), "");
+        assert_eq!(KeyPath::root().key("a b").to_string(), "\"a b\"");
+    }
+
+    #[test]
+    fn format_from_path() {
+        assert_eq!(Format::from_path(Path::new("x/y.json")), Format::Json);
+        assert_eq!(Format::from_path(Path::new("x/y.JSON")), Format::Json);
+        assert_eq!(Format::from_path(Path::new("x/y.toml")), Format::Toml);
+        assert_eq!(Format::from_path(Path::new("noext")), Format::Toml);
+    }
+
+    #[test]
+    fn locate_toml_array_of_tables() {
+        let p = KeyPath::root().key("nodes").index(1).key("servers");
+        let r = locate(NODES_TOML, Format::Toml, &p).expect("parses");
+        assert_eq!(&NODES_TOML[r.clone()], "0");
+        assert_eq!(line_col(NODES_TOML, r.start), (11, 11));
+        let p = KeyPath::root()
+            .key("nodes")
+            .index(1)
+            .key("customs")
+            .key("inspectors");
+        assert_eq!(text_at(NODES_TOML, Format::Toml, &p).as_deref(), Some("4"));
+        let p = KeyPath::root().key("nodes").index(1);
+        assert_eq!(
+            text_at(NODES_TOML, Format::Toml, &p).as_deref(),
+            Some("[[nodes]]")
+        );
+    }
+
+    #[test]
+    fn locate_toml_inline_table() {
+        let p = KeyPath::root()
+            .key("nodes")
+            .index(0)
+            .key("service")
+            .key("mean");
+        assert_eq!(
+            text_at(NODES_TOML, Format::Toml, &p).as_deref(),
+            Some("1.5")
+        );
+        let p = KeyPath::root().key("nodes").index(0).key("service");
+        assert_eq!(
+            text_at(NODES_TOML, Format::Toml, &p).as_deref(),
+            Some("{ mean = 1.5, sd = 0.2 }")
+        );
+    }
+
+    #[test]
+    fn locate_json_paths() {
+        let src = "{\n  \"nodes\": [\n    {\"id\": \"a\", \"servers\": 2},\n    {\"id\": \"b\", \"service\": {\"mean\": 1.5}}\n  ]\n}\n";
+        let p = KeyPath::root()
+            .key("nodes")
+            .index(1)
+            .key("service")
+            .key("mean");
+        assert_eq!(text_at(src, Format::Json, &p).as_deref(), Some("1.5"));
+        let p = KeyPath::root().key("nodes").index(0).key("servers");
+        let r = locate(src, Format::Json, &p).expect("parses");
+        assert_eq!(&src[r.clone()], "2");
+        assert_eq!(line_col(src, r.start), (3, 28));
+    }
+
+    #[test]
+    fn locate_falls_back_to_ancestor() {
+        let p = KeyPath::root()
+            .key("nodes")
+            .index(0)
+            .key("customs")
+            .key("inspectors");
+        assert_eq!(
+            text_at(NODES_TOML, Format::Toml, &p).as_deref(),
+            Some("[[nodes]]")
+        );
+        let p = KeyPath::root().key("nodes").index(7).key("id");
+        let r = locate(NODES_TOML, Format::Toml, &p).expect("parses");
+        assert_eq!(line_col(NODES_TOML, r.start).0, 4, "first [[nodes]] header");
+        let src = "{\"nodes\": [{\"id\": \"a\"}]}";
+        let p = KeyPath::root().key("nodes").index(0).key("servers");
+        assert_eq!(
+            text_at(src, Format::Json, &p).as_deref(),
+            Some("{\"id\": \"a\"}")
+        );
+        assert_eq!(locate("a = [", Format::Toml, &p), None);
+        assert_eq!(locate("{\"a\": ", Format::Json, &p), None);
+    }
+
+    #[test]
+    fn at_points_at_path() {
+        let p = KeyPath::root().key("nodes").index(1).key("servers");
+        let e = ScenarioError::at(
+            "scenarios/bad.toml",
+            NODES_TOML,
+            Format::Toml,
+            &p,
+            "must be at least 1, found 0",
+            None,
+        );
+        assert_eq!(
+            e.to_string(),
+            "scenarios/bad.toml:11:11: nodes[1].servers: must be at least 1, found 0"
+        );
+        assert!(plain_render(&e).contains("servers = 0"));
+        let e = ScenarioError::at(
+            "x.toml",
+            NODES_TOML,
+            Format::Toml,
+            &KeyPath::root().key("flows"),
+            "missing",
+            None,
+        );
+        assert_eq!((e.line, e.column, e.span), (0, 0, None));
+        assert_eq!(e.to_string(), "x.toml: flows: missing");
+    }
+
+    #[test]
+    fn line_col_counts_chars_and_clamps() {
+        let s = "ab\ncé d\n";
+        assert_eq!(line_col(s, 0), (1, 1));
+        assert_eq!(line_col(s, 3), (2, 1));
+        assert_eq!(line_col(s, 6), (2, 3), "after the two-byte é");
+        assert_eq!(line_col(s, 5), (2, 2), "inside é clamps back");
+        assert_eq!(line_col(s, 1000), (3, 1));
+        assert_eq!(line_col("", 5), (1, 1));
+    }
+
+    #[test]
+    fn did_you_mean_picks_close_names() {
+        let c = ["id", "name", "kind", "servers", "service"];
+        assert_eq!(did_you_mean("servrs", c), Some("servers"));
+        assert_eq!(did_you_mean("SERVERS", c), Some("servers"));
+        assert_eq!(did_you_mean("xyz", c), None);
+        assert_eq!(did_you_mean("", c), None);
+    }
+
+    #[test]
+    fn from_toml_unknown_field() {
+        let src = "[[nodes]]\nid = \"a\"\n\n[[nodes]]\nid = \"b\"\nservrs = 3\n";
+        let err = toml::from_str::<Doc>(src).expect_err("unknown field");
+        let e = ScenarioError::from_toml("s.toml", src, &err);
+        assert_eq!((e.line, e.column), (6, 1));
+        assert_eq!(e.key, "nodes[1].servrs");
+        assert_eq!(e.message, "unknown key `servrs`");
+        let help = e.help.clone().unwrap_or_default();
+        assert!(help.starts_with("did you mean `servers`?"), "{help}");
+        assert!(
+            help.contains("valid keys: `id`, `servers`, `kind`"),
+            "{help}"
+        );
+        assert_eq!(
+            e.to_string(),
+            "s.toml:6:1: nodes[1].servrs: unknown key `servrs`"
+        );
+        assert!(plain_render(&e).contains("did you mean"));
+    }
+
+    #[test]
+    fn from_toml_unknown_variant_and_type() {
+        let src = "[[nodes]]\nid = \"a\"\nkind = \"seaprt\"\n";
+        let err = toml::from_str::<Doc>(src).expect_err("unknown variant");
+        let e = ScenarioError::from_toml("s.toml", src, &err);
+        assert_eq!((e.line, e.column, e.key.as_str()), (3, 8, "nodes[0].kind"));
+        assert_eq!(
+            e.help.as_deref(),
+            Some("did you mean `seaport`? valid values: `seaport`, `airport`, `rail`")
+        );
+
+        let src = "[[nodes]]\nid = \"a\"\nservers = \"many\"\n";
+        let err = toml::from_str::<Doc>(src).expect_err("type");
+        let e = ScenarioError::from_toml("s.toml", src, &err);
+        assert_eq!(
+            (e.line, e.column, e.key.as_str()),
+            (3, 11, "nodes[0].servers")
+        );
+        assert!(e.message.starts_with("invalid type"), "{}", e.message);
+        assert!(!e.message.contains('|'), "no toml snippet in the message");
+    }
+
+    #[test]
+    fn from_toml_syntax_error() {
+        let src = "[[nodes]]\nid = \"a\"\nservers = 3 3\n";
+        let err = toml::from_str::<Doc>(src).expect_err("syntax");
+        let e = ScenarioError::from_toml("s.toml", src, &err);
+        assert_eq!(e.line, 3);
+        assert!(e.key.ends_with("servers"), "{}", e.key);
+        let _ = plain_render(&e);
+    }
+
+    #[test]
+    fn from_json_type_error() {
+        let src = "{\"nodes\": [{\"id\": \"a\"},\n  {\"id\": \"b\", \"servers\": \"x\"}]}";
+        let err = serde_json::from_str::<Doc>(src).expect_err("type");
+        let e = ScenarioError::from_json("s.json", src, &err);
+        assert_eq!((e.line, e.column), (2, 26));
+        assert_eq!(e.key, "nodes[1].servers");
+        assert_eq!(e.message, "invalid type: string \"x\", expected u32");
+        assert_eq!(
+            e.to_string(),
+            "s.json:2:26: nodes[1].servers: invalid type: string \"x\", expected u32"
+        );
+    }
+
+    #[test]
+    fn from_json_unknown_field_and_eof() {
+        let src = "{\"nodes\": [{\"id\": \"é\", \"servrs\": 3}]}";
+        let err = serde_json::from_str::<Doc>(src).expect_err("unknown");
+        let e = ScenarioError::from_json("s.json", src, &err);
+        assert_eq!(e.key, "nodes[0].servrs");
+        assert_eq!((e.line, e.column), (1, 24));
+        assert!(
+            e.help
+                .as_deref()
+                .unwrap_or("")
+                .starts_with("did you mean `servers`?")
+        );
+
+        let src = "{\"nodes\": [{\"id\": \"b\"}]";
+        let err = serde_json::from_str::<Doc>(src).expect_err("eof");
+        let e = ScenarioError::from_json("s.json", src, &err);
+        assert_eq!(e.line, 1);
+        assert_eq!(e.key, "id");
+        let _ = plain_render(&e);
+    }
+
+    #[test]
+    fn io_error_has_no_position() {
+        let err = std::io::Error::new(std::io::ErrorKind::NotFound, "No such file or directory");
+        let e = ScenarioError::io("missing.toml", &err);
+        assert_eq!((e.line, e.column, e.span), (0, 0, None));
+        assert_eq!(
+            e.to_string(),
+            "missing.toml: cannot read scenario file `missing.toml`: No such file or directory"
+        );
+        let _ = plain_render(&e);
+    }
+
+    #[test]
+    fn odd_input_never_panics() {
+        let p = KeyPath::root().key("a").index(2).key("é");
+        for src in [
+            "",
+            "\n",
+            "é",
+            "a = \"é\"",
+            "[[a]]\n",
+            "{\"a\": [1, 2, {\"é\": 1}]}",
+            "[",
+            "{",
+            "\u{feff}a = 1",
+        ] {
+            for fmt in [Format::Toml, Format::Json] {
+                let _ = locate(src, fmt, &p);
+                let e = ScenarioError::at("f", src, fmt, &p, "m", None);
+                let _ = plain_render(&e);
+            }
+            for off in 0..src.len() + 3 {
+                let _ = line_col(src, off);
+                let _ = json_last_key_before(src, off);
+                let _ = toml_key_on_line(src, floor_boundary(src, off));
+            }
+            if let Err(err) = toml::from_str::<Doc>(src) {
+                let _ = plain_render(&ScenarioError::from_toml("f", src, &err));
+            }
+            if let Err(err) = serde_json::from_str::<Doc>(src) {
+                let _ = plain_render(&ScenarioError::from_json("f", src, &err));
+            }
+        }
+        let (late, early) = (1, 0);
+        assert_eq!(clamp_range("é", late..early), 0..0);
+        assert_eq!(clamp_range("é", 1..1), 0..2);
+        assert_eq!(clamp_range("ab", 5..9), 2..2);
+    }
+}

@@ -1,0 +1,295 @@
+//! The scenario file exactly as written (TOML, or JSON with the same keys), before any
+//! checking beyond types. `validate` turns it into a [`crate::scenario::Scenario`].
+//!
+//! Every struct denies unknown keys so a misspelt key is an error, not a silent default.
+
+use crate::distribution::{DistSpec, deserialize_dist, deserialize_opt_dist};
+use crate::time::Days;
+use serde::{Deserialize, Serialize};
+
+/// The whole file.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioFile {
+    pub scenario: ScenarioSection,
+    #[serde(default)]
+    pub countries: Vec<CountryFile>,
+    pub nodes: Vec<NodeFile>,
+    #[serde(default)]
+    pub routes: Vec<RouteFile>,
+    pub flows: Vec<FlowFile>,
+    #[serde(default)]
+    pub programmes: Vec<ProgrammeFile>,
+    #[serde(default)]
+    pub arrangements: Vec<ArrangementFile>,
+    #[serde(default)]
+    pub strategies: Vec<StrategyFile>,
+}
+
+/// `[scenario]`: run settings.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioSection {
+    /// Names the output folder `outputs/<name>/`; letters, digits, `-`, `_`, `.`.
+    pub name: String,
+    /// One or two sentences: what question this scenario answers.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Simulated length of a replication, days (or "20w").
+    pub horizon: Days,
+    /// Initial period ignored by every measure (the network starts empty). Default 0.
+    #[serde(default)]
+    pub warmup: Option<Days>,
+    /// Master seed. Default 1.
+    #[serde(default)]
+    pub seed: Option<u64>,
+    /// Replications per strategy. Default 1.
+    #[serde(default)]
+    pub replications: Option<u64>,
+    /// Containers (TEU) a shipment stands for. Default 1.
+    #[serde(default)]
+    pub teu_per_shipment: Option<f64>,
+    /// Days before the first onset that define the baseline. Default 28.
+    #[serde(default)]
+    pub baseline_days: Option<Days>,
+    /// Days in a row the recovery condition must hold. Default 7.
+    #[serde(default)]
+    pub window_days: Option<Days>,
+    /// Relative band around the baseline for recovery. Default 0.05.
+    #[serde(default)]
+    pub tolerance: Option<f64>,
+    /// Strategies run by default (names of presets or of `[[strategies]]`). Default: all.
+    #[serde(default)]
+    pub strategies: Option<Vec<String>>,
+}
+
+/// `[[countries]]`: a customs territory with its security alert level.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CountryFile {
+    /// ISO 3166 alpha-2, e.g. "JP".
+    pub code: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Alert level at the start: 1 normal, 2 elevated, 3 imminent. Default 1.
+    #[serde(default)]
+    pub alert_level: Option<u8>,
+    /// Multipliers per alert level; level 1 is 1, 1, 1 unless given.
+    #[serde(default)]
+    pub alert_levels: Vec<AlertLevelFile>,
+}
+
+/// One alert level's effect on inspections and handling in a country.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlertLevelFile {
+    /// 1, 2 or 3.
+    pub level: u8,
+    /// Multiplier on every class's inspection rate (result capped at 1). Default 1.
+    #[serde(default)]
+    pub inspection_rate: Option<f64>,
+    /// Multiplier on inspection times. Default 1.
+    #[serde(default)]
+    pub inspection_time: Option<f64>,
+    /// Multiplier on handling (service) times at the country's nodes. Default 1.
+    #[serde(default)]
+    pub handling_slowdown: Option<f64>,
+}
+
+/// `[[nodes]]`: a facility.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NodeFile {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    pub kind: NodeKind,
+    pub country: String,
+    pub lat: f64,
+    pub lon: f64,
+    /// Parallel service channels (berths, lanes, cranes).
+    pub servers: u32,
+    /// Handling time per shipment, days.
+    #[serde(deserialize_with = "deserialize_dist")]
+    pub service: DistSpec,
+    #[serde(default)]
+    pub customs: Option<CustomsFile>,
+}
+
+/// The kind of facility.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeKind {
+    Seaport,
+    Airport,
+    LandBorder,
+    InlandHub,
+}
+
+/// `[nodes.customs]`: import clearance at this node.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomsFile {
+    /// Inspection teams (servers) working in parallel.
+    pub inspectors: u32,
+    /// Time of a physical inspection, days.
+    #[serde(deserialize_with = "deserialize_dist")]
+    pub inspection: DistSpec,
+    /// Document clearance time of a shipment not inspected, days (a delay, no server).
+    #[serde(default, deserialize_with = "deserialize_opt_dist")]
+    pub clearance: Option<DistSpec>,
+    /// Clearance time of a trusted shipment not inspected; default: `clearance`.
+    #[serde(default, deserialize_with = "deserialize_opt_dist")]
+    pub trusted_clearance: Option<DistSpec>,
+    /// Probability of inspection at alert level 1, by class.
+    pub inspection_rate: InspectionRateFile,
+}
+
+/// Inspection probability by trader class.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct InspectionRateFile {
+    pub trusted: f64,
+    pub ordinary: f64,
+}
+
+/// `[[routes]]`: a directed link (or two, with `bidirectional`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RouteFile {
+    /// Optional name, used by closures; default "FROM-TO".
+    #[serde(default)]
+    pub id: Option<String>,
+    pub from: String,
+    pub to: String,
+    pub mode: Mode,
+    /// Transit time, days.
+    #[serde(deserialize_with = "deserialize_dist")]
+    pub transit: DistSpec,
+    /// Departures a day; shipments over it wait at the origin. Default: unlimited.
+    #[serde(default)]
+    pub capacity_per_day: Option<f64>,
+    /// Also create the route `to → from` with the same settings. Default false.
+    #[serde(default)]
+    pub bidirectional: bool,
+}
+
+/// Transport mode of a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    Sea,
+    Air,
+    Road,
+    Rail,
+}
+
+/// `[[flows]]`: demand between an origin and a destination.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlowFile {
+    pub id: String,
+    pub origin: String,
+    pub destination: String,
+    /// Mean shipments a day (Poisson arrivals).
+    pub rate_per_day: f64,
+    /// Seven multipliers, Monday first (day 0 is a Monday); their mean should be 1.
+    #[serde(default)]
+    pub weekly_profile: Option<Vec<f64>>,
+    /// Value of a shipment, USD. Default fixed 0.
+    #[serde(default, deserialize_with = "deserialize_opt_dist")]
+    pub value: Option<DistSpec>,
+    /// Explicit node path from origin to destination; default: shortest expected transit.
+    #[serde(default)]
+    pub path: Option<Vec<String>>,
+    /// The trader mix: shares of shipments by programme memberships. Shares sum to ≤ 1;
+    /// the rest belong to no programme.
+    #[serde(default)]
+    pub traders: Vec<TraderFile>,
+}
+
+/// A class of traders in a flow.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TraderFile {
+    pub share: f64,
+    /// Programme ids the trader is a member of; empty = none.
+    #[serde(default)]
+    pub programmes: Vec<String>,
+}
+
+/// `[[programmes]]`: a trusted-trader programme (C-TPAT, AEO).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProgrammeFile {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The country whose customs runs the programme.
+    pub country: String,
+}
+
+/// `[[arrangements]]`: mutual recognition between programmes.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArrangementFile {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Two or more programme ids that recognise each other.
+    pub programmes: Vec<String>,
+    /// Delay before a partner learns of a revocation (MRA III.E). Default 0.
+    #[serde(default)]
+    pub revocation_notice: Option<Days>,
+}
+
+/// `[[strategies]]`: a named set of knobs; unset knobs take the `baseline` values.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StrategyFile {
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub priority: Option<Priority>,
+    #[serde(default)]
+    pub recognition: Option<Recognition>,
+    #[serde(default)]
+    pub alert_relief: Option<bool>,
+    #[serde(default)]
+    pub reroute: Option<Reroute>,
+    #[serde(default)]
+    pub when: Option<When>,
+}
+
+/// Queue discipline in handling and inspection queues.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    Fifo,
+    TrustedFirst,
+}
+
+/// Whose programme members count as trusted for priority.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Recognition {
+    Own,
+    Mutual,
+}
+
+/// Whether shipments re-plan around closures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reroute {
+    None,
+    OnClosure,
+}
+
+/// When a strategy's knobs apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum When {
+    Disrupted,
+    Always,
+}

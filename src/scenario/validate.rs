@@ -1,0 +1,727 @@
+//! Raw file → validated [`Scenario`]: references, ranges, reachability and stability.
+//! All errors found are reported together, each pointing at its key.
+
+use super::error::{Format, KeyPath, ScenarioError, did_you_mean};
+use super::file::ScenarioFile;
+use super::*;
+use crate::distribution::{Dist, DistSpec};
+use crate::policy::Strategy;
+use std::collections::HashMap;
+
+/// The text being validated, for locating errors.
+pub(super) struct Source<'a> {
+    pub file: &'a str,
+    pub text: &'a str,
+    pub format: Format,
+}
+
+struct Checker<'a> {
+    src: Source<'a>,
+    errors: Vec<ScenarioError>,
+}
+
+impl Checker<'_> {
+    fn err(&mut self, path: &KeyPath, message: impl Into<String>, help: Option<String>) {
+        self.errors.push(ScenarioError::at(
+            self.src.file,
+            self.src.text,
+            self.src.format,
+            path,
+            message,
+            help,
+        ));
+    }
+
+    /// Resolves an id among `names`, or records "no such X" with a suggestion.
+    fn resolve(
+        &mut self,
+        path: &KeyPath,
+        what: &str,
+        id: &str,
+        index: &HashMap<&str, usize>,
+    ) -> Option<usize> {
+        if let Some(&i) = index.get(id) {
+            return Some(i);
+        }
+        let help = match did_you_mean(id, index.keys().copied()) {
+            Some(s) => Some(format!("did you mean `{s}`?")),
+            None => {
+                let mut known: Vec<&str> = index.keys().copied().collect();
+                known.sort_unstable();
+                known.truncate(12);
+                Some(format!("known {what}s: {}", known.join(", ")))
+            }
+        };
+        self.err(path, format!("no {what} `{id}`"), help);
+        None
+    }
+
+    fn dist(&mut self, path: &KeyPath, spec: &DistSpec) -> Dist {
+        match spec.build() {
+            Ok(d) => d,
+            Err(e) => {
+                self.err(path, format!("bad {} distribution: {e}", spec.name()), None);
+                Dist::fixed(0.0)
+            }
+        }
+    }
+
+    fn positive(&mut self, path: &KeyPath, v: f64, what: &str) -> f64 {
+        if !(v.is_finite() && v > 0.0) {
+            self.err(
+                path,
+                format!("{what} must be a number > 0, found {v}"),
+                None,
+            );
+        }
+        v
+    }
+}
+
+fn unique<'a>(
+    ck: &mut Checker,
+    section: &str,
+    ids: impl Iterator<Item = &'a str>,
+) -> HashMap<&'a str, usize> {
+    let mut map = HashMap::new();
+    for (i, id) in ids.enumerate() {
+        if id.is_empty() {
+            ck.err(
+                &KeyPath::root().key(section).index(i),
+                "an id must not be empty",
+                None,
+            );
+        }
+        if let Some(first) = map.insert(id, i) {
+            ck.err(
+                &KeyPath::root().key(section).index(i),
+                format!("duplicate id `{id}` (first used by {section}[{first}])"),
+                Some("ids must be unique within a section".into()),
+            );
+            map.insert(id, first);
+        }
+    }
+    map
+}
+
+pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, ScenarioErrors> {
+    let mut ck = Checker {
+        src,
+        errors: Vec::new(),
+    };
+    let root = KeyPath::root();
+    let sc = &raw.scenario;
+    let sp = root.key("scenario");
+
+    // [scenario]
+    if sc.name.is_empty()
+        || !sc
+            .name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+        || sc.name.starts_with('.')
+    {
+        ck.err(
+            &sp.key("name"),
+            format!("`{}` cannot name an output folder", sc.name),
+            Some("use letters, digits, `-`, `_` and `.` only".into()),
+        );
+    }
+    let horizon = ck.positive(&sp.key("horizon"), sc.horizon.0, "horizon (days)");
+    let warmup = sc.warmup.map_or(0.0, |d| d.0);
+    if !(warmup >= 0.0 && warmup < horizon) {
+        ck.err(
+            &sp.key("warmup"),
+            format!(
+                "warmup must be ≥ 0 and shorter than the horizon ({horizon} days), found {warmup}"
+            ),
+            None,
+        );
+    }
+    let replications = sc.replications.unwrap_or(1);
+    if replications == 0 {
+        ck.err(
+            &sp.key("replications"),
+            "replications must be at least 1, found 0",
+            None,
+        );
+    }
+    let teu = sc.teu_per_shipment.unwrap_or(1.0);
+    ck.positive(&sp.key("teu_per_shipment"), teu, "teu_per_shipment");
+    let baseline_days = sc.baseline_days.map_or(28.0, |d| d.0);
+    ck.positive(&sp.key("baseline_days"), baseline_days, "baseline_days");
+    let window_days = sc.window_days.map_or(7.0, |d| d.0);
+    if !(window_days >= 1.0 && window_days.fract() == 0.0) {
+        ck.err(
+            &sp.key("window_days"),
+            format!("window_days must be a whole number of days ≥ 1, found {window_days}"),
+            None,
+        );
+    }
+    let tolerance = sc.tolerance.unwrap_or(0.05);
+    if !(0.0..1.0).contains(&tolerance) {
+        ck.err(
+            &sp.key("tolerance"),
+            format!("tolerance must be in [0, 1), found {tolerance}"),
+            None,
+        );
+    }
+
+    // [[countries]]
+    let country_ix = unique(
+        &mut ck,
+        "countries",
+        raw.countries.iter().map(|c| c.code.as_str()),
+    );
+    let mut countries = Vec::new();
+    for (i, c) in raw.countries.iter().enumerate() {
+        let p = root.key("countries").index(i);
+        if !(c.code.len() == 2 && c.code.chars().all(|ch| ch.is_ascii_uppercase())) {
+            ck.err(
+                &p.key("code"),
+                format!("`{}` is not an ISO 3166 alpha-2 code", c.code),
+                Some("two capital letters, e.g. \"JP\", \"US\"".into()),
+            );
+        }
+        let level = c.alert_level.unwrap_or(1);
+        if !(1..=3).contains(&level) {
+            ck.err(
+                &p.key("alert_level"),
+                format!("alert level must be 1, 2 or 3, found {level}"),
+                None,
+            );
+        }
+        let mut effects = [AlertEffect::NONE; 3];
+        let mut seen = [false; 3];
+        for (j, l) in c.alert_levels.iter().enumerate() {
+            let lp = p.key("alert_levels").index(j);
+            if !(1..=3).contains(&l.level) {
+                ck.err(
+                    &lp.key("level"),
+                    format!("alert level must be 1, 2 or 3, found {}", l.level),
+                    None,
+                );
+                continue;
+            }
+            let k = (l.level - 1) as usize;
+            if seen[k] {
+                ck.err(
+                    &lp.key("level"),
+                    format!("alert level {} is given twice", l.level),
+                    None,
+                );
+            }
+            seen[k] = true;
+            let mut m = |v: Option<f64>, key: &str| {
+                let v = v.unwrap_or(1.0);
+                ck.positive(&lp.key(key), v, key)
+            };
+            effects[k] = AlertEffect {
+                inspection_rate: m(l.inspection_rate, "inspection_rate"),
+                inspection_time: m(l.inspection_time, "inspection_time"),
+                handling_slowdown: m(l.handling_slowdown, "handling_slowdown"),
+            };
+        }
+        countries.push(Country {
+            code: c.code.clone(),
+            name: c.name.clone().unwrap_or_else(|| c.code.clone()),
+            alert_level: level.clamp(1, 3),
+            alert_effects: effects,
+            own_programmes: Members(0),
+            recognised_programmes: Members(0),
+        });
+    }
+
+    // [[programmes]] and [[arrangements]]
+    let prog_ix = unique(
+        &mut ck,
+        "programmes",
+        raw.programmes.iter().map(|p| p.id.as_str()),
+    );
+    if raw.programmes.len() > 32 {
+        ck.err(
+            &root.key("programmes").index(32),
+            format!(
+                "at most 32 programmes are supported, found {}",
+                raw.programmes.len()
+            ),
+            None,
+        );
+    }
+    let mut programmes = Vec::new();
+    for (i, p) in raw.programmes.iter().enumerate() {
+        let pp = root.key("programmes").index(i);
+        let country = ck
+            .resolve(&pp.key("country"), "country", &p.country, &country_ix)
+            .unwrap_or(0);
+        if i < 32 {
+            if let Some(c) = countries.get_mut(country) {
+                c.own_programmes.0 |= 1 << i;
+                c.recognised_programmes.0 |= 1 << i;
+            }
+        }
+        programmes.push(Programme {
+            id: p.id.clone(),
+            name: p.name.clone().unwrap_or_else(|| p.id.clone()),
+            country: country as CountryId,
+        });
+    }
+    let members_of = |ck: &mut Checker, path: &KeyPath, ids: &[String]| -> Members {
+        let mut m = Members(0);
+        for (j, id) in ids.iter().enumerate() {
+            if let Some(k) = ck.resolve(&path.index(j), "programme", id, &prog_ix) {
+                if k < 32 {
+                    m.0 |= 1 << k;
+                }
+            }
+        }
+        m
+    };
+    unique(
+        &mut ck,
+        "arrangements",
+        raw.arrangements.iter().map(|a| a.id.as_str()),
+    );
+    let mut arrangements = Vec::new();
+    for (i, a) in raw.arrangements.iter().enumerate() {
+        let ap = root.key("arrangements").index(i);
+        let m = members_of(&mut ck, &ap.key("programmes"), &a.programmes);
+        if m.0.count_ones() < 2 {
+            ck.err(
+                &ap.key("programmes"),
+                "an arrangement needs at least two different programmes",
+                None,
+            );
+        }
+        let notice = a.revocation_notice.map_or(0.0, |d| d.0);
+        if !(notice >= 0.0 && notice.is_finite()) {
+            ck.err(
+                &ap.key("revocation_notice"),
+                format!("revocation_notice must be ≥ 0 days, found {notice}"),
+                None,
+            );
+        }
+        arrangements.push(Arrangement {
+            id: a.id.clone(),
+            name: a.name.clone().unwrap_or_else(|| a.id.clone()),
+            programmes: m,
+            revocation_notice: notice,
+        });
+    }
+    // Each country recognises the partner programmes of every arrangement its own are in.
+    for c in countries.iter_mut() {
+        for a in &arrangements {
+            if c.own_programmes.any(a.programmes) {
+                c.recognised_programmes.0 |= a.programmes.0;
+            }
+        }
+    }
+
+    // [[nodes]]
+    if raw.nodes.is_empty() {
+        ck.err(
+            &root.key("nodes"),
+            "a scenario needs at least one node",
+            None,
+        );
+    }
+    let node_ix = unique(&mut ck, "nodes", raw.nodes.iter().map(|n| n.id.as_str()));
+    let mut nodes = Vec::new();
+    for (i, n) in raw.nodes.iter().enumerate() {
+        let np = root.key("nodes").index(i);
+        let country = ck
+            .resolve(&np.key("country"), "country", &n.country, &country_ix)
+            .unwrap_or(0);
+        if !(-90.0..=90.0).contains(&n.lat) {
+            ck.err(
+                &np.key("lat"),
+                format!("latitude must be in [-90, 90], found {}", n.lat),
+                None,
+            );
+        }
+        if !(-180.0..=180.0).contains(&n.lon) {
+            ck.err(
+                &np.key("lon"),
+                format!("longitude must be in [-180, 180], found {}", n.lon),
+                None,
+            );
+        }
+        if n.servers == 0 {
+            ck.err(
+                &np.key("servers"),
+                "servers must be at least 1, found 0",
+                Some("servers are parallel service channels: berths, lanes, cranes".into()),
+            );
+        }
+        let service = ck.dist(&np.key("service"), &n.service);
+        let customs = n.customs.as_ref().map(|c| {
+            let cp = np.key("customs");
+            if c.inspectors == 0 {
+                ck.err(
+                    &cp.key("inspectors"),
+                    "inspectors must be at least 1, found 0",
+                    None,
+                );
+            }
+            for (key, v) in [
+                ("trusted", c.inspection_rate.trusted),
+                ("ordinary", c.inspection_rate.ordinary),
+            ] {
+                if !(0.0..=1.0).contains(&v) {
+                    ck.err(
+                        &cp.key("inspection_rate").key(key),
+                        format!("an inspection rate is a probability in [0, 1], found {v}"),
+                        None,
+                    );
+                }
+            }
+            let inspection = ck.dist(&cp.key("inspection"), &c.inspection);
+            let clearance = match &c.clearance {
+                Some(d) => ck.dist(&cp.key("clearance"), d),
+                None => Dist::fixed(0.0),
+            };
+            let trusted_clearance = match &c.trusted_clearance {
+                Some(d) => ck.dist(&cp.key("trusted_clearance"), d),
+                None => clearance.clone(),
+            };
+            Customs {
+                inspectors: c.inspectors,
+                inspection,
+                clearance,
+                trusted_clearance,
+                rate_trusted: c.inspection_rate.trusted,
+                rate_ordinary: c.inspection_rate.ordinary,
+            }
+        });
+        nodes.push(Node {
+            id: n.id.clone(),
+            name: n.name.clone().unwrap_or_else(|| n.id.clone()),
+            kind: n.kind,
+            country: country as CountryId,
+            lat: n.lat,
+            lon: n.lon,
+            servers: n.servers,
+            service,
+            customs,
+        });
+    }
+
+    // [[routes]] (bidirectional ones expand into two directed routes)
+    let mut routes: Vec<Route> = Vec::new();
+    let mut route_paths: Vec<KeyPath> = Vec::new();
+    for (i, r) in raw.routes.iter().enumerate() {
+        let rp = root.key("routes").index(i);
+        let from = ck.resolve(&rp.key("from"), "node", &r.from, &node_ix);
+        let to = ck.resolve(&rp.key("to"), "node", &r.to, &node_ix);
+        let transit = ck.dist(&rp.key("transit"), &r.transit);
+        let headway = match r.capacity_per_day {
+            Some(c) => 1.0 / ck.positive(&rp.key("capacity_per_day"), c, "capacity_per_day"),
+            None => 0.0,
+        };
+        let (Some(from), Some(to)) = (from, to) else {
+            continue;
+        };
+        if from == to {
+            ck.err(
+                &rp.key("to"),
+                format!(
+                    "a route must join two different nodes; both ends are `{}`",
+                    r.from
+                ),
+                None,
+            );
+            continue;
+        }
+        let id =
+            r.id.clone()
+                .unwrap_or_else(|| format!("{}-{}", r.from, r.to));
+        let mut push = |id: String, a: usize, b: usize| {
+            routes.push(Route {
+                id,
+                from: a as NodeId,
+                to: b as NodeId,
+                mode: r.mode,
+                transit: transit.clone(),
+                headway,
+            });
+            route_paths.push(rp.clone());
+        };
+        push(id.clone(), from, to);
+        if r.bidirectional {
+            let rev = if r.id.is_some() {
+                format!("{id}-rev")
+            } else {
+                format!("{}-{}", r.to, r.from)
+            };
+            push(rev, to, from);
+        }
+    }
+    let mut route_ix: HashMap<&str, usize> = HashMap::new();
+    for (i, r) in routes.iter().enumerate() {
+        if let Some(first) = route_ix.insert(r.id.as_str(), i) {
+            ck.err(
+                &route_paths[i],
+                format!(
+                    "route id `{}` is used twice (routes have ids \"FROM-TO\" unless given)",
+                    r.id
+                ),
+                Some(format!(
+                    "give one of them an `id`; the first is at {}",
+                    route_paths[first]
+                )),
+            );
+        }
+    }
+    let network = Network::new(
+        nodes.len(),
+        &routes
+            .iter()
+            .map(|r| (r.from, r.to, r.transit.mean()))
+            .collect::<Vec<_>>(),
+    );
+    let route_to: Vec<NodeId> = routes.iter().map(|r| r.to).collect();
+
+    // [[flows]]
+    if raw.flows.is_empty() {
+        ck.err(
+            &root.key("flows"),
+            "a scenario needs at least one flow",
+            None,
+        );
+    }
+    unique(&mut ck, "flows", raw.flows.iter().map(|f| f.id.as_str()));
+    let mut flows = Vec::new();
+    for (i, f) in raw.flows.iter().enumerate() {
+        let fp = root.key("flows").index(i);
+        let origin = ck.resolve(&fp.key("origin"), "node", &f.origin, &node_ix);
+        let destination = ck.resolve(&fp.key("destination"), "node", &f.destination, &node_ix);
+        ck.positive(&fp.key("rate_per_day"), f.rate_per_day, "rate_per_day");
+        let weekly_profile = f.weekly_profile.as_ref().and_then(|w| {
+            if w.len() != 7 || w.iter().any(|x| !(x.is_finite() && *x >= 0.0)) || w.iter().sum::<f64>() <= 0.0 {
+                ck.err(&fp.key("weekly_profile"), format!("weekly_profile needs 7 multipliers ≥ 0 (Monday first), not all 0; found {} values", w.len()), None);
+                None
+            } else {
+                let mut a = [0.0; 7];
+                a.copy_from_slice(w);
+                Some(a)
+            }
+        });
+        let value = match &f.value {
+            Some(d) => ck.dist(&fp.key("value"), d),
+            None => Dist::fixed(0.0),
+        };
+        let mut traders = Vec::new();
+        let mut cum = 0.0;
+        for (j, t) in f.traders.iter().enumerate() {
+            let tp = fp.key("traders").index(j);
+            if !(t.share > 0.0 && t.share <= 1.0) {
+                ck.err(
+                    &tp.key("share"),
+                    format!("a share must be in (0, 1], found {}", t.share),
+                    None,
+                );
+            }
+            cum += t.share;
+            let m = members_of(&mut ck, &tp.key("programmes"), &t.programmes);
+            traders.push((cum, m));
+        }
+        if cum > 1.0 + 1e-9 {
+            ck.err(&fp.key("traders"), format!("trader shares sum to {cum}, more than 1"), Some("the shares are fractions of the flow's shipments; what is left over belongs to no programme".into()));
+        }
+        let (Some(o), Some(d)) = (origin, destination) else {
+            continue;
+        };
+        let path = match &f.path {
+            Some(ids) => {
+                let pp = fp.key("path");
+                let mut nodes_on = Vec::new();
+                for (j, id) in ids.iter().enumerate() {
+                    if let Some(k) = ck.resolve(&pp.index(j), "node", id, &node_ix) {
+                        nodes_on.push(k);
+                    }
+                }
+                if nodes_on.len() != ids.len() {
+                    None
+                } else if nodes_on.first() != Some(&o) || nodes_on.last() != Some(&d) {
+                    ck.err(
+                        &pp,
+                        format!(
+                            "a path must start at the origin `{}` and end at the destination `{}`",
+                            f.origin, f.destination
+                        ),
+                        None,
+                    );
+                    None
+                } else {
+                    let mut rs = Vec::new();
+                    for (j, w) in nodes_on.windows(2).enumerate() {
+                        // The quickest of the routes joining the two nodes.
+                        let best = network
+                            .routes_from(w[0] as NodeId)
+                            .filter(|&r| routes[r as usize].to == w[1] as NodeId)
+                            .min_by(|&a, &b| {
+                                routes[a as usize]
+                                    .transit
+                                    .mean()
+                                    .total_cmp(&routes[b as usize].transit.mean())
+                                    .then(a.cmp(&b))
+                            });
+                        match best {
+                            Some(r) => rs.push(r),
+                            None => ck.err(
+                                &pp.index(j + 1),
+                                format!("no route from `{}` to `{}`", ids[j], ids[j + 1]),
+                                Some("add a [[routes]] entry or change the path".into()),
+                            ),
+                        }
+                    }
+                    Some(rs)
+                }
+            }
+            None => {
+                let table = network.routing_to(d as NodeId, |_| true);
+                if table.path(o as NodeId, &route_to).is_none() {
+                    ck.err(
+                        &fp.key("destination"),
+                        format!("destination `{}` cannot be reached from origin `{}` over the routes given", f.destination, f.origin),
+                        Some("add a route (or a chain of routes) between them".into()),
+                    );
+                }
+                None
+            }
+        };
+        flows.push(Flow {
+            id: f.id.clone(),
+            origin: o as NodeId,
+            destination: d as NodeId,
+            rate_per_day: f.rate_per_day,
+            weekly_profile,
+            value,
+            path,
+            traders,
+        });
+    }
+
+    // Strategies: presets, then the file's own.
+    let mut strategies = Strategy::presets();
+    let preset_count = strategies.len();
+    for (i, s) in raw.strategies.iter().enumerate() {
+        let spth = root.key("strategies").index(i);
+        if strategies.iter().any(|x| x.name == s.name) {
+            let what = if strategies[..preset_count].iter().any(|x| x.name == s.name) {
+                "a preset"
+            } else {
+                "an earlier strategy"
+            };
+            ck.err(
+                &spth.key("name"),
+                format!("strategy `{}` is already defined ({what})", s.name),
+                Some("choose another name".into()),
+            );
+            continue;
+        }
+        let b = &strategies[0];
+        strategies.push(Strategy {
+            name: s.name.clone(),
+            description: s.description.clone().unwrap_or_default(),
+            priority: s.priority.unwrap_or(b.priority),
+            recognition: s.recognition.unwrap_or(b.recognition),
+            alert_relief: s.alert_relief.unwrap_or(b.alert_relief),
+            reroute: s.reroute.unwrap_or(b.reroute),
+            when: s.when.unwrap_or(b.when),
+        });
+    }
+    let mut default_strategies = Vec::new();
+    match &sc.strategies {
+        Some(names) => {
+            let ix: HashMap<&str, usize> = strategies
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.name.as_str(), i))
+                .collect();
+            for (j, n) in names.iter().enumerate() {
+                if let Some(k) = ck.resolve(&sp.key("strategies").index(j), "strategy", n, &ix) {
+                    if !default_strategies.contains(&k) {
+                        default_strategies.push(k);
+                    }
+                }
+            }
+            if names.is_empty() {
+                ck.err(&sp.key("strategies"), "name at least one strategy", None);
+            }
+        }
+        None => default_strategies = (0..strategies.len()).collect(),
+    }
+
+    if !ck.errors.is_empty() {
+        return Err(ScenarioErrors(ck.errors));
+    }
+    let mut scenario = Scenario {
+        name: sc.name.clone(),
+        description: sc.description.clone(),
+        horizon,
+        warmup,
+        seed: sc.seed.unwrap_or(1),
+        replications,
+        teu_per_shipment: teu,
+        baseline_days,
+        window_days,
+        tolerance,
+        countries,
+        nodes,
+        routes,
+        flows,
+        programmes,
+        arrangements,
+        strategies,
+        default_strategies,
+        network,
+        routing: Vec::new(),
+    };
+    scenario.routing = scenario.static_routing();
+
+    // Stability: every server group must be below 100% busy in normal operation.
+    let load = scenario.baseline_load();
+    for (i, l) in load.nodes.iter().enumerate() {
+        let np = root.key("nodes").index(i);
+        if l.handling_utilisation >= 1.0 {
+            ck.err(
+                &np.key("servers"),
+                format!(
+                    "node `{}` is overloaded: baseline utilisation {:.3} ≥ 1 ({:.2} shipments/day × {:.4} days mean service / {} servers)",
+                    scenario.nodes[i].id, l.handling_utilisation, l.arrivals_per_day, scenario.nodes[i].service.mean() * l.slowdown, scenario.nodes[i].servers
+                ),
+                Some(format!("add servers (at least {}), shorten `service`, or lower the flows through it", (l.handling_utilisation * scenario.nodes[i].servers as f64).floor() as u64 + 1)),
+            );
+        }
+        if l.customs_utilisation >= 1.0 {
+            ck.err(
+                &np.key("customs").key("inspectors"),
+                format!(
+                    "customs at node `{}` is overloaded: baseline inspector utilisation {:.3} ≥ 1",
+                    scenario.nodes[i].id, l.customs_utilisation
+                ),
+                Some("add inspectors, shorten `inspection`, or lower the inspection rates".into()),
+            );
+        }
+    }
+    for (r, l) in load.routes.iter().enumerate() {
+        let route = &scenario.routes[r];
+        if route.headway > 0.0 && l * route.headway >= 1.0 {
+            ck.err(
+                &route_paths[r].key("capacity_per_day"),
+                format!(
+                    "route `{}` is overloaded: {:.2} shipments/day against a capacity of {:.2}/day",
+                    route.id,
+                    l,
+                    1.0 / route.headway
+                ),
+                Some("raise capacity_per_day or lower the flows over it".into()),
+            );
+        }
+    }
+    if !ck.errors.is_empty() {
+        return Err(ScenarioErrors(ck.errors));
+    }
+    Ok(scenario)
+}
