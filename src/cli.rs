@@ -191,14 +191,15 @@ fn run(args: RunArgs) -> ExitCode {
         eprintln!("error: {e}");
         return ExitCode::from(2);
     }
-    print!("{}", report::console_table(&scenario, &outcome));
     let events: u64 = outcome.results.iter().map(|r| r.events).sum();
-    println!(
-        "\nresults in {}/ (summary.json, replications.csv, timeseries.csv); {:.1} s, {:.1} M events/s",
+    let text = format!(
+        "{}\nresults in {}/ (summary.json, replications.csv, timeseries.csv); {:.1} s, {:.1} M events/s\n",
+        report::console_table(&scenario, &outcome),
         out.display(),
         outcome.seconds,
         events as f64 / outcome.seconds.max(1e-9) / 1e6
     );
+    say(&text);
     ExitCode::SUCCESS
 }
 
@@ -206,7 +207,7 @@ fn validate(args: ValidateArgs) -> ExitCode {
     let mut failed = 0;
     for path in &args.scenarios {
         match Scenario::load(path) {
-            Ok(s) => print!("{}", validation_summary(&path.display().to_string(), &s)),
+            Ok(s) => say(&validation_summary(&path.display().to_string(), &s)),
             Err(e) => {
                 failed += 1;
                 print_scenario_errors(&e);
@@ -223,6 +224,12 @@ fn validate(args: ValidateArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is not an error worth a panic.
+fn say(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
 
 /// The one-screen summary `tradesim validate` prints for a valid scenario.

@@ -118,6 +118,18 @@ impl DistSpec {
         }
     }
 
+    /// The smallest value a draw can take (0 for families unbounded below at 0).
+    pub fn lower_bound(&self) -> f64 {
+        match self {
+            DistSpec::Fixed { value } => value.0,
+            DistSpec::Uniform { min, .. } | DistSpec::Triangular { min, .. } => min.0,
+            DistSpec::Empirical { values, .. } => {
+                values.iter().map(|v| v.0).fold(f64::INFINITY, f64::min)
+            }
+            _ => 0.0,
+        }
+    }
+
     /// Checks the parameters (all values ≥ 0, the shape constraints of each family) and
     /// builds the sampler. The error says which parameter is wrong and what would be right.
     pub fn build(&self) -> Result<Dist, String> {

@@ -15,9 +15,13 @@
 pub mod calendar;
 pub mod queue;
 
-use crate::measure::{Collector, MeasureSchema, NODE_MEASURES, ReplicationResult};
+use crate::disruption::{self, Change, Realisation};
+use crate::measure::recovery::{RecoveryParams, recovery};
+use crate::measure::{
+    Collector, MeasureSchema, NODE_MEASURES, RECOVERY_MEASURES, ReplicationResult,
+};
 use crate::network::RoutingTable;
-use crate::policy::{Priority, Recognition, Strategy};
+use crate::policy::{Notice, Priority, Recognition, Reroute, Strategy};
 use crate::scenario::{Members, NodeId, RouteId, Scenario};
 use crate::streams::{self, Stream, StreamKind};
 use bevy_ecs::prelude::*;
@@ -27,7 +31,7 @@ use rand::RngExt;
 use rand_distr::{Distribution, Exp1};
 use std::collections::VecDeque;
 
-/// A node's identity and status.
+/// A node's identity (its index in the scenario).
 #[derive(Component, Debug, Clone)]
 pub struct Facility {
     pub node: NodeId,
@@ -60,12 +64,16 @@ pub struct Occupancy {
     /// Shipments that left the node (or were delivered there) in the window.
     pub departures: u64,
     pub time_sum: f64,
+    /// Since time 0 (never reset): departures and time-integral of shipments present.
+    pub total_departures: u64,
+    pub total_area: f64,
 }
 
 /// A directed route's dispatching state.
 #[derive(Component, Debug, Clone)]
 pub struct RouteGate {
     pub route: RouteId,
+    /// False while a closure holds the route.
     pub open: bool,
     /// Earliest time the next departure may leave (capacity headway).
     pub next_free: f64,
@@ -107,17 +115,36 @@ pub struct Shipment {
     pub hop: u16,
     pub customs_done: bool,
     pub node_arrival: f64,
+    /// Decides which revocations reach this shipment's trader (revoked if below the share).
+    pub revoke_draw: f64,
     /// The shipment's own random stream.
     pub rng: Stream,
 }
 
-/// The network's state now: alert levels and which places are disruption-affected.
+/// The network's state now: alert levels, capacity limits and which places are
+/// disruption-affected.
 #[derive(Resource, Debug, Clone)]
 pub struct NetworkStatus {
     /// Alert level of each country.
     pub alert_level: Vec<u8>,
-    /// Nodes where a disruption or its recovery is in progress (strategies apply there).
+    /// Alerts in force per country: (disruption, level).
+    pub alerts: Vec<Vec<(u32, u8)>>,
+    /// Capacity limits in force per node: (disruption, share of servers).
+    pub limits: Vec<Vec<(u32, f64)>>,
+    /// Nodes where a disruption or its recovery is in progress (strategies apply there):
+    /// while a disruption acts on them, then until their queues first empty.
     pub affected: Vec<bool>,
+    /// Disruptions acting on each node now.
+    pub active: Vec<u32>,
+    /// Nodes no longer disrupted but still clearing their backlog.
+    pub draining: Vec<bool>,
+}
+
+impl NetworkStatus {
+    /// True if `node` has no working capacity (closed, or destroyed).
+    pub fn closed(&self, node: NodeId) -> bool {
+        self.limits[node as usize].iter().any(|&(_, s)| s <= 0.0)
+    }
 }
 
 /// A flow's arrival process.
@@ -165,6 +192,13 @@ pub struct Simulation<'a> {
     delivered: u64,
     events: u64,
     options: RunOptions,
+    realisation: Realisation,
+    /// A failed daily census (audit mode), reported by `run_until`.
+    audit_error: Option<AccountingError>,
+    /// Per node, per full day: departures and mean shipments present.
+    node_daily: Vec<Vec<[f64; 2]>>,
+    /// Node totals at the last day end (departures, area).
+    node_last: Vec<(u64, f64)>,
 }
 
 impl<'a> Simulation<'a> {
@@ -216,10 +250,17 @@ impl<'a> Simulation<'a> {
                     .id()
             })
             .collect();
+        let n = scenario.nodes.len();
         world.insert_resource(NetworkStatus {
             alert_level: scenario.countries.iter().map(|c| c.alert_level).collect(),
-            affected: vec![false; scenario.nodes.len()],
+            alerts: vec![Vec::new(); scenario.countries.len()],
+            limits: vec![Vec::new(); n],
+            affected: vec![false; n],
+            active: vec![0; n],
+            draining: vec![false; n],
         });
+        let realisation = disruption::realise(scenario, replication, seed);
+        let days = scenario.horizon.ceil() as usize;
         let mut sim = Simulation {
             scenario,
             strategy: &scenario.strategies[strategy],
@@ -238,7 +279,14 @@ impl<'a> Simulation<'a> {
             delivered: 0,
             events: 0,
             options,
+            node_daily: vec![Vec::with_capacity(days); n],
+            node_last: vec![(0, 0.0); n],
+            audit_error: None,
+            realisation,
         };
+        for (i, &(t, _)) in sim.realisation.changes.iter().enumerate() {
+            sim.calendar.schedule(t, Event::Change { index: i as u32 });
+        }
         for (i, f) in scenario.flows.iter().enumerate() {
             let peak = f
                 .weekly_profile
@@ -254,7 +302,9 @@ impl<'a> Simulation<'a> {
         if scenario.warmup > 0.0 {
             sim.calendar.schedule(scenario.warmup, Event::WarmupEnd);
         }
-        sim.calendar.schedule(1.0, Event::DayEnd { day: 0 });
+        if scenario.horizon >= 1.0 {
+            sim.calendar.schedule(1.0, Event::DayEnd { day: 0 });
+        }
         sim
     }
 
@@ -293,6 +343,9 @@ impl<'a> Simulation<'a> {
             self.step();
             if self.options.audit {
                 self.check_balance()?;
+                if let Some(e) = self.audit_error.take() {
+                    return Err(e);
+                }
             }
         }
         self.now = self.now.max(t.min(self.scenario.horizon));
@@ -315,6 +368,7 @@ impl<'a> Simulation<'a> {
             Event::RouteReady { route } => self.on_route_ready(route),
             Event::DayEnd { day } => self.on_day_end(day),
             Event::WarmupEnd => self.on_warmup_end(),
+            Event::Change { index } => self.on_change(index),
         }
         true
     }
@@ -355,8 +409,10 @@ impl<'a> Simulation<'a> {
             .find(|(cum, _)| u < *cum)
             .map_or(Members(0), |t| t.1);
         let value = f.value.sample(&mut rng);
+        let revoke_draw: f64 = rng.random();
         let dest_country = sc.nodes[f.destination as usize].country;
-        let trusted = sc.is_trusted(members, dest_country);
+        let effective = self.effective_members(members, revoke_draw, dest_country);
+        let trusted = sc.is_trusted(effective, dest_country);
         let e = self
             .world
             .spawn(Shipment {
@@ -369,11 +425,13 @@ impl<'a> Simulation<'a> {
                 hop: 0,
                 customs_done: false,
                 node_arrival: self.now,
+                revoke_draw,
                 rng,
             })
             .id();
         self.created += 1;
-        self.collector.created(self.now);
+        self.collector
+            .created(self.now, dest_country, trusted, value);
         let next = self.next_arrival(flow as usize, self.now);
         self.calendar.schedule(next, Event::Arrival { flow });
         self.arrive_at_node(e, f.origin);
@@ -400,21 +458,56 @@ impl<'a> Simulation<'a> {
     }
 
     #[inline]
-    fn priority_at(&self, node: NodeId, members: Members) -> bool {
-        self.strategy.priority == Priority::TrustedFirst
-            && self.knobs_apply(node)
-            && self.strategy_trusts(members, self.scenario.nodes[node as usize].country)
+    fn priority_at(&self, node: NodeId, members: Members, revoke_draw: f64) -> bool {
+        if self.strategy.priority != Priority::TrustedFirst || !self.knobs_apply(node) {
+            return false;
+        }
+        let country = self.scenario.nodes[node as usize].country;
+        self.strategy_trusts(
+            self.effective_members(members, revoke_draw, country),
+            country,
+        )
+    }
+
+    /// A trader's memberships as customs of `country` knows them now: revoked ones are
+    /// dropped once that country has learnt of the revocation (at once at home; a partner
+    /// after the arrangement's notice delay, or at once with prompt notice).
+    #[inline]
+    fn effective_members(&self, members: Members, revoke_draw: f64, country: u16) -> Members {
+        let mut m = members;
+        for r in &self.realisation.revocations {
+            let bit = 1u32 << r.programme;
+            if m.0 & bit == 0 || revoke_draw >= r.share {
+                continue;
+            }
+            let home = self.scenario.programmes[r.programme as usize].country;
+            let delay = if home == country || self.strategy.notice == Notice::Prompt {
+                0.0
+            } else {
+                let own = self.scenario.countries[country as usize].own_programmes;
+                self.scenario
+                    .arrangements
+                    .iter()
+                    .filter(|a| a.programmes.0 & bit != 0 && a.programmes.any(own))
+                    .map(|a| a.revocation_notice)
+                    .fold(f64::INFINITY, f64::min)
+            };
+            if self.now >= r.time + if delay.is_finite() { delay } else { 0.0 } {
+                m.0 &= !bit;
+            }
+        }
+        m
     }
 
     fn arrive_at_node(&mut self, e: Entity, node: NodeId) {
         let now = self.now;
-        let members = {
+        let (members, revoke_draw) = {
             let mut s = self.world.get_mut::<Shipment>(e).expect("live shipment");
             s.stage = Stage::Queued(node);
             s.node_arrival = now;
-            s.members
+            (s.members, s.revoke_draw)
         };
-        let priority = self.priority_at(node, members);
+        let priority = self.priority_at(node, members, revoke_draw);
         let ne = self.nodes[node as usize];
         let mut occ = self.world.get_mut::<Occupancy>(ne).expect("node");
         occ.enter(now);
@@ -568,6 +661,7 @@ impl<'a> Simulation<'a> {
         if let Some(x) = next {
             self.start_inspection(x, node);
         }
+        self.check_drained(node);
         self.leave_node(e, node);
     }
 
@@ -694,8 +788,10 @@ impl<'a> Simulation<'a> {
 
     fn deliver(&mut self, e: Entity) {
         let s = self.world.get::<Shipment>(e).expect("live shipment");
+        let country =
+            self.scenario.nodes[self.scenario.flows[s.flow as usize].destination as usize].country;
         self.collector
-            .delivered(self.now, s.flow, s.trusted, s.created);
+            .delivered(self.now, s.flow, country, s.trusted, s.created, s.value);
         self.delivered += 1;
         self.world.despawn(e);
     }
@@ -703,15 +799,27 @@ impl<'a> Simulation<'a> {
     // ---- time boundaries ---------------------------------------------------------------
 
     fn on_day_end(&mut self, day: u32) {
-        self.collector.mark(self.now);
+        self.close_day(1.0);
         let next = day as f64 + 2.0;
-        if next <= self.scenario.horizon.ceil() {
+        if next <= self.scenario.horizon {
             self.calendar.schedule(next, Event::DayEnd { day: day + 1 });
         }
-        if self.options.audit {
-            if let Err(e) = self.census() {
-                panic!("{e}");
-            }
+        if self.options.audit && self.audit_error.is_none() {
+            self.audit_error = self.census().err();
+        }
+    }
+
+    /// Closes a day of `length` days: system, country, class and node series.
+    fn close_day(&mut self, length: f64) {
+        let now = self.now;
+        self.collector.close_day(now, length);
+        for (i, &ne) in self.nodes.iter().enumerate() {
+            let mut o = self.world.get_mut::<Occupancy>(ne).expect("node");
+            o.advance(now);
+            let (dep, area) = (o.total_departures, o.total_area);
+            let (ld, la) = self.node_last[i];
+            self.node_daily[i].push([(dep - ld) as f64, (area - la) / length]);
+            self.node_last[i] = (dep, area);
         }
     }
 
@@ -736,9 +844,13 @@ impl<'a> Simulation<'a> {
     pub fn finish(mut self) -> ReplicationResult {
         let sc = self.scenario;
         let now = sc.horizon;
+        self.now = now;
+        let full_days = self.collector.days_closed();
+        if (full_days as f64) < now {
+            self.close_day(now - full_days as f64);
+        }
         let window = (now - sc.warmup).max(f64::MIN_POSITIVE);
-        let schema_len = MeasureSchema::flow_offset(sc.nodes.len(), sc.flows.len());
-        let mut values = vec![f64::NAN; schema_len];
+        let mut values = vec![f64::NAN; MeasureSchema::len_for(sc)];
         for (i, &ne) in self.nodes.iter().enumerate() {
             let o = MeasureSchema::node_offset(i);
             let v = &mut values[o..o + NODE_MEASURES.len()];
@@ -762,6 +874,7 @@ impl<'a> Simulation<'a> {
             }
         }
         let daily = self.collector.finish(now, sc.nodes.len(), &mut values);
+        self.recovery_measures(full_days, &mut values);
         ReplicationResult {
             replication: self.replication,
             strategy: self.strategy_index,
@@ -769,6 +882,192 @@ impl<'a> Simulation<'a> {
             daily,
             events: self.events,
         }
+    }
+
+    // ---- disruptions -------------------------------------------------------------------
+
+    fn on_change(&mut self, index: u32) {
+        let (_, change) = self.realisation.changes[index as usize];
+        match change {
+            Change::NodeShare { node, slot, share } => self.set_limit(node, slot, share),
+            Change::Route { route, closed } => {
+                let now = self.now;
+                let re = self.routes[route as usize];
+                let mut gate = self.world.get_mut::<RouteGate>(re).expect("route");
+                gate.open = !closed;
+                let resume = !closed && !gate.waiting.is_empty() && !gate.ready_scheduled;
+                if resume {
+                    gate.ready_scheduled = true;
+                    let at = gate.next_free.max(now);
+                    self.calendar.schedule(at, Event::RouteReady { route });
+                }
+                self.reroute();
+            }
+            Change::Alert {
+                country,
+                slot,
+                level,
+            } => {
+                let initial = self.scenario.countries[country as usize].alert_level;
+                let mut st = self.world.resource_mut::<NetworkStatus>();
+                let list = &mut st.alerts[country as usize];
+                list.retain(|&(s, _)| s != slot);
+                if let Some(l) = level {
+                    list.push((slot, l));
+                }
+                let lvl = list.iter().map(|&(_, l)| l).fold(initial, u8::max);
+                st.alert_level[country as usize] = lvl;
+            }
+            Change::Affect { node, on } => {
+                let mut st = self.world.resource_mut::<NetworkStatus>();
+                let i = node as usize;
+                if on {
+                    st.active[i] += 1;
+                    st.draining[i] = false;
+                    st.affected[i] = true;
+                } else {
+                    st.active[i] = st.active[i].saturating_sub(1);
+                    if st.active[i] == 0 {
+                        st.draining[i] = true;
+                    }
+                }
+                if !on {
+                    self.check_drained(node);
+                }
+            }
+        }
+    }
+
+    /// Ends a node's affected period once no disruption acts on it and its queues are empty.
+    fn check_drained(&mut self, node: NodeId) {
+        let i = node as usize;
+        if !self.world.resource::<NetworkStatus>().draining[i] {
+            return;
+        }
+        let ne = self.nodes[i];
+        let mut empty = self.world.get::<Berths>(ne).expect("node").0.queued() == 0;
+        if let Some(c) = self.world.get::<CustomsPost>(ne) {
+            empty &= c.inspectors.queued() == 0;
+        }
+        if empty {
+            let mut st = self.world.resource_mut::<NetworkStatus>();
+            st.draining[i] = false;
+            st.affected[i] = false;
+        }
+    }
+
+    /// Applies disruption `slot`'s limit on `node`'s servers (share 1 lifts it).
+    fn set_limit(&mut self, node: NodeId, slot: u32, share: f64) {
+        let now = self.now;
+        let servers = self.scenario.nodes[node as usize].servers;
+        let (capacity, was_closed, closed) = {
+            let mut st = self.world.resource_mut::<NetworkStatus>();
+            let was_closed = st.closed(node);
+            let list = &mut st.limits[node as usize];
+            list.retain(|&(s, _)| s != slot);
+            if share < 1.0 {
+                list.push((slot, share.max(0.0)));
+            }
+            let min = list.iter().map(|&(_, s)| s).fold(1.0, f64::min);
+            (
+                (servers as f64 * min + 1e-9).floor() as u32,
+                was_closed,
+                st.closed(node),
+            )
+        };
+        let ne = self.nodes[node as usize];
+        self.world
+            .get_mut::<Berths>(ne)
+            .expect("node")
+            .0
+            .set_capacity(now, capacity);
+        loop {
+            let next = self.world.get_mut::<Berths>(ne).expect("node").0.next(now);
+            match next {
+                Some(x) => self.start_handling(x, node),
+                None => break,
+            }
+        }
+        if was_closed != closed {
+            self.reroute();
+        }
+    }
+
+    /// With rerouting on, recomputes routing around closed nodes and routes.
+    fn reroute(&mut self) {
+        if self.strategy.reroute != Reroute::OnClosure {
+            return;
+        }
+        let sc = self.scenario;
+        let st = self.world.resource::<NetworkStatus>();
+        let open: Vec<bool> = (0..sc.routes.len())
+            .map(|r| {
+                self.world
+                    .get::<RouteGate>(self.routes[r])
+                    .expect("route")
+                    .open
+                    && !st.closed(sc.routes[r].to)
+            })
+            .collect();
+        if open.iter().all(|&o| o) {
+            self.routing = None;
+            return;
+        }
+        let tables = sc
+            .routing
+            .iter()
+            .enumerate()
+            .map(|(d, t)| {
+                t.as_ref()
+                    .map(|_| sc.network.routing_to(d as NodeId, |r| open[r as usize]))
+            })
+            .collect();
+        self.routing = Some(tables);
+    }
+
+    /// Recovery measures of every scope, from the daily series of `full_days` whole days.
+    fn recovery_measures(&mut self, full_days: usize, values: &mut [f64]) {
+        let sc = self.scenario;
+        let onset = self.realisation.first_onset();
+        values[10] = self.realisation.onsets.iter().flatten().count() as f64;
+        values[11] = onset.unwrap_or(f64::NAN);
+        let Some(onset) = onset else { return };
+        let p = RecoveryParams {
+            baseline_days: sc.baseline_days,
+            window_days: sc.window_days,
+            tolerance: sc.tolerance,
+        };
+        let (nn, nf, nc) = (sc.nodes.len(), sc.flows.len(), sc.countries.len());
+        let mut write = |k: usize, del: &[f64], wip: &[f64], value: &[f64]| {
+            let cut = |x: &[f64]| x[..full_days.min(x.len())].to_vec();
+            let r = recovery(&cut(del), &cut(wip), &cut(value), onset, &p);
+            let o = MeasureSchema::recovery_offset(nn, nf, k);
+            let v = &mut values[o..o + RECOVERY_MEASURES.len()];
+            v[0] = r.baseline_deliveries;
+            v[1] = r.baseline_wip;
+            v[2] = r.ttr_days;
+            v[3] = if r.censored { 1.0 } else { 0.0 };
+            v[4] = r.resilience_loss_days;
+            v[5] = r.excess_delay;
+            v[6] = r.excess_value_delay;
+            v[7] = r.backlog_peak;
+            v[8] = r.backlog_peak_day;
+        };
+        // Demand scopes: system, countries, trusted, ordinary (same order in the collector).
+        for k in 0..nc + 3 {
+            let [del, wip, value] = self.collector.scope_series(k);
+            write(k, &del, &wip, &value);
+        }
+        for i in 0..nn {
+            let del: Vec<f64> = self.node_daily[i].iter().map(|x| x[0]).collect();
+            let wip: Vec<f64> = self.node_daily[i].iter().map(|x| x[1]).collect();
+            write(nc + 3 + i, &del, &wip, &[]);
+        }
+    }
+
+    /// The disruptions as they happen in this replication.
+    pub fn realisation(&self) -> &Realisation {
+        &self.realisation
     }
 
     // ---- accounting --------------------------------------------------------------------
@@ -875,7 +1174,9 @@ impl<'a> Simulation<'a> {
 impl Occupancy {
     #[inline]
     fn advance(&mut self, now: f64) {
-        self.area += self.present as f64 * (now - self.last);
+        let a = self.present as f64 * (now - self.last);
+        self.area += a;
+        self.total_area += a;
         self.last = now;
     }
     #[inline]
@@ -888,6 +1189,7 @@ impl Occupancy {
         self.advance(now);
         self.present -= 1;
         self.departures += 1;
+        self.total_departures += 1;
         self.time_sum += now - arrived;
     }
     fn reset(&mut self, now: f64) {

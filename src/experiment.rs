@@ -9,7 +9,7 @@
 pub mod stats;
 
 use crate::engine::{AccountingError, RunOptions, run_replication};
-use crate::measure::{DAILY_SERIES, MeasureSchema, ReplicationResult};
+use crate::measure::{DAILY_SERIES, MeasureSchema, ReplicationResult, SERIES};
 use crate::scenario::Scenario;
 use rayon::prelude::*;
 use stats::Stat;
@@ -47,7 +47,7 @@ pub struct StrategySummary {
     /// One [`Stat`] per measure, in schema order.
     pub measures: Vec<Stat>,
     /// Per day and series: mean, sd, P10, P50, P90 over replications.
-    pub daily: Vec<[DailyStat; 4]>,
+    pub daily: Vec<[DailyStat; SERIES]>,
 }
 
 /// A daily series value summarised over replications.
@@ -174,6 +174,6 @@ fn daily_stat(values: &[f64]) -> DailyStat {
 }
 
 /// The names of the daily series, for reports.
-pub fn daily_series() -> &'static [&'static str; 4] {
+pub fn daily_series() -> &'static [&'static str; SERIES] {
     &DAILY_SERIES
 }

@@ -46,6 +46,7 @@
 //! ```
 
 pub mod cli;
+pub mod disruption;
 pub mod distribution;
 pub mod engine;
 pub mod experiment;

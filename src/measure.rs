@@ -8,8 +8,10 @@
 
 use crate::scenario::Scenario;
 
+pub mod recovery;
+
 /// Names of the system-wide scalar measures, in row order.
-pub const SYSTEM_MEASURES: [&str; 10] = [
+pub const SYSTEM_MEASURES: [&str; 12] = [
     "created",
     "delivered",
     "deliveries_per_day",
@@ -20,6 +22,8 @@ pub const SYSTEM_MEASURES: [&str; 10] = [
     "trusted_lead_time_p90_days",
     "ordinary_lead_time_mean_days",
     "ordinary_lead_time_p90_days",
+    "disruptions_occurred",
+    "first_onset_day",
 ];
 
 /// Names of the per-node scalar measures, in row order.
@@ -43,8 +47,49 @@ pub const CLASSES: [&str; 3] = ["all", "trusted", "ordinary"];
 /// Names of the per-flow, per-class scalar measures, in row order.
 pub const FLOW_MEASURES: [&str; 3] = ["deliveries", "lead_time_mean_days", "lead_time_p90_days"];
 
+/// Names of the recovery measures of every scope, in row order.
+pub const RECOVERY_MEASURES: [&str; 9] = [
+    "baseline_deliveries_per_day",
+    "baseline_wip",
+    "ttr_days",
+    "ttr_censored",
+    "resilience_loss_days",
+    "excess_delay_shipment_days",
+    "excess_delay_usd_days",
+    "backlog_peak",
+    "backlog_peak_day",
+];
+
 /// Names of the daily system series.
-pub const DAILY_SERIES: [&str; 4] = ["arrivals", "deliveries", "wip", "mean_lead_time_days"];
+pub const DAILY_SERIES: [&str; 8] = [
+    "arrivals",
+    "deliveries",
+    "wip",
+    "mean_lead_time_days",
+    "trusted_deliveries",
+    "ordinary_deliveries",
+    "trusted_wip",
+    "ordinary_wip",
+];
+
+/// Number of daily series.
+pub const SERIES: usize = DAILY_SERIES.len();
+
+/// The scopes recovery is measured for, in row order: the system, each country (cargo
+/// bound for it), the two trader classes, each node.
+pub fn recovery_scopes(scenario: &Scenario) -> Vec<String> {
+    let mut v = vec!["system".to_string()];
+    v.extend(
+        scenario
+            .countries
+            .iter()
+            .map(|c| format!("country.{}", c.code)),
+    );
+    v.push("class.trusted".into());
+    v.push("class.ordinary".into());
+    v.extend(scenario.nodes.iter().map(|n| format!("node.{}", n.id)));
+    v
+}
 
 /// The names of a scenario's scalar measures, in the order of a result row.
 #[derive(Debug, Clone, PartialEq)]
@@ -71,6 +116,13 @@ impl MeasureSchema {
                 );
             }
         }
+        for scope in recovery_scopes(scenario) {
+            names.extend(
+                RECOVERY_MEASURES
+                    .iter()
+                    .map(|m| format!("recovery.{scope}.{m}")),
+            );
+        }
         MeasureSchema { names }
     }
 
@@ -82,6 +134,17 @@ impl MeasureSchema {
     /// Offset of flow `i`'s first measure in a scenario with `nodes` nodes.
     pub fn flow_offset(nodes: usize, i: usize) -> usize {
         Self::node_offset(nodes) + i * CLASSES.len() * FLOW_MEASURES.len()
+    }
+
+    /// Offset of recovery scope `k` (in [`recovery_scopes`] order).
+    pub fn recovery_offset(nodes: usize, flows: usize, k: usize) -> usize {
+        Self::flow_offset(nodes, flows) + k * RECOVERY_MEASURES.len()
+    }
+
+    /// Row length for a scenario.
+    pub fn len_for(scenario: &Scenario) -> usize {
+        let scopes = 3 + scenario.countries.len() + scenario.nodes.len();
+        Self::recovery_offset(scenario.nodes.len(), scenario.flows.len(), scopes)
     }
 
     /// Position of a measure by name.
@@ -99,107 +162,189 @@ pub struct ReplicationResult {
     /// Scalar measures in [`MeasureSchema`] order; NaN where undefined (no deliveries).
     pub values: Vec<f64>,
     /// Daily system series, a row per day from day 0 ([`DAILY_SERIES`] order).
-    pub daily: Vec<[f64; 4]>,
+    pub daily: Vec<[f64; SERIES]>,
     /// Events processed (for performance figures).
     pub events: u64,
 }
 
-/// One day's running totals.
-#[derive(Debug, Clone, Copy, Default)]
-struct Day {
-    arrivals: u64,
-    deliveries: u64,
-    wip_area: f64,
-    lead_sum: f64,
+/// A demand scope's running totals: shipments of the scope in the system and their daily
+/// record.
+#[derive(Debug, Clone, Default)]
+struct Scope {
+    wip: u64,
+    /// Value (USD) of the shipments in the system.
+    value_wip: f64,
+    last: f64,
+    area_today: f64,
+    value_area_today: f64,
+    arrivals_today: u64,
+    deliveries_today: u64,
+    /// Per full day: deliveries, time-averaged WIP, arrivals, time-averaged value in WIP.
+    daily: Vec<[f64; 4]>,
 }
 
-/// System and flow records of a running replication.
+impl Scope {
+    #[inline]
+    fn advance(&mut self, now: f64) {
+        let dt = now - self.last;
+        self.area_today += self.wip as f64 * dt;
+        self.value_area_today += self.value_wip * dt;
+        self.last = now;
+    }
+
+    fn close_day(&mut self, now: f64, length: f64) {
+        self.advance(now);
+        self.daily.push([
+            self.deliveries_today as f64,
+            self.area_today / length,
+            self.arrivals_today as f64,
+            self.value_area_today / length,
+        ]);
+        self.area_today = 0.0;
+        self.value_area_today = 0.0;
+        self.deliveries_today = 0;
+        self.arrivals_today = 0;
+    }
+}
+
+/// System, country and class records of a running replication.
+///
+/// Demand scopes: 0 the system, 1..=C the destination countries, C+1 trusted, C+2 ordinary.
 #[derive(Debug, Clone)]
 pub struct Collector {
     warmup: f64,
-    days: Vec<Day>,
-    wip: u64,
-    last: f64,
+    countries: usize,
+    scopes: Vec<Scope>,
+    lead_today: f64,
+    lead_daily: Vec<f64>,
     window_wip_area: f64,
+    window_last: f64,
     created_in_window: u64,
     /// Lead times of deliveries in the window, per flow and class (0 trusted, 1 ordinary).
     lead: Vec<[Vec<f64>; 2]>,
 }
 
 impl Collector {
-    /// A collector for `scenario` (days 0..ceil(horizon)).
+    /// A collector for `scenario`.
     pub fn new(scenario: &Scenario) -> Self {
         let days = scenario.horizon.ceil().max(1.0) as usize;
+        let c = scenario.countries.len();
+        let scope = Scope {
+            daily: Vec::with_capacity(days),
+            ..Scope::default()
+        };
         Collector {
             warmup: scenario.warmup,
-            days: vec![Day::default(); days],
-            wip: 0,
-            last: 0.0,
+            countries: c,
+            scopes: vec![scope; c + 3],
+            lead_today: 0.0,
+            lead_daily: Vec::with_capacity(days),
             window_wip_area: 0.0,
+            window_last: scenario.warmup,
             created_in_window: 0,
             lead: vec![[Vec::new(), Vec::new()]; scenario.flows.len()],
         }
     }
 
     #[inline]
-    fn day_of(&self, t: f64) -> usize {
-        (t as usize).min(self.days.len() - 1)
+    fn scope_ids(&self, country: u16, trusted: bool) -> [usize; 3] {
+        [
+            0,
+            1 + country as usize,
+            self.countries + if trusted { 1 } else { 2 },
+        ]
     }
 
-    /// Integrates WIP up to `now` (called before every WIP change and at day ends).
+    /// Integrates system WIP over the measurement window up to `now`.
     #[inline]
-    fn advance(&mut self, now: f64) {
-        let dt = now - self.last;
-        if dt > 0.0 {
-            let d = self.day_of(self.last);
-            let area = self.wip as f64 * dt;
-            self.days[d].wip_area += area;
-            if self.last >= self.warmup {
-                self.window_wip_area += area;
-            }
-            self.last = now;
+    fn advance_window(&mut self, now: f64) {
+        if now > self.window_last {
+            self.window_wip_area += self.scopes[0].wip as f64 * (now - self.window_last);
+            self.window_last = now;
         }
     }
 
-    /// A shipment was created.
+    /// A shipment bound for `country` of class `trusted`, worth `value`, was created.
     #[inline]
-    pub fn created(&mut self, now: f64) {
-        self.advance(now);
-        self.wip += 1;
-        let d = self.day_of(now);
-        self.days[d].arrivals += 1;
+    pub fn created(&mut self, now: f64, country: u16, trusted: bool, value: f64) {
+        self.advance_window(now);
+        for k in self.scope_ids(country, trusted) {
+            let s = &mut self.scopes[k];
+            s.advance(now);
+            s.wip += 1;
+            s.value_wip += value;
+            s.arrivals_today += 1;
+        }
         if now >= self.warmup {
             self.created_in_window += 1;
         }
     }
 
-    /// A shipment of `flow` created at `created` was delivered.
+    /// A shipment was delivered.
     #[inline]
-    pub fn delivered(&mut self, now: f64, flow: u32, trusted: bool, created: f64) {
-        self.advance(now);
-        self.wip -= 1;
-        let d = self.day_of(now);
+    pub fn delivered(
+        &mut self,
+        now: f64,
+        flow: u32,
+        country: u16,
+        trusted: bool,
+        created: f64,
+        value: f64,
+    ) {
+        self.advance_window(now);
+        for k in self.scope_ids(country, trusted) {
+            let s = &mut self.scopes[k];
+            s.advance(now);
+            s.wip -= 1;
+            s.value_wip -= value;
+            s.deliveries_today += 1;
+        }
         let lead = now - created;
-        self.days[d].deliveries += 1;
-        self.days[d].lead_sum += lead;
+        self.lead_today += lead;
         if now >= self.warmup {
             self.lead[flow as usize][if trusted { 0 } else { 1 }].push(lead);
         }
     }
 
-    /// Closes day boundaries (WIP integrals are split at day ends and at the warm-up end).
+    /// Closes a day of `length` days at `now` (1 except for a final partial day).
+    pub fn close_day(&mut self, now: f64, length: f64) {
+        self.advance_window(now);
+        for s in &mut self.scopes {
+            s.close_day(now, length);
+        }
+        self.lead_daily.push(self.lead_today);
+        self.lead_today = 0.0;
+    }
+
+    /// Marks the end of the warm-up.
     pub fn mark(&mut self, now: f64) {
-        self.advance(now);
+        self.advance_window(now);
     }
 
     /// Shipments created and not delivered.
     pub fn wip(&self) -> u64 {
-        self.wip
+        self.scopes[0].wip
+    }
+
+    /// Full days closed so far.
+    pub fn days_closed(&self) -> usize {
+        self.lead_daily.len()
+    }
+
+    /// Daily deliveries, WIP and value in WIP of demand scope `k` (0 system, 1+c country,
+    /// C+1 trusted, C+2 ordinary).
+    pub fn scope_series(&self, k: usize) -> [Vec<f64>; 3] {
+        let d = &self.scopes[k].daily;
+        [
+            d.iter().map(|x| x[0]).collect(),
+            d.iter().map(|x| x[1]).collect(),
+            d.iter().map(|x| x[3]).collect(),
+        ]
     }
 
     /// Writes the system and flow measures into `values` and returns the daily series.
-    pub fn finish(mut self, now: f64, nodes: usize, values: &mut [f64]) -> Vec<[f64; 4]> {
-        self.advance(now);
+    pub fn finish(&mut self, now: f64, nodes: usize, values: &mut [f64]) -> Vec<[f64; SERIES]> {
+        self.advance_window(now);
         let window = (now - self.warmup).max(f64::MIN_POSITIVE);
         let mut all: Vec<f64> = Vec::new();
         let mut by_class: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
@@ -231,25 +376,26 @@ impl Collector {
             values[6 + 2 * c] = tmp[1];
             values[7 + 2 * c] = tmp[2];
         }
-        let horizon_day_len = |d: usize| (now - d as f64).clamp(0.0, 1.0);
-        self.days
-            .iter()
-            .enumerate()
-            .map(|(d, day)| {
-                let len = horizon_day_len(d);
+        let (sys, tr, or) = (
+            &self.scopes[0].daily,
+            &self.scopes[self.countries + 1].daily,
+            &self.scopes[self.countries + 2].daily,
+        );
+        (0..sys.len())
+            .map(|d| {
                 [
-                    day.arrivals as f64,
-                    day.deliveries as f64,
-                    if len > 0.0 {
-                        day.wip_area / len
+                    sys[d][2],
+                    sys[d][0],
+                    sys[d][1],
+                    if sys[d][0] > 0.0 {
+                        self.lead_daily[d] / sys[d][0]
                     } else {
                         f64::NAN
                     },
-                    if day.deliveries > 0 {
-                        day.lead_sum / day.deliveries as f64
-                    } else {
-                        f64::NAN
-                    },
+                    tr[d][0],
+                    or[d][0],
+                    tr[d][1],
+                    or[d][1],
                 ]
             })
             .collect()

@@ -2,7 +2,7 @@
 //! A strategy changes only what happens at disruption-affected places and times
 //! (`when = "disrupted"`), or everywhere (`when = "always"`).
 
-pub use crate::scenario::file::{Priority, Recognition, Reroute, When};
+pub use crate::scenario::file::{Notice, Priority, Recognition, Reroute, When};
 
 /// A strategy as applied by the engine.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,6 +15,8 @@ pub struct Strategy {
     pub alert_relief: bool,
     pub reroute: Reroute,
     pub when: When,
+    /// When a partner customs learns of a revocation.
+    pub notice: Notice,
 }
 
 impl Strategy {
@@ -29,6 +31,7 @@ impl Strategy {
                 alert_relief: false,
                 reroute: Reroute::None,
                 when: When::Disrupted,
+                notice: Notice::Arrangement,
             },
             Strategy {
                 name: "unilateral".into(),
@@ -38,15 +41,17 @@ impl Strategy {
                 alert_relief: true,
                 reroute: Reroute::None,
                 when: When::Disrupted,
+                notice: Notice::Arrangement,
             },
             Strategy {
                 name: "joint".into(),
-                description: "MRA joint business continuity: both programmes prioritised on both sides, shared closure information, rerouting".into(),
+                description: "MRA joint business continuity: both programmes prioritised on both sides, shared closure and revocation information, rerouting".into(),
                 priority: Priority::TrustedFirst,
                 recognition: Recognition::Mutual,
                 alert_relief: true,
                 reroute: Reroute::OnClosure,
                 when: When::Disrupted,
+                notice: Notice::Prompt,
             },
         ]
     }

@@ -6,7 +6,8 @@
 
 use crate::experiment::{Outcome, stats::Stat};
 use crate::measure::{
-    CLASSES, DAILY_SERIES, FLOW_MEASURES, MeasureSchema, NODE_MEASURES, SYSTEM_MEASURES,
+    CLASSES, DAILY_SERIES, FLOW_MEASURES, MeasureSchema, NODE_MEASURES, RECOVERY_MEASURES,
+    SYSTEM_MEASURES, recovery_scopes,
 };
 use crate::scenario::Scenario;
 use serde_json::{Map, Value, json};
@@ -124,6 +125,17 @@ pub fn summary_json(scenario: &Scenario, outcome: &Outcome) -> Value {
             }
             flows.insert(f.id.clone(), Value::Object(classes));
         }
+        let mut recovery = Map::new();
+        if !scenario.disruptions.is_empty() {
+            for (k, scope) in recovery_scopes(scenario).iter().enumerate() {
+                let o = MeasureSchema::recovery_offset(nodes_count, scenario.flows.len(), k);
+                let mut m = Map::new();
+                for (j, name) in RECOVERY_MEASURES.iter().enumerate() {
+                    m.insert((*name).to_string(), stat_json(&s.measures[o + j]));
+                }
+                recovery.insert(scope.clone(), Value::Object(m));
+            }
+        }
         if first_nodes.is_none() {
             first_nodes = Some(Value::Object(nodes.clone()));
         }
@@ -139,6 +151,7 @@ pub fn summary_json(scenario: &Scenario, outcome: &Outcome) -> Value {
                     "when": st.when,
                 },
                 "measures": Value::Object(measures),
+                "recovery": Value::Object(recovery),
                 "nodes": Value::Object(nodes),
                 "flows": Value::Object(flows),
             }),
@@ -153,6 +166,10 @@ pub fn summary_json(scenario: &Scenario, outcome: &Outcome) -> Value {
         "horizon_days": scenario.horizon,
         "warmup_days": scenario.warmup,
         "teu_per_shipment": scenario.teu_per_shipment,
+        "baseline_days": scenario.baseline_days,
+        "window_days": scenario.window_days,
+        "tolerance": scenario.tolerance,
+        "disruptions": scenario.disruptions.iter().map(|d| d.id.clone()).collect::<Vec<_>>(),
         "strategy_order": outcome.summaries.iter().map(|s| scenario.strategies[s.strategy].name.clone()).collect::<Vec<_>>(),
         "strategies": Value::Object(strategies),
         "nodes": first_nodes.unwrap_or(Value::Null),
@@ -277,6 +294,9 @@ pub fn console_table(scenario: &Scenario, outcome: &Outcome) -> String {
         ],
         &rows,
     ));
+    if !scenario.disruptions.is_empty() {
+        out.push_str(&recovery_table(scenario, outcome));
+    }
     if let Some(s) = outcome.summaries.first() {
         let mut nodes: Vec<(usize, f64)> = (0..scenario.nodes.len())
             .map(|i| (i, s.measures[MeasureSchema::node_offset(i) + 1].mean))
@@ -317,6 +337,57 @@ pub fn console_table(scenario: &Scenario, outcome: &Outcome) -> String {
             &rows,
         ));
     }
+    out
+}
+
+/// The recovery comparison: a row per strategy.
+fn recovery_table(scenario: &Scenario, outcome: &Outcome) -> String {
+    let (nn, nf, nc) = (
+        scenario.nodes.len(),
+        scenario.flows.len(),
+        scenario.countries.len(),
+    );
+    let at = |k: usize, j: usize| MeasureSchema::recovery_offset(nn, nf, k) + j;
+    let rows: Vec<[String; 7]> = outcome
+        .summaries
+        .iter()
+        .map(|s| {
+            let m = &s.measures;
+            [
+                scenario.strategies[s.strategy].name.clone(),
+                mean_ci(&m[at(0, 2)], 1),
+                mean_ci(&m[at(nc + 1, 2)], 1),
+                mean_ci(&m[at(nc + 2, 2)], 1),
+                mean_ci(&m[at(0, 4)], 2),
+                mean_ci(&m[at(0, 5)], 0),
+                if m[at(0, 3)].n == 0 {
+                    "—".into()
+                } else {
+                    format!("{:.0}%", 100.0 * m[at(0, 3)].mean)
+                },
+            ]
+        })
+        .collect();
+    let occurred = &outcome.summaries.first().map(|s| s.measures[10]);
+    let mut out = String::from("\nrecovery after the first onset (days; mean [95% CI])");
+    if let Some(o) = occurred {
+        if o.n > 0 && o.mean < 1.0 {
+            out.push_str(", over the replications with a disruption");
+        }
+    }
+    out.push_str(":\n");
+    out.push_str(&table(
+        &[
+            "strategy",
+            "time to recover",
+            "trusted",
+            "ordinary",
+            "resilience loss",
+            "excess shipment-days",
+            "not recovered",
+        ],
+        &rows,
+    ));
     out
 }
 

@@ -12,7 +12,7 @@ mod validate;
 use crate::distribution::Dist;
 use crate::network::{Network, RoutingTable};
 pub use error::{Format, KeyPath, ScenarioError};
-pub use file::{Mode, NodeKind, Priority, Recognition, Reroute, When};
+pub use file::{Mode, NodeKind, Notice, Priority, Recognition, Reroute, When};
 use std::path::Path;
 
 /// Index of a node in [`Scenario::nodes`].
@@ -65,6 +65,8 @@ pub struct Scenario {
     /// Indices into `strategies` run when the command line names none.
     pub default_strategies: Vec<usize>,
     pub network: Network,
+    /// Disruptions in file order (their index picks their random stream).
+    pub disruptions: Vec<crate::disruption::Disruption>,
     /// Routing with every route open, per destination node (Some for flow destinations).
     pub routing: Vec<Option<RoutingTable>>,
 }

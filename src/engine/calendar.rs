@@ -26,6 +26,8 @@ pub enum Event {
     DayEnd { day: u32 },
     /// The warm-up ends: measures start.
     WarmupEnd,
+    /// A disruption changes the network's state (index into the replication's changes).
+    Change { index: u32 },
 }
 
 #[derive(Debug, Clone, Copy)]

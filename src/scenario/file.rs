@@ -24,6 +24,8 @@ pub struct ScenarioFile {
     pub arrangements: Vec<ArrangementFile>,
     #[serde(default)]
     pub strategies: Vec<StrategyFile>,
+    #[serde(default)]
+    pub disruptions: Vec<DisruptionFile>,
 }
 
 /// `[scenario]`: run settings.
@@ -260,6 +262,159 @@ pub struct StrategyFile {
     pub reroute: Option<Reroute>,
     #[serde(default)]
     pub when: Option<When>,
+    /// When a partner learns of a revocation: after the arrangement's notice delay, or
+    /// at once (joint mechanism). Default `arrangement`.
+    #[serde(default)]
+    pub notice: Option<Notice>,
+}
+
+/// How fast a partner customs learns that a programme revoked members.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Notice {
+    /// After the arrangement's `revocation_notice` delay (MRA Section III.E).
+    Arrangement,
+    /// At once (shared through the joint business-continuity mechanism).
+    Prompt,
+}
+
+/// `[[disruptions]]`: something that happens to the network, by `kind`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum DisruptionFile {
+    /// Capacity lost at nodes near an epicentre, restored over time.
+    Earthquake {
+        #[serde(default)]
+        id: Option<String>,
+        /// Onset, days from the start (a time or a distribution).
+        #[serde(deserialize_with = "deserialize_dist")]
+        at: DistSpec,
+        /// Chance it happens in a replication. Default 1.
+        #[serde(default)]
+        probability: Option<f64>,
+        epicenter: LatLonFile,
+        magnitude: f64,
+        /// Damage listed per node; without it, damage follows the attenuation rule.
+        #[serde(default)]
+        damage: Vec<DamageFile>,
+        /// Parameters of the attenuation rule (used when `damage` is empty).
+        #[serde(default)]
+        attenuation: Option<AttenuationFile>,
+    },
+    /// A country's security alert level goes to `level` for `duration`.
+    Alert {
+        #[serde(default)]
+        id: Option<String>,
+        #[serde(deserialize_with = "deserialize_dist")]
+        at: DistSpec,
+        #[serde(default)]
+        probability: Option<f64>,
+        country: String,
+        level: u8,
+        duration: Days,
+    },
+    /// Nodes, routes, or all entry points of a country closed for `duration`.
+    Closure {
+        #[serde(default)]
+        id: Option<String>,
+        #[serde(deserialize_with = "deserialize_dist")]
+        at: DistSpec,
+        #[serde(default)]
+        probability: Option<f64>,
+        #[serde(default)]
+        nodes: Vec<String>,
+        #[serde(default)]
+        routes: Vec<String>,
+        /// Closes every entry point of this country (nodes reached by a route from abroad).
+        #[serde(default)]
+        country: Option<String>,
+        duration: Days,
+    },
+    /// A share of a programme's members lose their status.
+    Revocation {
+        #[serde(default)]
+        id: Option<String>,
+        #[serde(deserialize_with = "deserialize_dist")]
+        at: DistSpec,
+        #[serde(default)]
+        probability: Option<f64>,
+        programme: String,
+        share: f64,
+    },
+}
+
+/// A point on the globe.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LatLonFile {
+    pub lat: f64,
+    pub lon: f64,
+}
+
+/// Earthquake damage at one node.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DamageFile {
+    pub node: String,
+    /// Share of the node's servers lost at the onset, in [0, 1].
+    pub capacity_loss: f64,
+    /// Fully closed this long after the onset (then recovery starts). Default 0.
+    #[serde(default)]
+    pub closed_for: Option<Days>,
+    /// How capacity comes back. Default: none (the loss lasts to the horizon).
+    #[serde(default)]
+    pub recovery: Option<RecoveryFile>,
+}
+
+/// How lost capacity is restored.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecoveryFile {
+    /// `linear` or `exponential` (with `duration`), or `steps` (with `steps`).
+    pub curve: Curve,
+    /// Days from the end of `closed_for` to full capacity (linear; exponential reaches 95%
+    /// then, and 100% at that time).
+    #[serde(default)]
+    pub duration: Option<Days>,
+    /// (days after the onset, share of capacity) pairs, sorted by day; the share holds
+    /// until the next step.
+    #[serde(default)]
+    pub steps: Vec<(Days, f64)>,
+}
+
+/// Shape of a recovery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Curve {
+    Linear,
+    Exponential,
+    Steps,
+}
+
+/// The attenuation rule's parameters (docs/model.md): intensity at distance d km is
+/// I = 1.5·M − 3·log10(d + 10); capacity loss = clamp((I − threshold)/span, 0, 1) times a
+/// lognormal factor (median 1, `noise_sd`) drawn per node and replication.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttenuationFile {
+    /// Intensity below which nothing is lost. Default 5.5.
+    #[serde(default)]
+    pub threshold: Option<f64>,
+    /// Intensity range from no loss to total loss. Default 2.5.
+    #[serde(default)]
+    pub span: Option<f64>,
+    /// Log-scale standard deviation of the per-node factor. Default 0.3.
+    #[serde(default)]
+    pub noise_sd: Option<f64>,
+    /// Days of linear recovery per unit of capacity lost. Default 365.
+    #[serde(default)]
+    pub recovery_days: Option<Days>,
+    /// Losses at or above this share close the node first. Default 0.5.
+    #[serde(default)]
+    pub closure_threshold: Option<f64>,
+    /// Days closed per unit of capacity lost, for losses over the closure threshold. Default 30.
+    #[serde(default)]
+    pub closure_days: Option<Days>,
 }
 
 /// Queue discipline in handling and inspection queues.
