@@ -111,6 +111,8 @@ pub struct Shipment {
     /// Trusted at its destination's customs (its class in the measures).
     pub trusted: bool,
     pub stage: Stage,
+    /// Where it will be delivered: the flow's destination, or an alternate after diversion.
+    pub destination: NodeId,
     /// Routes taken so far (position in an explicit path).
     pub hop: u16,
     pub customs_done: bool,
@@ -411,8 +413,8 @@ impl<'a> Simulation<'a> {
         let value = f.value.sample(&mut rng);
         let revoke_draw: f64 = rng.random();
         let dest_country = sc.nodes[f.destination as usize].country;
-        let effective = self.effective_members(members, revoke_draw, dest_country);
-        let trusted = sc.is_trusted(effective, dest_country);
+        // The class is the trader's: revocations change how it is treated, not its class.
+        let trusted = sc.is_trusted(members, dest_country);
         let e = self
             .world
             .spawn(Shipment {
@@ -422,6 +424,7 @@ impl<'a> Simulation<'a> {
                 members,
                 trusted,
                 stage: Stage::Queued(f.origin),
+                destination: f.destination,
                 hop: 0,
                 customs_done: false,
                 node_arrival: self.now,
@@ -578,11 +581,10 @@ impl<'a> Simulation<'a> {
         let country = &sc.countries[n.country as usize];
         let level = self.world.resource::<NetworkStatus>().alert_level[n.country as usize];
         let effect = country.alert_effects[(level - 1) as usize];
-        let members = self
-            .world
-            .get::<Shipment>(e)
-            .expect("live shipment")
-            .members;
+        let members = {
+            let s = self.world.get::<Shipment>(e).expect("live shipment");
+            self.effective_members(s.members, s.revoke_draw, n.country)
+        };
         // Routine risk assessment always recognises the arrangements' partners (MRA III.B).
         let routine_trusted = members.any(country.recognised_programmes);
         let strategy_trusted = self.strategy_trusts(members, n.country);
@@ -679,28 +681,65 @@ impl<'a> Simulation<'a> {
 
     fn leave_node(&mut self, e: Entity, node: NodeId) {
         let now = self.now;
-        let (flow, arrived, hop) = {
+        let (flow, arrived, hop, mut dest) = {
             let s = self.world.get::<Shipment>(e).expect("live shipment");
-            (s.flow, s.node_arrival, s.hop)
+            (s.flow, s.node_arrival, s.hop, s.destination)
         };
         self.world
             .get_mut::<Occupancy>(self.nodes[node as usize])
             .expect("node")
             .leave(now, arrived);
         let f = &self.scenario.flows[flow as usize];
-        if node == f.destination {
+        if node != dest
+            && !f.alternates.is_empty()
+            && self.strategy.reroute == Reroute::OnClosure
+            && let Some(a) = self.diversion(f, node, dest)
+        {
+            dest = a;
+            self.world
+                .get_mut::<Shipment>(e)
+                .expect("live shipment")
+                .destination = a;
+        }
+        if node == dest {
             self.deliver(e);
             return;
         }
         let route = match &f.path {
             Some(p) => p[hop as usize],
-            None => self.next_route(f.destination, node),
+            None => self.next_route(dest, node),
         };
         self.world
             .get_mut::<Shipment>(e)
             .expect("live shipment")
             .hop = hop + 1;
         self.depart(e, route);
+    }
+
+    /// With `dest` closed, the open alternate of flow `f` nearest to `node` by expected
+    /// transit under the routing in force (None: stay with `dest`).
+    fn diversion(&self, f: &crate::scenario::Flow, node: NodeId, dest: NodeId) -> Option<NodeId> {
+        let st = self.world.resource::<NetworkStatus>();
+        if !st.closed(dest) {
+            return None;
+        }
+        let tables = self.routing.as_ref().unwrap_or(&self.scenario.routing);
+        f.alternates
+            .iter()
+            .copied()
+            .filter(|&a| !st.closed(a))
+            .filter_map(|a| {
+                let d = if a == node {
+                    0.0
+                } else {
+                    tables[a as usize]
+                        .as_ref()
+                        .map_or(f64::INFINITY, |t| t.distance[node as usize])
+                };
+                d.is_finite().then_some((d, a))
+            })
+            .min_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)))
+            .map(|x| x.1)
     }
 
     /// The next route toward `dest` from `node` under the routing in force.
@@ -1029,7 +1068,7 @@ impl<'a> Simulation<'a> {
     fn recovery_measures(&mut self, full_days: usize, values: &mut [f64]) {
         let sc = self.scenario;
         let onset = self.realisation.first_onset();
-        values[10] = self.realisation.onsets.iter().flatten().count() as f64;
+        values[10] = if onset.is_some() { 1.0 } else { 0.0 };
         values[11] = onset.unwrap_or(f64::NAN);
         let Some(onset) = onset else { return };
         let p = RecoveryParams {

@@ -22,7 +22,7 @@ pub const SYSTEM_MEASURES: [&str; 12] = [
     "trusted_lead_time_p90_days",
     "ordinary_lead_time_mean_days",
     "ordinary_lead_time_p90_days",
-    "disruptions_occurred",
+    "disrupted",
     "first_onset_day",
 ];
 

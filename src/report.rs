@@ -149,6 +149,7 @@ pub fn summary_json(scenario: &Scenario, outcome: &Outcome) -> Value {
                     "alert_relief": st.alert_relief,
                     "reroute": st.reroute,
                     "when": st.when,
+                    "notice": st.notice,
                 },
                 "measures": Value::Object(measures),
                 "recovery": Value::Object(recovery),
@@ -370,10 +371,11 @@ fn recovery_table(scenario: &Scenario, outcome: &Outcome) -> String {
         .collect();
     let occurred = &outcome.summaries.first().map(|s| s.measures[10]);
     let mut out = String::from("\nrecovery after the first onset (days; mean [95% CI])");
-    if let Some(o) = occurred {
-        if o.n > 0 && o.mean < 1.0 {
-            out.push_str(", over the replications with a disruption");
-        }
+    if let Some(o) = occurred
+        && o.n > 0
+        && o.mean < 1.0
+    {
+        out.push_str(", over the replications with a disruption");
     }
     out.push_str(":\n");
     out.push_str(&table(

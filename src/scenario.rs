@@ -175,6 +175,8 @@ pub struct Flow {
     pub value: Dist,
     /// Explicit routes in order, or None to follow shortest expected transit.
     pub path: Option<Vec<RouteId>>,
+    /// Diversion ports when the destination is closed (with rerouting).
+    pub alternates: Vec<NodeId>,
     /// Trader classes: cumulative share and memberships, in file order.
     pub traders: Vec<(f64, Members)>,
 }
@@ -229,9 +231,10 @@ impl Scenario {
     pub fn static_routing(&self) -> Vec<Option<RoutingTable>> {
         let mut tables = vec![None; self.nodes.len()];
         for f in &self.flows {
-            let d = f.destination as usize;
-            if tables[d].is_none() {
-                tables[d] = Some(self.network.routing_to(f.destination, |_| true));
+            for &d in std::iter::once(&f.destination).chain(&f.alternates) {
+                if tables[d as usize].is_none() {
+                    tables[d as usize] = Some(self.network.routing_to(d, |_| true));
+                }
             }
         }
         tables

@@ -204,6 +204,10 @@ pub struct FlowFile {
     /// Explicit node path from origin to destination; default: shortest expected transit.
     #[serde(default)]
     pub path: Option<Vec<String>>,
+    /// Ports the cargo may be diverted to when the destination is closed and the strategy
+    /// reroutes (`reroute = "on_closure"`); delivered there. Default none.
+    #[serde(default)]
+    pub alternates: Vec<String>,
     /// The trader mix: shares of shipments by programme memberships. Shares sum to ≤ 1;
     /// the rest belong to no programme.
     #[serde(default)]

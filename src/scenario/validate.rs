@@ -255,11 +255,11 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
         let country = ck
             .resolve(&pp.key("country"), "country", &p.country, &country_ix)
             .unwrap_or(0);
-        if i < 32 {
-            if let Some(c) = countries.get_mut(country) {
-                c.own_programmes.0 |= 1 << i;
-                c.recognised_programmes.0 |= 1 << i;
-            }
+        if i < 32
+            && let Some(c) = countries.get_mut(country)
+        {
+            c.own_programmes.0 |= 1 << i;
+            c.recognised_programmes.0 |= 1 << i;
         }
         programmes.push(Programme {
             id: p.id.clone(),
@@ -270,10 +270,10 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
     let members_of = |ck: &mut Checker, path: &KeyPath, ids: &[String]| -> Members {
         let mut m = Members(0);
         for (j, id) in ids.iter().enumerate() {
-            if let Some(k) = ck.resolve(&path.index(j), "programme", id, &prog_ix) {
-                if k < 32 {
-                    m.0 |= 1 << k;
-                }
+            if let Some(k) = ck.resolve(&path.index(j), "programme", id, &prog_ix)
+                && k < 32
+            {
+                m.0 |= 1 << k;
             }
         }
         m
@@ -591,8 +591,39 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
                 None
             }
         };
+        let mut alternates = Vec::new();
+        for (j, a) in f.alternates.iter().enumerate() {
+            let ap = fp.key("alternates").index(j);
+            if let Some(k) = ck.resolve(&ap, "node", a, &node_ix) {
+                if k == d {
+                    ck.err(
+                        &ap,
+                        format!("`{a}` is the flow's destination; alternates are other ports"),
+                        None,
+                    );
+                } else if network
+                    .routing_to(k as NodeId, |_| true)
+                    .path(o as NodeId, &route_to)
+                    .is_none()
+                {
+                    ck.err(
+                        &ap,
+                        format!(
+                            "alternate `{a}` cannot be reached from origin `{}`",
+                            f.origin
+                        ),
+                        None,
+                    );
+                } else if f.path.is_some() {
+                    ck.err(&ap, "a flow with an explicit `path` cannot be diverted; drop `path` or `alternates`", None);
+                } else {
+                    alternates.push(k as NodeId);
+                }
+            }
+        }
         flows.push(Flow {
             id: f.id.clone(),
+            alternates,
             origin: o as NodeId,
             destination: d as NodeId,
             rate_per_day: f.rate_per_day,
@@ -642,10 +673,10 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
                 .map(|(i, s)| (s.name.as_str(), i))
                 .collect();
             for (j, n) in names.iter().enumerate() {
-                if let Some(k) = ck.resolve(&sp.key("strategies").index(j), "strategy", n, &ix) {
-                    if !default_strategies.contains(&k) {
-                        default_strategies.push(k);
-                    }
+                if let Some(k) = ck.resolve(&sp.key("strategies").index(j), "strategy", n, &ix)
+                    && !default_strategies.contains(&k)
+                {
+                    default_strategies.push(k);
                 }
             }
             if names.is_empty() {
@@ -955,7 +986,9 @@ fn disruptions(
                                         }
                                         let mut prev = f64::NEG_INFINITY;
                                         for (k, (day, share)) in r.steps.iter().enumerate() {
-                                            if !(day.0 > prev) {
+                                            if day.0.partial_cmp(&prev)
+                                                != Some(std::cmp::Ordering::Greater)
+                                            {
                                                 ck.err(&rp.key("steps").index(k), format!("steps must be sorted by day, strictly increasing: day {} comes after day {prev}", day.0), None);
                                             }
                                             if day.0 < 0.0 {
@@ -1034,23 +1067,23 @@ fn disruptions(
                         closed_routes.push(k as RouteId);
                     }
                 }
-                if let Some(c) = country {
-                    if let Some(ci) = ck.resolve(&p.key("country"), "country", c, country_ix) {
-                        let mut entry: Vec<NodeId> = routes
-                            .iter()
-                            .filter(|r| {
-                                nodes[r.to as usize].country as usize == ci
-                                    && nodes[r.from as usize].country as usize != ci
-                            })
-                            .map(|r| r.to)
-                            .collect();
-                        entry.sort_unstable();
-                        entry.dedup();
-                        if entry.is_empty() {
-                            ck.err(&p.key("country"), format!("country `{c}` has no entry points (no route reaches it from abroad)"), None);
-                        }
-                        closed_nodes.extend(entry);
+                if let Some(c) = country
+                    && let Some(ci) = ck.resolve(&p.key("country"), "country", c, country_ix)
+                {
+                    let mut entry: Vec<NodeId> = routes
+                        .iter()
+                        .filter(|r| {
+                            nodes[r.to as usize].country as usize == ci
+                                && nodes[r.from as usize].country as usize != ci
+                        })
+                        .map(|r| r.to)
+                        .collect();
+                    entry.sort_unstable();
+                    entry.dedup();
+                    if entry.is_empty() {
+                        ck.err(&p.key("country"), format!("country `{c}` has no entry points (no route reaches it from abroad)"), None);
                     }
+                    closed_nodes.extend(entry);
                 }
                 closed_nodes.sort_unstable();
                 closed_nodes.dedup();

@@ -1,0 +1,244 @@
+//! The command line: `tradesim run` writes its three result files with the documented
+//! shape, `validate` summarises every shipped scenario, `--help` works, bad strategy
+//! names are refused.
+
+use crate::common::*;
+use serde_json::Value;
+use std::path::Path;
+use tradesim::measure::{DAILY_SERIES, NODE_MEASURES, SYSTEM_MEASURES};
+
+const STAT_KEYS: [&str; 6] = ["mean", "sd", "ci95", "p50", "p90", "p99"];
+
+/// Asserts `v` is a statistic object with every key (`ci95` a pair).
+#[track_caller]
+fn assert_stat(v: &Value, at: &str) {
+    let o = v
+        .as_object()
+        .unwrap_or_else(|| panic!("{at}: not an object: {v}"));
+    for k in STAT_KEYS {
+        assert!(o.contains_key(k), "{at}: no `{k}` in {v}");
+    }
+    assert_eq!(o["ci95"].as_array().map(|a| a.len()), Some(2), "{at}.ci95");
+    for k in ["mean", "sd", "p50", "p90", "p99"] {
+        assert!(
+            o[k].is_number() || o[k].is_null(),
+            "{at}.{k} is neither a number nor null"
+        );
+    }
+}
+
+/// Asserts the folder holds no leftover temporary or probe files.
+fn assert_no_temp_files(dir: &Path) {
+    for e in std::fs::read_dir(dir).expect("output folder") {
+        let name = e.expect("entry").file_name().to_string_lossy().into_owned();
+        assert!(
+            !(name.starts_with('.') && (name.contains(".tmp-") || name.contains("probe"))),
+            "leftover temporary file {name} in {}",
+            dir.display()
+        );
+    }
+}
+
+/// `tradesim run scenarios/us-japan.toml --replications 3 --strategies baseline,joint`.
+#[test]
+fn run_writes_summary_and_csvs() {
+    let scenario_path = scenarios_dir().join("us-japan.toml");
+    let s = parse_toml(&scenario_text("us-japan.toml"), "us-japan.toml");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out_dir = dir.path().join("nested").join("out");
+    let out = run_bin([
+        "run".as_ref(),
+        scenario_path.as_os_str(),
+        "--out".as_ref(),
+        out_dir.as_os_str(),
+        "--replications".as_ref(),
+        "3".as_ref(),
+        "--strategies".as_ref(),
+        "baseline,joint".as_ref(),
+        "--seed".as_ref(),
+        "5".as_ref(),
+        "--quiet".as_ref(),
+    ]);
+    let (stdout, stderr) = texts(&out);
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("baseline") && stdout.contains("joint"),
+        "{stdout}"
+    );
+    assert!(stdout.contains(&out_dir.display().to_string()), "{stdout}");
+
+    // summary.json
+    let summary: Value =
+        serde_json::from_slice(&std::fs::read(out_dir.join("summary.json")).expect("summary.json"))
+            .expect("summary.json is JSON");
+    assert_eq!(summary["scenario"], "us-japan");
+    assert_eq!(summary["seed"], 5);
+    assert_eq!(summary["replications"], 3);
+    assert_eq!(
+        summary["strategy_order"],
+        serde_json::json!(["baseline", "joint"])
+    );
+    let strategies = summary["strategies"].as_object().expect("strategies");
+    assert_eq!(strategies.len(), 2);
+    for (name, st) in strategies {
+        for m in SYSTEM_MEASURES {
+            assert_stat(
+                &st["measures"][m],
+                &format!("strategies.{name}.measures.{m}"),
+            );
+        }
+        assert_eq!(st["measures"]["created"]["n"], 3);
+        let d = st["measures"]["deliveries_per_day"]["mean"]
+            .as_f64()
+            .expect("deliveries_per_day mean");
+        assert!(d > 100.0, "{name}: {d} deliveries a day");
+        for n in &s.nodes {
+            for m in NODE_MEASURES.iter().take(6) {
+                assert_stat(
+                    &st["nodes"][&n.id][m],
+                    &format!("strategies.{name}.nodes.{}.{m}", n.id),
+                );
+            }
+        }
+    }
+    let nodes = summary["nodes"].as_object().expect("top-level nodes");
+    assert_eq!(nodes.len(), s.nodes.len());
+    for n in &s.nodes {
+        for m in [
+            "throughput_per_day",
+            "utilisation",
+            "mean_wait_days",
+            "mean_queue_len",
+        ] {
+            assert_stat(&nodes[&n.id][m], &format!("nodes.{}.{m}", n.id));
+        }
+        let u = nodes[&n.id]["utilisation"]["mean"]
+            .as_f64()
+            .expect("utilisation");
+        assert!(u > 0.0 && u < 1.0, "node {}: utilisation {u}", n.id);
+    }
+
+    // replications.csv: a row per replication × strategy.
+    let text = std::fs::read_to_string(out_dir.join("replications.csv")).expect("csv");
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    assert_eq!(&header[..2], ["replication", "strategy"]);
+    assert!(header.contains(&"nodes.JPTYO.mean_wait_days"), "{header:?}");
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 6, "3 replications × 2 strategies");
+    for r in &rows {
+        assert_eq!(r.len(), header.len(), "row {r:?}");
+        assert!(r[0].parse::<u64>().is_ok_and(|x| x < 3), "row {r:?}");
+        assert!(r[1] == "baseline" || r[1] == "joint", "row {r:?}");
+    }
+
+    // timeseries.csv: a row per day × strategy × series.
+    let text = std::fs::read_to_string(out_dir.join("timeseries.csv")).expect("csv");
+    let mut lines = text.lines();
+    let header = lines.next().expect("header");
+    assert!(header.starts_with("day,strategy,series,"), "{header}");
+    let days = s.horizon.ceil() as usize;
+    assert_eq!(lines.count(), days * 2 * DAILY_SERIES.len());
+
+    assert_no_temp_files(&out_dir);
+}
+
+/// Without a scenario file the embedded default runs and writes under outputs/<name>/.
+#[test]
+fn run_without_arguments_uses_embedded_default() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = bin()
+        .current_dir(dir.path())
+        .args([
+            "run",
+            "--replications",
+            "1",
+            "--strategies",
+            "baseline",
+            "--quiet",
+        ])
+        .output()
+        .expect("binary starts");
+    assert_eq!(out.status.code(), Some(0), "{:?}", texts(&out));
+    let folder = dir.path().join("outputs").join("us-japan");
+    for f in ["summary.json", "replications.csv", "timeseries.csv"] {
+        let len = std::fs::metadata(folder.join(f)).map_or(0, |m| m.len());
+        assert!(len > 0, "{f} missing or empty in {}", folder.display());
+    }
+    assert_no_temp_files(&folder);
+}
+
+#[test]
+fn help_works() {
+    for args in [
+        vec!["--help"],
+        vec!["run", "--help"],
+        vec!["validate", "--help"],
+        vec!["help", "run"],
+    ] {
+        let out = run_bin(&args);
+        let (stdout, stderr) = texts(&out);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(stdout.contains("Usage"), "{args:?}: {stdout}");
+    }
+    let (stdout, _) = texts(&run_bin(["run", "--help"]));
+    for flag in [
+        "--replications",
+        "--seed",
+        "--threads",
+        "--out",
+        "--strategies",
+    ] {
+        assert!(stdout.contains(flag), "run --help lacks {flag}");
+    }
+}
+
+/// `tradesim validate scenarios/*.toml` (globbed now): exit 0 and each scenario's name.
+#[test]
+fn validate_shipped_scenarios() {
+    let files: Vec<_> = scenario_files()
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    assert!(!files.is_empty());
+    let out = run_bin(
+        ["validate".as_ref()]
+            .into_iter()
+            .chain(files.iter().map(|p| p.as_os_str())),
+    );
+    let (stdout, stderr) = texts(&out);
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    for p in &files {
+        let s = parse_file_text(&std::fs::read_to_string(p).expect("file"), p);
+        assert!(
+            stdout.contains(&format!("scenario `{}`", s.name)),
+            "validate does not name `{}` ({}): {stdout}",
+            s.name,
+            p.display()
+        );
+    }
+}
+
+#[test]
+fn unknown_strategy_exits_2() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out_dir = dir.path().join("out");
+    let scenario_path = scenarios_dir().join("mmc-check.toml");
+    let out = run_bin([
+        "run".as_ref(),
+        scenario_path.as_os_str(),
+        "--out".as_ref(),
+        out_dir.as_os_str(),
+        "--strategies".as_ref(),
+        "baseline,nosuch".as_ref(),
+    ]);
+    let (stdout, stderr) = texts(&out);
+    assert_eq!(out.status.code(), Some(2), "{stdout}\n{stderr}");
+    assert!(stderr.contains("nosuch"), "{stderr}");
+    assert!(
+        stderr.contains("joint"),
+        "the known strategies are listed: {stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!out_dir.exists(), "output folder created for a bad flag");
+}
