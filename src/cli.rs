@@ -2,7 +2,8 @@
 //! loads the scenario, runs the experiment and writes the results. Exit codes: 0 success,
 //! 2 bad input (scenario, flags, output folder), 1 an internal failure.
 
-use crate::experiment::{self, Plan};
+use crate::experiment::store::{self, Checkpoint, Fingerprint, ShardFile};
+use crate::experiment::{Plan, Runner, Shard};
 use crate::report;
 use crate::scenario::{Scenario, ScenarioErrors};
 use clap::{Args, Parser, Subcommand};
@@ -26,12 +27,64 @@ pub enum Command {
     Run(RunArgs),
     /// Check scenario files and print a one-screen summary of each.
     Validate(ValidateArgs),
+    /// Combine shard files (from `run --shard K/M`) into the result one run would give.
+    Merge(MergeArgs),
+    /// Write Slurm batch scripts: a job array of shards and a merge job that waits for it.
+    Slurm(SlurmArgs),
+}
+
+/// Arguments of `tradesim merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Folders holding shard-K-of-M.json files.
+    #[arg(required = true)]
+    pub dirs: Vec<PathBuf>,
+    /// Where to write the merged results.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+/// Arguments of `tradesim slurm`.
+#[derive(Debug, Args)]
+pub struct SlurmArgs {
+    /// Scenario file (without it, the embedded default is written out and used).
+    pub scenario: Option<PathBuf>,
+    /// Replications per strategy, split over the tasks.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub replications: u64,
+    /// Array tasks (shards).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..100_001))]
+    pub tasks: u64,
+    /// Master seed (default: the scenario's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Strategies, comma-separated (default: the scenario's).
+    #[arg(long, value_delimiter = ',')]
+    pub strategies: Option<Vec<String>>,
+    /// Slurm partition.
+    #[arg(long)]
+    pub partition: Option<String>,
+    /// Time limit per task (Slurm format, e.g. 1:00:00).
+    #[arg(long, default_value = "1:00:00")]
+    pub time: String,
+    /// Memory per task (Slurm format, e.g. 2G).
+    #[arg(long, default_value = "2G")]
+    pub mem: String,
+    /// CPUs per task (threads of each shard).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..1025))]
+    pub cpus: u64,
+    /// The tradesim binary as the cluster's nodes see it (default: this one).
+    #[arg(long)]
+    pub tradesim: Option<PathBuf>,
+    /// Folder for the scripts, shards, logs and the merged results.
+    #[arg(long)]
+    pub out: PathBuf,
 }
 
 /// Arguments of `tradesim run`.
 #[derive(Debug, Args, Default)]
 pub struct RunArgs {
-    /// Scenario file (TOML or .json); without it, the embedded default (us-japan).
+    /// Scenario file (TOML or .json); without it, the embedded default (us-japan-tohoku-2011).
     pub scenario: Option<PathBuf>,
     /// Replications per strategy (default: the scenario's `replications`).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
@@ -49,9 +102,36 @@ pub struct RunArgs {
     /// unilateral, joint).
     #[arg(long, value_delimiter = ',')]
     pub strategies: Option<Vec<String>>,
-    /// No progress bar.
+    /// No progress bar or messages on stderr.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Run only shard K of M (1 ≤ K ≤ M) and write shard-K-of-M.json for `tradesim merge`.
+    #[arg(long, value_parser = parse_shard)]
+    pub shard: Option<Shard>,
+    /// Add replications until the 95% CI half-width of the system's time to recover is
+    /// below D days for every strategy (`--replications` is the cap).
+    #[arg(long, value_name = "D", value_parser = parse_positive)]
+    pub target_ci: Option<f64>,
+    /// Seconds between checkpoints (a killed run started again resumes from the last).
+    #[arg(long, default_value_t = 10.0, value_parser = parse_positive)]
+    pub checkpoint_every: f64,
+    /// Ignore a checkpoint left in the output folder and start over.
+    #[arg(long)]
+    pub fresh: bool,
+    /// Do not branch strategies at the first onset (slower; same results).
+    #[arg(long, hide = true)]
+    pub no_branch: bool,
+}
+
+fn parse_shard(s: &str) -> Result<Shard, String> {
+    Shard::parse(s)
+}
+
+fn parse_positive(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
+        _ => Err(format!("`{s}` is not a positive number")),
+    }
 }
 
 /// Arguments of `tradesim validate`.
@@ -69,6 +149,8 @@ pub fn main() -> ExitCode {
         None => run(RunArgs::default()),
         Some(Command::Run(args)) => run(args),
         Some(Command::Validate(args)) => validate(args),
+        Some(Command::Merge(args)) => merge(args),
+        Some(Command::Slurm(args)) => slurm(args),
     }
 }
 
@@ -104,6 +186,35 @@ fn load(path: Option<&PathBuf>) -> Result<Scenario, ExitCode> {
     }
 }
 
+/// Resolves `--strategies` names; prints the error itself.
+fn choose_strategies(scenario: &Scenario, names: &[String]) -> Result<Vec<usize>, ExitCode> {
+    let mut chosen = Vec::new();
+    for n in names {
+        match scenario.strategy_index(n.trim()) {
+            Some(i) if !chosen.contains(&i) => chosen.push(i),
+            Some(_) => {}
+            None => {
+                let known: Vec<&str> = scenario
+                    .strategies
+                    .iter()
+                    .map(|s| s.name.as_str())
+                    .collect();
+                eprintln!(
+                    "error: --strategies: no strategy `{n}`; this scenario has: {}",
+                    known.join(", ")
+                );
+                return Err(ExitCode::from(2));
+            }
+        }
+    }
+    Ok(chosen)
+}
+
+fn fail(code: u8, message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(code)
+}
+
 fn run(args: RunArgs) -> ExitCode {
     let scenario = match load(args.scenario.as_ref()) {
         Ok(s) => s,
@@ -120,38 +231,200 @@ fn run(args: RunArgs) -> ExitCode {
         plan.threads = t as usize;
     }
     if let Some(names) = &args.strategies {
-        let mut chosen = Vec::new();
-        for n in names {
-            match scenario.strategy_index(n.trim()) {
-                Some(i) if !chosen.contains(&i) => chosen.push(i),
-                Some(_) => {}
-                None => {
-                    let known: Vec<&str> = scenario
-                        .strategies
-                        .iter()
-                        .map(|s| s.name.as_str())
-                        .collect();
-                    eprintln!(
-                        "error: --strategies: no strategy `{n}`; this scenario has: {}",
-                        known.join(", ")
-                    );
-                    return ExitCode::from(2);
-                }
-            }
+        match choose_strategies(&scenario, names) {
+            Ok(c) => plan.strategies = c,
+            Err(code) => return code,
         }
-        plan.strategies = chosen;
+    }
+    plan.shard = args.shard;
+    plan.target_ci = args.target_ci;
+    plan.branch = !args.no_branch;
+    if plan.shard.is_some() && plan.target_ci.is_some() {
+        return fail(
+            2,
+            "--target-ci decides the replication count as it goes, so it cannot be split into --shard runs",
+        );
+    }
+    if let Some(sh) = plan.shard
+        && sh.count > plan.replications
+    {
+        return fail(
+            2,
+            format!(
+                "--shard {}/{}: more shards than the {} replications",
+                sh.index, sh.count, plan.replications
+            ),
+        );
     }
     let out = args
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("outputs").join(&scenario.name));
     if let Err(e) = report::prepare_dir(&out) {
-        eprintln!("error: output folder: {e}");
-        return ExitCode::from(2);
+        return fail(2, format!("output folder: {e}"));
     }
-    let show = !args.quiet && std::io::stderr().is_terminal();
-    let bar = indicatif::ProgressBar::new(plan.replications);
-    if show {
+    let fingerprint = Fingerprint::of(&scenario, &plan);
+    let checkpoint_path = out.join(store::checkpoint_name(plan.shard));
+    let rows_final = out.join(match plan.shard {
+        Some(sh) => store::shard_rows_name(sh),
+        None => "replications.csv".into(),
+    });
+    let rows_partial = rows_final.with_extension("csv.partial");
+
+    // Resume from a checkpoint of the same run, if there is one.
+    let mut resume = None;
+    if !args.fresh {
+        match store::load_checkpoint(&checkpoint_path) {
+            Ok(Some(c)) => {
+                if let Some(diff) = c
+                    .fingerprint
+                    .difference(&fingerprint)
+                    .or_else(|| (c.shard != plan.shard).then(|| "another --shard".to_string()))
+                {
+                    return fail(
+                        2,
+                        format!(
+                            "{} holds a checkpoint of a different run ({diff}); use --fresh to start over, or another --out",
+                            checkpoint_path.display()
+                        ),
+                    );
+                }
+                resume = Some(c);
+            }
+            Ok(None) => {}
+            Err(e) => return fail(2, format!("{e}; use --fresh to start over")),
+        }
+    }
+    let mut rows = match open_rows(
+        &rows_partial,
+        resume.as_ref().map(|c| c.rows_len),
+        &report::replications_header(&crate::measure::MeasureSchema::new(&scenario)),
+    ) {
+        Ok(f) => f,
+        Err(e) => return fail(2, e),
+    };
+    let (from, to) = plan.range();
+    let total = to - from;
+    let already = resume
+        .as_ref()
+        .map_or(0, |c| c.state.aggregate.replications);
+    if !args.quiet {
+        eprintln!(
+            "running {}{} ({} replication{} × {} strateg{}, {} thread{}){}",
+            scenario.name,
+            plan.shard
+                .map_or(String::new(), |s| format!(" shard {}/{}", s.index, s.count)),
+            total,
+            if total == 1 { "" } else { "s" },
+            plan.strategies.len(),
+            if plan.strategies.len() == 1 {
+                "y"
+            } else {
+                "ies"
+            },
+            plan.threads,
+            if plan.threads == 1 { "" } else { "s" },
+            if already > 0 {
+                format!("; resuming after {already} done")
+            } else {
+                String::new()
+            }
+        );
+    }
+    let bar = progress_bar(total, args.quiet);
+    bar.set_position(already);
+    let mut runner = match Runner::new(&scenario, plan.clone(), resume.map(|c| c.state)) {
+        Ok(r) => r,
+        Err(e) => return fail(1, e),
+    };
+    let batch = (plan.threads as u64 * 2).max(2);
+    let mut last_checkpoint = std::time::Instant::now();
+    loop {
+        let results = match runner.next_batch(batch) {
+            Ok(Some(r)) => r,
+            Ok(None) => break,
+            Err(e) => {
+                bar.finish_and_clear();
+                return fail(1, format!("internal: {e}"));
+            }
+        };
+        let flat: Vec<_> = results.into_iter().flatten().collect();
+        if let Err(e) = append_rows(&mut rows, &report::replication_rows(&scenario, &flat)) {
+            bar.finish_and_clear();
+            return fail(2, format!("cannot write {}: {e}", rows_partial.display()));
+        }
+        bar.set_position(runner.done());
+        if last_checkpoint.elapsed().as_secs_f64() >= args.checkpoint_every {
+            let c = Checkpoint {
+                fingerprint: fingerprint.clone(),
+                shard: plan.shard,
+                state: runner.state().clone(),
+                rows_len: rows.1,
+            };
+            if let Err(e) = store::save_checkpoint(&checkpoint_path, &c) {
+                bar.finish_and_clear();
+                return fail(2, e);
+            }
+            last_checkpoint = std::time::Instant::now();
+        }
+    }
+    bar.finish_and_clear();
+    drop(rows);
+    let outcome = runner.finish();
+    let written = match plan.shard {
+        Some(sh) => {
+            let file = ShardFile {
+                fingerprint,
+                shard: sh,
+                aggregate: outcome.aggregate.clone(),
+                scenario_text: scenario.source.clone(),
+                scenario_format: if scenario.format == crate::scenario::Format::Json {
+                    "json".into()
+                } else {
+                    "toml".into()
+                },
+                seconds: outcome.seconds,
+            };
+            store::save_shard(&out.join(store::shard_name(sh)), &file).map_err(|e| e.to_string())
+        }
+        None => report::write_outputs(&out, &scenario, &outcome).map_err(|e| e.to_string()),
+    };
+    if let Err(e) = written.and_then(|_| {
+        std::fs::rename(&rows_partial, &rows_final)
+            .map_err(|e| format!("cannot rename {}: {e}", rows_partial.display()))
+    }) {
+        return fail(2, e);
+    }
+    let _ = std::fs::remove_file(&checkpoint_path);
+    let rate = outcome.aggregate.events as f64 / outcome.seconds.max(1e-9) / 1e6;
+    match plan.shard {
+        Some(sh) => {
+            if !args.quiet {
+                eprintln!(
+                    "shard {}/{} done: {} in {}/ ({:.1} s)",
+                    sh.index,
+                    sh.count,
+                    store::shard_name(sh),
+                    out.display(),
+                    outcome.seconds
+                );
+            }
+        }
+        None => say(&format!(
+            "{}\nresults in {}/ (summary.json, replications.csv, timeseries.csv); {:.1} s, {:.1} M events/s\n",
+            report::console_table(&scenario, &outcome),
+            out.display(),
+            outcome.seconds,
+            rate
+        )),
+    }
+    ExitCode::SUCCESS
+}
+
+/// The progress bar on stderr: hidden with --quiet or when stderr is not a terminal.
+fn progress_bar(total: u64, quiet: bool) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(total);
+    if !quiet && std::io::stderr().is_terminal() {
         bar.set_style(
             indicatif::ProgressStyle::with_template(
                 "{spinner} {pos}/{len} replications [{bar:30}] {per_sec} ETA {eta}",
@@ -162,44 +435,186 @@ fn run(args: RunArgs) -> ExitCode {
     } else {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
-    if !args.quiet {
-        eprintln!(
-            "running {} ({} replication{} × {} strateg{}, {} thread{})",
-            scenario.name,
-            plan.replications,
-            if plan.replications == 1 { "" } else { "s" },
-            plan.strategies.len(),
-            if plan.strategies.len() == 1 {
-                "y"
-            } else {
-                "ies"
-            },
-            plan.threads,
-            if plan.threads == 1 { "" } else { "s" }
+    bar
+}
+
+/// Opens the partial rows file: new with a header, or cut back to `len` bytes to resume.
+fn open_rows(
+    path: &std::path::Path,
+    len: Option<u64>,
+    header: &[u8],
+) -> Result<(std::fs::File, u64), String> {
+    use std::io::{Seek, Write};
+    let err = |e: std::io::Error| format!("{}: {e}", path.display());
+    match len {
+        Some(len) => {
+            let mut f = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(|e| format!("{} (needed to resume; use --fresh): {e}", path.display()))?;
+            let actual = f.metadata().map_err(err)?.len();
+            if actual < len {
+                return Err(format!(
+                    "{} is shorter than its checkpoint says ({actual} < {len} bytes); use --fresh",
+                    path.display()
+                ));
+            }
+            f.set_len(len).map_err(err)?;
+            f.seek(std::io::SeekFrom::End(0)).map_err(err)?;
+            Ok((f, len))
+        }
+        None => {
+            let mut f = std::fs::File::create(path).map_err(err)?;
+            f.write_all(header).map_err(err)?;
+            Ok((f, header.len() as u64))
+        }
+    }
+}
+
+/// Appends rows and makes them durable before a checkpoint can refer to them.
+fn append_rows(rows: &mut (std::fs::File, u64), bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    rows.0.write_all(bytes)?;
+    rows.0.sync_data()?;
+    rows.1 += bytes.len() as u64;
+    Ok(())
+}
+
+fn merge(args: MergeArgs) -> ExitCode {
+    let merged = match store::merge(&args.dirs) {
+        Ok(m) => m,
+        Err(e) => return fail(2, e),
+    };
+    if let Err(e) = report::prepare_dir(&args.out) {
+        return fail(2, format!("output folder: {e}"));
+    }
+    let outcome = crate::experiment::outcome(
+        &merged.scenario,
+        merged.plan,
+        merged.aggregate,
+        merged.seconds,
+    );
+    // replications.csv: the header, then each shard's rows in shard order.
+    let header = report::replications_header(&outcome.schema);
+    let mut all = header.clone();
+    for p in &merged.rows {
+        match std::fs::read(p) {
+            Ok(bytes) if bytes.starts_with(&header) => {
+                all.extend_from_slice(&bytes[header.len()..])
+            }
+            Ok(_) => {
+                return fail(
+                    2,
+                    format!(
+                        "{}: not a rows file of this experiment (its header differs)",
+                        p.display()
+                    ),
+                );
+            }
+            Err(e) => return fail(2, format!("{}: {e}", p.display())),
+        }
+    }
+    if let Err(e) = report::write_atomic(&args.out.join("replications.csv"), &all)
+        .and_then(|_| report::write_outputs(&args.out, &merged.scenario, &outcome))
+    {
+        return fail(2, e);
+    }
+    say(&format!(
+        "{}\nmerged {} shard{} into {}/ (summary.json, replications.csv, timeseries.csv)\n",
+        report::console_table(&merged.scenario, &outcome),
+        merged.rows.len(),
+        if merged.rows.len() == 1 { "" } else { "s" },
+        args.out.display()
+    ));
+    ExitCode::SUCCESS
+}
+
+fn slurm(args: SlurmArgs) -> ExitCode {
+    let scenario = match load(args.scenario.as_ref()) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let strategies = match &args.strategies {
+        Some(names) => match choose_strategies(&scenario, names) {
+            Ok(c) => c,
+            Err(code) => return code,
+        },
+        None => scenario.default_strategies.clone(),
+    };
+    if args.tasks > args.replications {
+        return fail(
+            2,
+            format!(
+                "--tasks {} is more than --replications {}: each task needs at least one replication",
+                args.tasks, args.replications
+            ),
         );
     }
-    let outcome = experiment::run(&scenario, &plan, &|n| bar.set_position(n));
-    bar.finish_and_clear();
-    let outcome = match outcome {
-        Ok(o) => o,
+    if let Err(e) = report::prepare_dir(&args.out.join("logs")) {
+        return fail(2, format!("output folder: {e}"));
+    }
+    let out = match std::fs::canonicalize(&args.out) {
+        Ok(p) => p,
+        Err(e) => return fail(2, format!("{}: {e}", args.out.display())),
+    };
+    let binary = match args.tradesim.clone().map_or_else(std::env::current_exe, Ok) {
+        Ok(p) => p,
         Err(e) => {
-            eprintln!("internal error: {e}");
-            return ExitCode::from(1);
+            return fail(
+                2,
+                format!("cannot find the tradesim binary (give --tradesim PATH): {e}"),
+            );
         }
     };
-    if let Err(e) = report::write_outputs(&out, &scenario, &outcome) {
-        eprintln!("error: {e}");
-        return ExitCode::from(2);
+    let ext = if scenario.format == crate::scenario::Format::Json {
+        "json"
+    } else {
+        "toml"
+    };
+    let scenario_copy = out.join(format!("scenario.{ext}"));
+    let names: Vec<&str> = strategies
+        .iter()
+        .map(|&i| scenario.strategies[i].name.as_str())
+        .collect();
+    let scripts = crate::report::slurm::Scripts {
+        name: scenario.name.clone(),
+        binary,
+        scenario: scenario_copy.clone(),
+        out: out.clone(),
+        replications: args.replications,
+        tasks: args.tasks,
+        seed: args.seed.unwrap_or(scenario.seed),
+        strategies: names.join(","),
+        partition: args.partition.clone(),
+        time: args.time.clone(),
+        mem: args.mem.clone(),
+        cpus: args.cpus,
+    };
+    let files = [
+        (scenario_copy.clone(), scenario.source.clone()),
+        (out.join("array.sbatch"), scripts.array()),
+        (out.join("merge.sbatch"), scripts.merge()),
+        (out.join("submit.sh"), scripts.submit()),
+    ];
+    for (path, text) in &files {
+        if let Err(e) = report::write_atomic(path, text.as_bytes()) {
+            return fail(2, e);
+        }
     }
-    let events: u64 = outcome.results.iter().map(|r| r.events).sum();
-    let text = format!(
-        "{}\nresults in {}/ (summary.json, replications.csv, timeseries.csv); {:.1} s, {:.1} M events/s\n",
-        report::console_table(&scenario, &outcome),
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(
+            out.join("submit.sh"),
+            std::fs::Permissions::from_mode(0o755),
+        );
+    }
+    say(&format!(
+        "wrote {0}/array.sbatch ({1} tasks × {2} replications in all), {0}/merge.sbatch (afterok) and {0}/submit.sh\nsubmit with: {0}/submit.sh   (results: {0}/summary.json)\n",
         out.display(),
-        outcome.seconds,
-        events as f64 / outcome.seconds.max(1e-9) / 1e6
-    );
-    say(&text);
+        args.tasks,
+        args.replications
+    ));
     ExitCode::SUCCESS
 }
 

@@ -191,7 +191,8 @@ pub fn realise(scenario: &Scenario, replication: u64, seed: u64) -> Realisation 
         // Always draw in the same order so that one disruption's draws never shift another's.
         let u: f64 = rng.random();
         let at = d.onset.sample(&mut rng);
-        if u >= d.probability {
+        // Not happening in this replication, or not before the horizon.
+        if u >= d.probability || at >= scenario.horizon {
             out.onsets.push(None);
             continue;
         }

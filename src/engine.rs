@@ -159,7 +159,7 @@ struct FlowSource {
 }
 
 /// Options for a run.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct RunOptions {
     /// Check the shipment balance after every event and a full census every day
     /// (slow; tests use it).
@@ -352,6 +352,108 @@ impl<'a> Simulation<'a> {
         }
         self.now = self.now.max(t.min(self.scenario.horizon));
         Ok(())
+    }
+
+    /// Processes every event strictly before time `t` (to branch at a disruption's onset).
+    pub fn run_before(&mut self, t: f64) -> Result<(), AccountingError> {
+        while let Some(next) = self.calendar.peek_time() {
+            if next >= t {
+                break;
+            }
+            self.step();
+            if self.options.audit {
+                self.check_balance()?;
+                if let Some(e) = self.audit_error.take() {
+                    return Err(e);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// An exact copy of this simulation that continues under strategy `strategy`. The
+    /// World is rebuilt entity by entity and every stored shipment reference remapped, so
+    /// the copy's future is the future this simulation would have had under that strategy.
+    pub fn fork(&self, strategy: usize) -> Simulation<'a> {
+        let old = &self.world;
+        let mut world = World::new();
+        let nodes: Vec<Entity> = self
+            .nodes
+            .iter()
+            .map(|&ne| {
+                let mut e = world.spawn((
+                    old.get::<Facility>(ne).expect("node entity").clone(),
+                    old.get::<Berths>(ne).expect("node entity").clone(),
+                    old.get::<Occupancy>(ne).expect("node entity").clone(),
+                ));
+                if let Some(c) = old.get::<CustomsPost>(ne) {
+                    e.insert(c.clone());
+                }
+                e.id()
+            })
+            .collect();
+        let routes: Vec<Entity> = self
+            .routes
+            .iter()
+            .map(|&re| {
+                world
+                    .spawn(old.get::<RouteGate>(re).expect("route entity").clone())
+                    .id()
+            })
+            .collect();
+        let mut map = std::collections::HashMap::new();
+        if let Some(mut q) = old.try_query::<(Entity, &Shipment)>() {
+            for (e, s) in q.iter(old) {
+                map.insert(e, world.spawn(s.clone()).id());
+            }
+        }
+        world.insert_resource(old.resource::<NetworkStatus>().clone());
+        let remap = |e: Entity| *map.get(&e).expect("every referenced shipment is live");
+        for &ne in &nodes {
+            world
+                .get_mut::<Berths>(ne)
+                .expect("node")
+                .0
+                .map_shipments(&remap);
+            if let Some(mut c) = world.get_mut::<CustomsPost>(ne) {
+                c.inspectors.map_shipments(&remap);
+            }
+        }
+        for &re in &routes {
+            for w in world
+                .get_mut::<RouteGate>(re)
+                .expect("route")
+                .waiting
+                .iter_mut()
+            {
+                *w = remap(*w);
+            }
+        }
+        let mut calendar = self.calendar.clone();
+        calendar.map_shipments(remap);
+        Simulation {
+            scenario: self.scenario,
+            strategy: &self.scenario.strategies[strategy],
+            strategy_index: strategy,
+            replication: self.replication,
+            seed: self.seed,
+            world,
+            calendar,
+            now: self.now,
+            nodes,
+            routes,
+            sources: self.sources.clone(),
+            collector: self.collector.clone(),
+            routing: self.routing.clone(),
+            created: self.created,
+            delivered: self.delivered,
+            events: self.events,
+            options: self.options,
+            realisation: self.realisation.clone(),
+            audit_error: None,
+            node_daily: self.node_daily.clone(),
+            node_last: self.node_last.clone(),
+        }
     }
 
     /// Processes the earliest event.
@@ -549,6 +651,7 @@ impl<'a> Simulation<'a> {
         if let Some(x) = next {
             self.start_handling(x, node);
         }
+        self.check_drained(node);
         let sc = self.scenario;
         let n = &sc.nodes[node as usize];
         let (flow, customs_done) = {
@@ -716,14 +819,20 @@ impl<'a> Simulation<'a> {
         self.depart(e, route);
     }
 
-    /// With `dest` closed, the open alternate of flow `f` nearest to `node` by expected
-    /// transit under the routing in force (None: stay with `dest`).
+    /// With `dest` closed, the open alternate of flow `f` that the shipment would reach
+    /// before `dest` reopens (by expected transit, using the closure's announced end: the
+    /// joint mechanism shares closure information), the nearest such; None to stay.
     fn diversion(&self, f: &crate::scenario::Flow, node: NodeId, dest: NodeId) -> Option<NodeId> {
         let st = self.world.resource::<NetworkStatus>();
         if !st.closed(dest) {
             return None;
         }
-        let tables = self.routing.as_ref().unwrap_or(&self.scenario.routing);
+        let sc = self.scenario;
+        let static_to_dest = sc.routing[dest as usize]
+            .as_ref()
+            .map_or(f64::INFINITY, |t| t.distance[node as usize]);
+        let available = (self.now + static_to_dest).max(self.reopening(dest));
+        let tables = self.routing.as_ref().unwrap_or(&sc.routing);
         f.alternates
             .iter()
             .copied()
@@ -736,10 +845,39 @@ impl<'a> Simulation<'a> {
                         .as_ref()
                         .map_or(f64::INFINITY, |t| t.distance[node as usize])
                 };
-                d.is_finite().then_some((d, a))
+                (self.now + d < available).then_some((d, a))
             })
             .min_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)))
             .map(|x| x.1)
+    }
+
+    /// When closed `node` next has working capacity, from the disruptions' known schedule
+    /// (infinity if never).
+    fn reopening(&self, node: NodeId) -> f64 {
+        let mut limits = self.world.resource::<NetworkStatus>().limits[node as usize].clone();
+        for &(t, c) in &self.realisation.changes {
+            if t <= self.now {
+                continue;
+            }
+            if let Change::NodeShare {
+                node: n,
+                slot,
+                share,
+            } = c
+            {
+                if n != node {
+                    continue;
+                }
+                limits.retain(|&(s, _)| s != slot);
+                if share < 1.0 {
+                    limits.push((slot, share));
+                }
+                if limits.iter().all(|&(_, s)| s > 0.0) {
+                    return t;
+                }
+            }
+        }
+        f64::INFINITY
     }
 
     /// The next route toward `dest` from `node` under the routing in force.

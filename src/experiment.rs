@@ -1,30 +1,98 @@
 //! Experiments: many replications of several strategies, run in parallel, summarised
-//! with honest uncertainty.
+//! with honest uncertainty, in memory that does not grow with the replication count.
 //!
 //! Replication r of every strategy uses the seeds of (master seed, r, stream), so the
-//! strategies see the same demand (common random numbers). Replications run on a rayon
-//! pool; results are put back in replication order before anything is summed, so they are
-//! bit-identical whatever the thread count.
+//! strategies see the same demand and the same disruptions (common random numbers).
+//! A [`Runner`] runs replications in batches on a rayon pool and folds each replication's
+//! results into an [`Aggregate`] of mergeable [`tally::Tally`]s. Tallies are exact and
+//! order-independent, so a run gives bit-identical statistics whatever the thread count,
+//! however it is split into shards, and however often it is stopped and resumed.
+//!
+//! Where strategies differ only once a disruption starts (`when = "disrupted"`), each
+//! replication is simulated up to the first onset once and every such strategy continues
+//! from a copy of that state ([`run_replication_set`]).
 
 pub mod stats;
+pub mod store;
+pub mod tally;
 
-use crate::engine::{AccountingError, RunOptions, run_replication};
-use crate::measure::{DAILY_SERIES, MeasureSchema, ReplicationResult, SERIES};
+use crate::engine::{AccountingError, RunOptions, Simulation};
+use crate::measure::{DAILY_SERIES, MeasureSchema, ReplicationResult, SERIES, SYSTEM_MEASURES};
+use crate::policy::When;
 use crate::scenario::Scenario;
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 use stats::Stat;
+use tally::Tally;
+
+/// A share of a batch of replications: shard `index` (1-based) of `count`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shard {
+    pub index: u64,
+    pub count: u64,
+}
+
+impl Shard {
+    /// Parses "K/M" (1 ≤ K ≤ M).
+    pub fn parse(text: &str) -> Result<Shard, String> {
+        let (k, m) = text
+            .split_once('/')
+            .ok_or_else(|| format!("`{text}` is not K/M (e.g. 3/10)"))?;
+        let k: u64 = k
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{text}`: K must be a whole number"))?;
+        let m: u64 = m
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{text}`: M must be a whole number"))?;
+        if m == 0 || k == 0 || k > m {
+            return Err(format!(
+                "`{text}`: need 1 ≤ K ≤ M (shards are numbered 1 to M)"
+            ));
+        }
+        Ok(Shard { index: k, count: m })
+    }
+
+    /// The replications [from, to) of this shard out of `n`.
+    pub fn range(&self, n: u64) -> (u64, u64) {
+        let cut = |k: u64| ((k as u128 * n as u128) / self.count as u128) as u64;
+        (cut(self.index - 1), cut(self.index))
+    }
+}
 
 /// What to run.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
     /// Indices into the scenario's strategies, in the order to report them.
     pub strategies: Vec<usize>,
+    /// Replications per strategy (the cap, with `target_ci`).
     pub replications: u64,
     pub seed: u64,
-    /// Worker threads (≥ 1).
+    /// Worker threads (≥ 1); results do not depend on it.
+    #[serde(skip, default = "one")]
     pub threads: usize,
+    #[serde(skip)]
     pub options: RunOptions,
+    /// Run only this share of the replications.
+    pub shard: Option<Shard>,
+    /// Stop once the 95% CI half-width of the system's time to recover is below this
+    /// many days for every strategy (checked every [`TARGET_CI_STEP`] replications).
+    pub target_ci: Option<f64>,
+    /// Simulate up to the first onset once per replication and branch (same results).
+    #[serde(skip, default = "yes")]
+    pub branch: bool,
 }
+
+fn one() -> usize {
+    1
+}
+fn yes() -> bool {
+    true
+}
+
+/// Replications between checks of `--target-ci`.
+pub const TARGET_CI_STEP: u64 = 10;
 
 impl Plan {
     /// The scenario's own settings: its default strategies, replications and seed, and
@@ -36,7 +104,131 @@ impl Plan {
             seed: scenario.seed,
             threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
             options: RunOptions::default(),
+            shard: None,
+            target_ci: None,
+            branch: true,
         }
+    }
+
+    /// The replications this plan runs: [from, to).
+    pub fn range(&self) -> (u64, u64) {
+        self.shard
+            .map_or((0, self.replications), |s| s.range(self.replications))
+    }
+}
+
+/// Measures compared pairwise with `baseline`: the system measures and every recovery
+/// measure (row indices).
+pub fn paired_measures(schema: &MeasureSchema) -> Vec<usize> {
+    (0..schema.names.len())
+        .filter(|&i| i < SYSTEM_MEASURES.len() || schema.names[i].starts_with("recovery."))
+        .collect()
+}
+
+/// Tallies of one strategy.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StrategyTallies {
+    pub strategy: usize,
+    /// One per measure, in schema order.
+    pub measures: Vec<Tally>,
+    /// Per day, one per daily series.
+    pub daily: Vec<Vec<Tally>>,
+    /// Paired differences with `baseline`, one per [`paired_measures`] entry (empty for
+    /// baseline itself or when baseline is not run).
+    pub paired: Vec<Tally>,
+}
+
+/// Everything known about a set of replications: mergeable, serialisable.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Aggregate {
+    pub strategies: Vec<StrategyTallies>,
+    /// Index in `strategies` of `baseline`, if run.
+    pub baseline: Option<usize>,
+    pub replications: u64,
+    pub events: u64,
+}
+
+impl Aggregate {
+    /// An empty aggregate for `strategies` of `scenario`.
+    pub fn new(scenario: &Scenario, strategies: &[usize]) -> Aggregate {
+        let schema_len = MeasureSchema::len_for(scenario);
+        let paired_len = paired_measures(&MeasureSchema::new(scenario)).len();
+        let days = scenario.horizon.ceil() as usize;
+        let baseline = strategies
+            .iter()
+            .position(|&s| scenario.strategies[s].name == "baseline");
+        Aggregate {
+            strategies: strategies
+                .iter()
+                .enumerate()
+                .map(|(k, &s)| StrategyTallies {
+                    strategy: s,
+                    measures: vec![Tally::default(); schema_len],
+                    daily: vec![vec![Tally::default(); SERIES]; days],
+                    paired: if baseline.is_some() && baseline != Some(k) {
+                        vec![Tally::default(); paired_len]
+                    } else {
+                        Vec::new()
+                    },
+                })
+                .collect(),
+            baseline,
+            replications: 0,
+            events: 0,
+        }
+    }
+
+    /// Adds one replication: its results for every strategy, in plan order.
+    pub fn add(&mut self, results: &[ReplicationResult], paired: &[usize]) {
+        self.replications += 1;
+        let base = self.baseline.map(|b| &results[b]);
+        for (t, r) in self.strategies.iter_mut().zip(results) {
+            self.events += r.events;
+            for (tally, &v) in t.measures.iter_mut().zip(&r.values) {
+                tally.add(v);
+            }
+            for (day, row) in t.daily.iter_mut().zip(&r.daily) {
+                for (tally, &v) in day.iter_mut().zip(row) {
+                    tally.add(v);
+                }
+            }
+            if let (Some(b), false) = (base, t.paired.is_empty()) {
+                for (tally, &i) in t.paired.iter_mut().zip(paired) {
+                    tally.add(r.values[i] - b.values[i]);
+                }
+            }
+        }
+    }
+
+    /// Adds another aggregate of the same plan (exact).
+    pub fn merge(&mut self, other: &Aggregate) {
+        self.replications += other.replications;
+        self.events += other.events;
+        for (a, b) in self.strategies.iter_mut().zip(&other.strategies) {
+            for (x, y) in a.measures.iter_mut().zip(&b.measures) {
+                x.merge(y);
+            }
+            for (x, y) in a.daily.iter_mut().zip(&b.daily) {
+                for (u, v) in x.iter_mut().zip(y) {
+                    u.merge(v);
+                }
+            }
+            for (x, y) in a.paired.iter_mut().zip(&b.paired) {
+                x.merge(y);
+            }
+        }
+    }
+
+    /// True if the aggregates cover the same strategies and measures.
+    pub fn compatible(&self, other: &Aggregate) -> bool {
+        self.baseline == other.baseline
+            && self.strategies.len() == other.strategies.len()
+            && self.strategies.iter().zip(&other.strategies).all(|(a, b)| {
+                a.strategy == b.strategy
+                    && a.measures.len() == b.measures.len()
+                    && a.daily.len() == b.daily.len()
+                    && a.paired.len() == b.paired.len()
+            })
     }
 }
 
@@ -48,6 +240,8 @@ pub struct StrategySummary {
     pub measures: Vec<Stat>,
     /// Per day and series: mean, sd, P10, P50, P90 over replications.
     pub daily: Vec<[DailyStat; SERIES]>,
+    /// Paired differences with baseline: (measure index, statistics of strategy − baseline).
+    pub paired: Vec<(usize, Stat)>,
 }
 
 /// A daily series value summarised over replications.
@@ -61,15 +255,50 @@ pub struct DailyStat {
     pub p90: f64,
 }
 
+/// Summaries of an aggregate.
+pub fn summarise(schema: &MeasureSchema, aggregate: &Aggregate) -> Vec<StrategySummary> {
+    let paired = paired_measures(schema);
+    aggregate
+        .strategies
+        .iter()
+        .map(|t| StrategySummary {
+            strategy: t.strategy,
+            measures: t.measures.iter().map(Tally::stat).collect(),
+            daily: t
+                .daily
+                .iter()
+                .map(|day| {
+                    std::array::from_fn(|k| {
+                        let x = &day[k];
+                        DailyStat {
+                            n: x.n,
+                            mean: x.mean(),
+                            sd: x.sd(),
+                            p10: x.quantile(0.1),
+                            p50: x.quantile(0.5),
+                            p90: x.quantile(0.9),
+                        }
+                    })
+                })
+                .collect(),
+            paired: t
+                .paired
+                .iter()
+                .zip(&paired)
+                .map(|(x, &i)| (i, x.stat()))
+                .collect(),
+        })
+        .collect()
+}
+
 /// Everything an experiment produced.
 #[derive(Debug, Clone)]
 pub struct Outcome {
     pub plan: Plan,
     pub schema: MeasureSchema,
-    /// Replication-major, then strategy in plan order.
-    pub results: Vec<ReplicationResult>,
+    pub aggregate: Aggregate,
     pub summaries: Vec<StrategySummary>,
-    /// Wall-clock seconds the replications took.
+    /// Wall-clock seconds the replications took (this process only).
     pub seconds: f64,
 }
 
@@ -85,92 +314,213 @@ pub enum ExperimentError {
     },
 }
 
-/// Runs the plan. `progress` is called with the number of replications finished (from
-/// worker threads, in any order).
+/// Runs replication `replication` of every strategy in `strategies` (indices into the
+/// scenario's), sharing the pre-onset run among strategies that only act on disruptions.
+pub fn run_replication_set(
+    scenario: &Scenario,
+    strategies: &[usize],
+    replication: u64,
+    seed: u64,
+    options: RunOptions,
+    branch: bool,
+) -> Result<Vec<ReplicationResult>, AccountingError> {
+    let branchable: Vec<usize> = strategies
+        .iter()
+        .copied()
+        .filter(|&s| scenario.strategies[s].when == When::Disrupted)
+        .collect();
+    let mut out: Vec<Option<ReplicationResult>> = vec![None; strategies.len()];
+    let mut shared: Option<Simulation> = None;
+    if branch && branchable.len() > 1 {
+        let mut sim = Simulation::new(scenario, branchable[0], replication, seed, options);
+        if let Some(onset) = sim
+            .realisation()
+            .first_onset()
+            .filter(|&t| t < scenario.horizon)
+        {
+            sim.run_before(onset)?;
+            shared = Some(sim);
+        }
+    }
+    for (k, &s) in strategies.iter().enumerate() {
+        let sim = match &shared {
+            Some(prefix) if branchable.contains(&s) => prefix.fork(s),
+            _ => Simulation::new(scenario, s, replication, seed, options),
+        };
+        out[k] = Some(sim.run()?);
+    }
+    Ok(out
+        .into_iter()
+        .map(|r| r.expect("every strategy ran"))
+        .collect())
+}
+
+/// Runs a plan batch by batch; the caller sees every batch's results in replication order
+/// (to write rows and checkpoints) and may stop and resume from [`Runner::state`].
+pub struct Runner<'a> {
+    scenario: &'a Scenario,
+    plan: Plan,
+    pool: rayon::ThreadPool,
+    paired: Vec<usize>,
+    state: RunnerState,
+    started: std::time::Instant,
+}
+
+/// A runner's progress: the next replication to run and everything folded so far.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunnerState {
+    pub next: u64,
+    pub aggregate: Aggregate,
+    pub done: bool,
+}
+
+impl<'a> Runner<'a> {
+    /// A runner starting from nothing, or from a saved state.
+    pub fn new(
+        scenario: &'a Scenario,
+        plan: Plan,
+        resume: Option<RunnerState>,
+    ) -> Result<Self, ExperimentError> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(plan.threads)
+            .build()
+            .map_err(|source| ExperimentError::Threads {
+                threads: plan.threads,
+                source,
+            })?;
+        let state = resume.unwrap_or_else(|| RunnerState {
+            next: plan.range().0,
+            aggregate: Aggregate::new(scenario, &plan.strategies),
+            done: false,
+        });
+        Ok(Runner {
+            scenario,
+            paired: paired_measures(&MeasureSchema::new(scenario)),
+            plan,
+            pool,
+            state,
+            started: std::time::Instant::now(),
+        })
+    }
+
+    /// The state to save for a resume.
+    pub fn state(&self) -> &RunnerState {
+        &self.state
+    }
+
+    /// Replications done so far (this shard).
+    pub fn done(&self) -> u64 {
+        self.state.aggregate.replications
+    }
+
+    /// Runs the next batch (up to `size` replications) and returns its results, one
+    /// `Vec` per replication in order; None when the plan is complete.
+    pub fn next_batch(
+        &mut self,
+        size: u64,
+    ) -> Result<Option<Vec<Vec<ReplicationResult>>>, ExperimentError> {
+        let (_, end) = self.plan.range();
+        if self.state.done || self.state.next >= end || self.target_met() {
+            self.state.done = true;
+            return Ok(None);
+        }
+        let mut to = (self.state.next + size.max(1)).min(end);
+        if self.plan.target_ci.is_some() {
+            // Stop points must not depend on the batch size: check every TARGET_CI_STEP.
+            let step_end = (self.state.next / TARGET_CI_STEP + 1) * TARGET_CI_STEP;
+            to = to.min(step_end).max(self.state.next + 1);
+        }
+        let (sc, plan) = (self.scenario, &self.plan);
+        let batch: Vec<Vec<ReplicationResult>> = self.pool.install(|| {
+            (self.state.next..to)
+                .into_par_iter()
+                .map(|r| {
+                    run_replication_set(
+                        sc,
+                        &plan.strategies,
+                        r,
+                        plan.seed,
+                        plan.options,
+                        plan.branch,
+                    )
+                })
+                .collect::<Result<Vec<_>, _>>()
+        })?;
+        for results in &batch {
+            self.state.aggregate.add(results, &self.paired);
+        }
+        self.state.next = to;
+        Ok(Some(batch))
+    }
+
+    /// With `target_ci`, true once every strategy's system time to recover is known to ±D.
+    fn target_met(&self) -> bool {
+        let Some(d) = self.plan.target_ci else {
+            return false;
+        };
+        if self.state.aggregate.replications < 2 {
+            return false;
+        }
+        let i =
+            MeasureSchema::recovery_offset(self.scenario.nodes.len(), self.scenario.flows.len(), 0)
+                + 2;
+        self.state.aggregate.strategies.iter().all(|t| {
+            let s = t.measures[i].stat();
+            // No disruption in the scenario: nothing to estimate.
+            s.n == 0 || s.half_width() < d
+        })
+    }
+
+    /// The outcome so far.
+    pub fn finish(self) -> Outcome {
+        outcome(
+            self.scenario,
+            self.plan,
+            self.state.aggregate,
+            self.started.elapsed().as_secs_f64(),
+        )
+    }
+}
+
+/// Builds an outcome from an aggregate.
+pub fn outcome(scenario: &Scenario, plan: Plan, aggregate: Aggregate, seconds: f64) -> Outcome {
+    let schema = MeasureSchema::new(scenario);
+    let summaries = summarise(&schema, &aggregate);
+    Outcome {
+        plan,
+        schema,
+        aggregate,
+        summaries,
+        seconds,
+    }
+}
+
+/// Runs a whole plan in memory (tests, benches, tools). `progress` is called with the
+/// number of replications finished.
 pub fn run(
     scenario: &Scenario,
     plan: &Plan,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Outcome, ExperimentError> {
-    let started = std::time::Instant::now();
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(plan.threads)
-        .build()
-        .map_err(|source| ExperimentError::Threads {
-            threads: plan.threads,
-            source,
-        })?;
-    let done = std::sync::atomic::AtomicU64::new(0);
-    let per_rep: Vec<Vec<ReplicationResult>> = pool.install(|| {
-        (0..plan.replications)
-            .into_par_iter()
-            .map(|r| {
-                let out = plan
-                    .strategies
-                    .iter()
-                    .map(|&s| run_replication(scenario, s, r, plan.seed, plan.options))
-                    .collect::<Result<Vec<_>, _>>();
-                progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
-                out
-            })
-            .collect::<Result<Vec<_>, _>>()
-    })?;
-    let results: Vec<ReplicationResult> = per_rep.into_iter().flatten().collect();
-    let schema = MeasureSchema::new(scenario);
-    let summaries = summarise(&schema, &plan.strategies, &results);
-    Ok(Outcome {
-        plan: plan.clone(),
-        schema,
-        results,
-        summaries,
-        seconds: started.elapsed().as_secs_f64(),
-    })
-}
-
-/// Summarises results (in replication order) per strategy.
-pub fn summarise(
-    schema: &MeasureSchema,
-    strategies: &[usize],
-    results: &[ReplicationResult],
-) -> Vec<StrategySummary> {
-    strategies
-        .iter()
-        .map(|&s| {
-            let mine: Vec<&ReplicationResult> =
-                results.iter().filter(|r| r.strategy == s).collect();
-            let measures = (0..schema.names.len())
-                .map(|m| Stat::of(&mine.iter().map(|r| r.values[m]).collect::<Vec<_>>()))
-                .collect();
-            let days = mine.first().map_or(0, |r| r.daily.len());
-            let daily = (0..days)
-                .map(|d| {
-                    std::array::from_fn(|k| {
-                        let v: Vec<f64> = mine.iter().map(|r| r.daily[d][k]).collect();
-                        daily_stat(&v)
-                    })
-                })
-                .collect();
-            StrategySummary {
-                strategy: s,
-                measures,
-                daily,
-            }
-        })
-        .collect()
-}
-
-fn daily_stat(values: &[f64]) -> DailyStat {
-    let s = Stat::of(values);
-    let mut v: Vec<f64> = values.iter().copied().filter(|x| !x.is_nan()).collect();
-    v.sort_by(f64::total_cmp);
-    DailyStat {
-        n: s.n,
-        mean: s.mean,
-        sd: s.sd,
-        p10: stats::quantile_sorted(&v, 0.1),
-        p50: s.p50,
-        p90: s.p90,
+    let mut runner = Runner::new(scenario, plan.clone(), None)?;
+    while runner.next_batch(64)?.is_some() {
+        progress(runner.done());
     }
+    Ok(runner.finish())
+}
+
+/// Runs a whole plan and also returns every replication's results (replication-major,
+/// then strategy in plan order). Memory grows with the replications: for tests and tools.
+pub fn run_keeping_results(
+    scenario: &Scenario,
+    plan: &Plan,
+) -> Result<(Outcome, Vec<ReplicationResult>), ExperimentError> {
+    let mut runner = Runner::new(scenario, plan.clone(), None)?;
+    let mut all = Vec::new();
+    while let Some(batch) = runner.next_batch(64)? {
+        all.extend(batch.into_iter().flatten());
+    }
+    Ok((runner.finish(), all))
 }
 
 /// The names of the daily series, for reports.

@@ -4,7 +4,10 @@
 //! Every file is written to a temporary file in the same folder and renamed into place,
 //! so a crash never leaves a half-written result and earlier results stay until replaced.
 
+pub mod slurm;
+
 use crate::experiment::{Outcome, stats::Stat};
+use crate::measure::ReplicationResult;
 use crate::measure::{
     CLASSES, DAILY_SERIES, FLOW_MEASURES, MeasureSchema, NODE_MEASURES, RECOVERY_MEASURES,
     SYSTEM_MEASURES, recovery_scopes,
@@ -62,16 +65,15 @@ pub fn prepare_dir(dir: &Path) -> Result<(), WriteError> {
     Ok(())
 }
 
-/// Writes the three result files of `outcome` into `dir`.
+/// Writes `summary.json` and `timeseries.csv` of `outcome` into `dir` (the rows of
+/// `replications.csv` are streamed while the run goes: see [`replications_header`]).
 pub fn write_outputs(dir: &Path, scenario: &Scenario, outcome: &Outcome) -> Result<(), WriteError> {
     prepare_dir(dir)?;
     // Render everything first, then write: a failure leaves nothing half-done.
     let summary = summary_json(scenario, outcome);
     let mut summary_text = serde_json::to_string_pretty(&summary).expect("JSON values serialise");
     summary_text.push('\n');
-    let replications = replications_csv(scenario, outcome);
     let timeseries = timeseries_csv(scenario, outcome);
-    write_atomic(&dir.join("replications.csv"), &replications)?;
     write_atomic(&dir.join("timeseries.csv"), &timeseries)?;
     write_atomic(&dir.join("summary.json"), summary_text.as_bytes())?;
     Ok(())
@@ -136,6 +138,10 @@ pub fn summary_json(scenario: &Scenario, outcome: &Outcome) -> Value {
                 recovery.insert(scope.clone(), Value::Object(m));
             }
         }
+        let mut vs_baseline = Map::new();
+        for (i, stat) in &s.paired {
+            vs_baseline.insert(outcome.schema.names[*i].clone(), stat_json(stat));
+        }
         if first_nodes.is_none() {
             first_nodes = Some(Value::Object(nodes.clone()));
         }
@@ -153,6 +159,7 @@ pub fn summary_json(scenario: &Scenario, outcome: &Outcome) -> Value {
                 },
                 "measures": Value::Object(measures),
                 "recovery": Value::Object(recovery),
+                "vs_baseline": Value::Object(vs_baseline),
                 "nodes": Value::Object(nodes),
                 "flows": Value::Object(flows),
             }),
@@ -163,7 +170,7 @@ pub fn summary_json(scenario: &Scenario, outcome: &Outcome) -> Value {
         "scenario": scenario.name,
         "description": scenario.description,
         "seed": outcome.plan.seed,
-        "replications": outcome.plan.replications,
+        "replications": outcome.aggregate.replications,
         "horizon_days": scenario.horizon,
         "warmup_days": scenario.warmup,
         "teu_per_shipment": scenario.teu_per_shipment,
@@ -186,13 +193,19 @@ fn cell(x: f64) -> String {
     }
 }
 
-/// `replications.csv`: one row per replication × strategy, one column per measure.
-pub fn replications_csv(scenario: &Scenario, outcome: &Outcome) -> Vec<u8> {
+/// The header line of `replications.csv`: replication, strategy, then every measure.
+pub fn replications_header(schema: &MeasureSchema) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header = vec!["replication".to_string(), "strategy".to_string()];
-    header.extend(outcome.schema.names.iter().cloned());
+    header.extend(schema.names.iter().cloned());
     w.write_record(&header).expect("in-memory CSV");
-    for r in &outcome.results {
+    w.into_inner().expect("in-memory CSV")
+}
+
+/// Rows of `replications.csv` for some replications: one per replication × strategy.
+pub fn replication_rows(scenario: &Scenario, results: &[ReplicationResult]) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for r in results {
         let mut row = vec![
             r.replication.to_string(),
             scenario.strategies[r.strategy].name.clone(),
@@ -254,7 +267,7 @@ pub fn mean_ci(s: &Stat, digits: usize) -> String {
 /// The concise table that ends a run.
 pub fn console_table(scenario: &Scenario, outcome: &Outcome) -> String {
     let mut out = String::new();
-    let reps = outcome.plan.replications;
+    let reps = outcome.aggregate.replications;
     out.push_str(&format!(
         "\n{} — {} replication{} × {} strateg{}, {:.0} days (warm-up {:.0}), seed {}\n",
         scenario.name,

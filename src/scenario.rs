@@ -23,9 +23,9 @@ pub type RouteId = u32;
 pub type CountryId = u16;
 
 /// The scenario compiled into the binary: `tradesim run` without a file runs it.
-pub const DEFAULT_SCENARIO: &str = include_str!("../scenarios/us-japan.toml");
+pub const DEFAULT_SCENARIO: &str = include_str!("../scenarios/us-japan-tohoku-2011.toml");
 /// The file name shown in messages about the embedded default.
-pub const DEFAULT_SCENARIO_FILE: &str = "<embedded>/scenarios/us-japan.toml";
+pub const DEFAULT_SCENARIO_FILE: &str = "<embedded>/scenarios/us-japan-tohoku-2011.toml";
 
 /// A set of programme memberships (bit i = programme i); at most 32 programmes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -67,6 +67,10 @@ pub struct Scenario {
     pub network: Network,
     /// Disruptions in file order (their index picks their random stream).
     pub disruptions: Vec<crate::disruption::Disruption>,
+    /// The text the scenario was read from (shards carry it, and fingerprints hash it).
+    pub source: String,
+    /// The format of `source`.
+    pub format: Format,
     /// Routing with every route open, per destination node (Some for flow destinations).
     pub routing: Vec<Option<RoutingTable>>,
 }
@@ -224,7 +228,10 @@ impl Scenario {
             Format::Json => serde_json::from_str(text)
                 .map_err(|e| ScenarioErrors(vec![ScenarioError::from_json(file, text, &e)]))?,
         };
-        validate::validate(raw, validate::Source { file, text, format })
+        let mut scenario = validate::validate(raw, validate::Source { file, text, format })?;
+        scenario.source = text.to_string();
+        scenario.format = format;
+        Ok(scenario)
     }
 
     /// Routing tables with every route open, for each node that some flow ends at.

@@ -4,7 +4,8 @@ src/distribution.rs and src/time.rs, without building the crate.
 
 Checks: TOML parses; no key outside file.rs (every struct there denies unknown
 fields); required keys present; enum values; distribution parameters (as
-DistSpec::build); ids referenced exist; then routes every flow by shortest expected
+DistSpec::build); ids referenced exist; flows' alternates and [[disruptions]] (kinds,
+keys, onsets after warmup + baseline_days, references, step tables); then routes every flow by shortest expected
 transit (flags equal-cost ties, whose choice would depend on the engine's tie-break)
 and prints the baseline utilisation of every node and customs post.
 
@@ -19,7 +20,7 @@ import tomllib
 # key -> "req" | "opt"   (from src/scenario/file.rs)
 SCHEMA = {
     "file": {"scenario": "req", "countries": "opt", "nodes": "req", "routes": "opt", "flows": "req",
-             "programmes": "opt", "arrangements": "opt", "strategies": "opt"},
+             "programmes": "opt", "arrangements": "opt", "strategies": "opt", "disruptions": "opt"},
     "scenario": {"name": "req", "description": "opt", "horizon": "req", "warmup": "opt", "seed": "opt",
                  "replications": "opt", "teu_per_shipment": "opt", "baseline_days": "opt",
                  "window_days": "opt", "tolerance": "opt", "strategies": "opt"},
@@ -33,16 +34,31 @@ SCHEMA = {
     "route": {"id": "opt", "from": "req", "to": "req", "mode": "req", "transit": "req",
               "capacity_per_day": "opt", "bidirectional": "opt"},
     "flow": {"id": "req", "origin": "req", "destination": "req", "rate_per_day": "req",
-             "weekly_profile": "opt", "value": "opt", "path": "opt", "traders": "opt"},
+             "weekly_profile": "opt", "value": "opt", "path": "opt", "alternates": "opt", "traders": "opt"},
     "trader": {"share": "req", "programmes": "opt"},
     "programme": {"id": "req", "name": "opt", "country": "req"},
     "arrangement": {"id": "req", "name": "opt", "programmes": "req", "revocation_notice": "opt"},
     "strategy": {"name": "req", "description": "opt", "priority": "opt", "recognition": "opt",
-                 "alert_relief": "opt", "reroute": "opt", "when": "opt"},
+                 "alert_relief": "opt", "reroute": "opt", "when": "opt", "notice": "opt"},
+    # [[disruptions]], by kind (DisruptionFile in file.rs)
+    "earthquake": {"kind": "req", "id": "opt", "at": "req", "probability": "opt", "epicenter": "req",
+                   "magnitude": "req", "damage": "opt", "attenuation": "opt"},
+    "alert_d": {"kind": "req", "id": "opt", "at": "req", "probability": "opt", "country": "req",
+                "level": "req", "duration": "req"},
+    "closure": {"kind": "req", "id": "opt", "at": "req", "probability": "opt", "nodes": "opt",
+                "routes": "opt", "country": "opt", "duration": "req"},
+    "revocation": {"kind": "req", "id": "opt", "at": "req", "probability": "opt", "programme": "req",
+                   "share": "req"},
+    "latlon": {"lat": "req", "lon": "req"},
+    "damage": {"node": "req", "capacity_loss": "req", "closed_for": "opt", "recovery": "opt"},
+    "recovery": {"curve": "req", "duration": "opt", "steps": "opt"},
+    "attenuation": {"threshold": "opt", "span": "opt", "noise_sd": "opt", "recovery_days": "opt",
+                    "closure_threshold": "opt", "closure_days": "opt"},
 }
 ENUMS = {"kind": {"seaport", "airport", "land_border", "inland_hub"}, "mode": {"sea", "air", "road", "rail"},
          "priority": {"fifo", "trusted_first"}, "recognition": {"own", "mutual"},
-         "reroute": {"none", "on_closure"}, "when": {"disrupted", "always"}}
+         "reroute": {"none", "on_closure"}, "when": {"disrupted", "always"},
+         "notice": {"arrangement", "prompt"}, "curve": {"linear", "exponential", "steps"}}
 DISTS = {"fixed": ["value"], "uniform": ["min", "max"], "triangular": ["min", "mode", "max"],
          "exponential": ["mean"], "normal": ["mean", "sd"], "lognormal": ["mean", "sd"],
          "gamma": ["shape", "scale"], "weibull": ["shape", "scale"], "empirical": ["values"]}
@@ -166,6 +182,105 @@ def erlang_c(c, a):
     return top / (s + top)
 
 
+def lower_bound(v):
+    """The lowest possible value of a distribution (DistSpec::lower_bound)."""
+    if not isinstance(v, dict):
+        return days("at", v)
+    k = v.get("dist")
+    if k == "fixed":
+        return days("at", v.get("value", 0))
+    if k in ("uniform", "triangular"):
+        return days("at", v.get("min", 0))
+    if k == "empirical":
+        return min(days("at", x) for x in v.get("values", [0]))
+    return 0.0
+
+
+def check_disruptions(doc, sc, nodes, route_ids, countries, progs):
+    """[[disruptions]] as src/scenario/validate.rs checks them."""
+    earliest = days("scenario.warmup", sc.get("warmup", 0)) + days("scenario.baseline_days", sc.get("baseline_days", 28))
+    seen = set()
+    for i, x in enumerate(doc.get("disruptions", [])):
+        kind = x.get("kind")
+        w = f"disruptions[{i}]"
+        if kind not in ("earthquake", "alert", "closure", "revocation"):
+            err(f"{w}: unknown kind `{kind}`")
+            continue
+        keys(w, x, "alert_d" if kind == "alert" else kind)
+        did = x.get("id", f"{kind}-{i + 1}")
+        if did in seen:
+            err(f"{w}: duplicate id `{did}`")
+        seen.add(did)
+        dist(w + ".at", x.get("at"))
+        if lower_bound(x.get("at")) < earliest:
+            err(f"{w}.at: onset may come before warmup + baseline_days = day {earliest}")
+        if not 0 <= x.get("probability", 1) <= 1:
+            err(f"{w}.probability must be in [0, 1]")
+        if "duration" in x and not days(w + ".duration", x["duration"]) > 0:
+            err(f"{w}.duration must be > 0")
+        if kind == "earthquake":
+            e = x.get("epicenter", {})
+            keys(w + ".epicenter", e, "latlon")
+            if not (-90 <= e.get("lat", 0) <= 90 and -180 <= e.get("lon", 0) <= 180):
+                err(f"{w}.epicenter out of range")
+            if not 0 < x.get("magnitude", 0) <= 10:
+                err(f"{w}.magnitude must be in (0, 10]")
+            if x.get("damage") and "attenuation" in x:
+                err(f"{w}: give either damage or attenuation, not both")
+            if "attenuation" in x:
+                keys(w + ".attenuation", x["attenuation"], "attenuation")
+            for j, dm in enumerate(x.get("damage", [])):
+                dw = f"{w}.damage[{j}]"
+                keys(dw, dm, "damage")
+                if dm.get("node") not in nodes:
+                    err(f"{dw}: unknown node {dm.get('node')}")
+                if not 0 <= dm.get("capacity_loss", 0) <= 1:
+                    err(f"{dw}.capacity_loss must be in [0, 1]")
+                if "closed_for" in dm and not days(dw + ".closed_for", dm["closed_for"]) >= 0:
+                    err(f"{dw}.closed_for must be >= 0")
+                rc = dm.get("recovery")
+                if rc is None:
+                    continue
+                keys(dw + ".recovery", rc, "recovery")
+                enum(dw + ".recovery.curve", rc.get("curve"), "curve")
+                if rc.get("curve") in ("linear", "exponential"):
+                    if "duration" not in rc or not days(dw, rc["duration"]) > 0:
+                        err(f"{dw}.recovery: a {rc.get('curve')} recovery needs a duration > 0")
+                    if rc.get("steps"):
+                        err(f"{dw}.recovery: steps go with curve = steps only")
+                elif rc.get("curve") == "steps":
+                    st = rc.get("steps", [])
+                    if not st or "duration" in rc:
+                        err(f"{dw}.recovery: steps need a non-empty table and no duration")
+                    prev = -math.inf
+                    for k, (day, share) in enumerate(st):
+                        dd = days(f"{dw}.recovery.steps[{k}]", day)
+                        if not dd > prev or dd < 0 or not 0 <= share <= 1:
+                            err(f"{dw}.recovery.steps[{k}]: days >= 0 strictly increasing, share in [0, 1]")
+                        prev = dd
+        elif kind == "alert":
+            if x.get("country") not in countries:
+                err(f"{w}: unknown country {x.get('country')}")
+            if x.get("level") not in (1, 2, 3):
+                err(f"{w}.level must be 1, 2 or 3")
+        elif kind == "closure":
+            if not (x.get("nodes") or x.get("routes") or x.get("country")):
+                err(f"{w}: a closure needs nodes, routes or country")
+            for n in x.get("nodes", []):
+                if n not in nodes:
+                    err(f"{w}: unknown node {n}")
+            for r in x.get("routes", []):
+                if r not in route_ids:
+                    err(f"{w}: unknown route {r}")
+            if "country" in x and x["country"] not in countries:
+                err(f"{w}: unknown country {x['country']}")
+        else:
+            if x.get("programme") not in progs:
+                err(f"{w}: unknown programme {x.get('programme')}")
+            if not 0 <= x.get("share", 0) <= 1:
+                err(f"{w}.share must be in [0, 1]")
+
+
 def check(path):
     global errors
     errors = []
@@ -218,7 +333,12 @@ def check(path):
         nodes[n.get("id")] = n
 
     adj = {n: [] for n in nodes}
+    route_ids = set()
     for i, r in enumerate(doc.get("routes", [])):
+        rid = r.get("id") or f"{r.get('from')}-{r.get('to')}"
+        route_ids.add(rid)
+        if r.get("bidirectional", False):
+            route_ids.add(f"{rid}-rev" if r.get("id") else f"{r.get('to')}-{r.get('from')}")
         w = f"routes[{i}] ({r.get('from')}-{r.get('to')})"
         keys(w, r, "route")
         enum(w + ".mode", r.get("mode"), "mode")
@@ -253,7 +373,7 @@ def check(path):
         keys(f"strategies[{i}]", s, "strategy")
         if s.get("name") in ("baseline", "unilateral", "joint"):
             err(f"strategies[{i}]: redefines preset {s['name']}")
-        for k in ("priority", "recognition", "reroute", "when"):
+        for k in ("priority", "recognition", "reroute", "when", "notice"):
             if k in s:
                 enum(f"strategies[{i}].{k}", s[k], k)
 
@@ -324,6 +444,15 @@ def check(path):
                 continue
             if n > 1:
                 err(f"{w}: {n} equal-cost shortest paths (engine tie-break decides)")
+        for j, alt in enumerate(f.get("alternates", [])):
+            if alt not in nodes:
+                err(f"{w}.alternates[{j}]: unknown node {alt}")
+            elif alt == d:
+                err(f"{w}.alternates[{j}]: `{alt}` is the destination")
+            elif "path" in f:
+                err(f"{w}.alternates: a flow with an explicit path cannot be diverted")
+            elif alt != o and shortest(o, alt)[0] is None:
+                err(f"{w}.alternates[{j}]: `{alt}` cannot be reached from {o}")
         for x in p:
             rate[x] += r
             load[x] += r * nodes[x]["_svc"]
@@ -336,6 +465,8 @@ def check(path):
                 pr = tr * cu["inspection_rate"]["trusted"] + (1 - tr) * cu["inspection_rate"]["ordinary"]
                 imports[first] += r
                 insp[first] += r * pr * cu["_insp"]
+
+    check_disruptions(doc, sc, nodes, route_ids, countries, progs)
 
     print(f"== {path}: {len(nodes)} nodes, {len(doc.get('routes', []))} routes, {len(doc.get('flows', []))} flows, "
           f"{total:.2f} shipments/day = {total * tps * 365:,.0f} TEU/yr")

@@ -98,6 +98,22 @@ impl Calendar {
         self.heap.len()
     }
 
+    /// Rewrites the shipment entity of every pending event (when a simulation is copied
+    /// into a new World); the pop order is unchanged.
+    pub fn map_shipments(&mut self, f: impl Fn(Entity) -> Entity) {
+        let mut entries = std::mem::take(&mut self.heap).into_vec();
+        for e in &mut entries {
+            match &mut e.event {
+                Event::HandlingDone { shipment, .. }
+                | Event::InspectionDone { shipment, .. }
+                | Event::ClearanceDone { shipment, .. }
+                | Event::TransitDone { shipment, .. } => *shipment = f(*shipment),
+                _ => {}
+            }
+        }
+        self.heap = BinaryHeap::from(entries);
+    }
+
     /// True when nothing is pending.
     pub fn is_empty(&self) -> bool {
         self.heap.is_empty()

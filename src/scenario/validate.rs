@@ -722,6 +722,8 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
         default_strategies,
         network,
         disruptions,
+        source: String::new(),
+        format: Format::Toml,
         routing: Vec::new(),
     };
     scenario.routing = scenario.static_routing();
@@ -826,6 +828,17 @@ fn disruptions(
             );
         }
         let onset = ck.dist(&p.key("at"), at);
+        if at.lower_bound() >= raw.scenario.horizon.0 {
+            ck.err(
+                &p.key("at"),
+                format!(
+                    "the onset (day {}) is not before the horizon (day {})",
+                    at.lower_bound(),
+                    raw.scenario.horizon.0
+                ),
+                None,
+            );
+        }
         if at.lower_bound() < earliest {
             ck.err(
                 &p.key("at"),

@@ -160,7 +160,7 @@ fn run_without_arguments_uses_embedded_default() {
         .output()
         .expect("binary starts");
     assert_eq!(out.status.code(), Some(0), "{:?}", texts(&out));
-    let folder = dir.path().join("outputs").join("us-japan");
+    let folder = dir.path().join("outputs").join("us-japan-tohoku-2011");
     for f in ["summary.json", "replications.csv", "timeseries.csv"] {
         let len = std::fs::metadata(folder.join(f)).map_or(0, |m| m.len());
         assert!(len > 0, "{f} missing or empty in {}", folder.display());
