@@ -1049,6 +1049,11 @@ impl<'a> Simulation<'a> {
                 v[9] = s.queue_area / window;
                 v[10] = c.in_customs_area / window;
             }
+            v[11] = if self.realisation.first_onset().is_some() {
+                self.realisation.damage_at_onset[i]
+            } else {
+                f64::NAN
+            };
         }
         let daily = self.collector.finish(now, sc.nodes.len(), &mut values);
         self.recovery_measures(full_days, &mut values);

@@ -27,7 +27,7 @@ pub const SYSTEM_MEASURES: [&str; 12] = [
 ];
 
 /// Names of the per-node scalar measures, in row order.
-pub const NODE_MEASURES: [&str; 11] = [
+pub const NODE_MEASURES: [&str; 12] = [
     "throughput_per_day",
     "utilisation",
     "mean_wait_days",
@@ -39,6 +39,7 @@ pub const NODE_MEASURES: [&str; 11] = [
     "mean_inspection_wait_days",
     "mean_inspection_queue_len",
     "mean_in_customs",
+    "capacity_lost_at_onset",
 ];
 
 /// Trader classes a flow's measures are split by.

@@ -104,7 +104,7 @@ pub fn summary_json(scenario: &Scenario, outcome: &Outcome) -> Value {
             let o = MeasureSchema::node_offset(i);
             let mut m = Map::new();
             for (k, name) in NODE_MEASURES.iter().enumerate() {
-                if n.customs.is_none() && k >= 6 {
+                if n.customs.is_none() && (6..11).contains(&k) {
                     continue;
                 }
                 m.insert((*name).to_string(), stat_json(&s.measures[o + k]));
@@ -178,10 +178,76 @@ pub fn summary_json(scenario: &Scenario, outcome: &Outcome) -> Value {
         "window_days": scenario.window_days,
         "tolerance": scenario.tolerance,
         "disruptions": scenario.disruptions.iter().map(|d| d.id.clone()).collect::<Vec<_>>(),
+        "network": network_json(scenario),
         "strategy_order": outcome.summaries.iter().map(|s| scenario.strategies[s.strategy].name.clone()).collect::<Vec<_>>(),
         "strategies": Value::Object(strategies),
         "nodes": first_nodes.unwrap_or(Value::Null),
     })
+}
+
+/// The network and its disruptions, for maps and reports built from the outputs alone.
+pub fn network_json(scenario: &Scenario) -> Value {
+    use crate::disruption::{Damage, Effect};
+    let nodes: Vec<Value> = scenario
+        .nodes
+        .iter()
+        .map(|n| {
+            json!({
+                "id": n.id, "name": n.name, "kind": n.kind, "country": scenario.countries[n.country as usize].code,
+                "lat": n.lat, "lon": n.lon, "servers": n.servers, "customs": n.customs.is_some(),
+            })
+        })
+        .collect();
+    let routes: Vec<Value> = scenario
+        .routes
+        .iter()
+        .map(|r| json!({ "id": r.id, "from": scenario.nodes[r.from as usize].id, "to": scenario.nodes[r.to as usize].id, "mode": r.mode, "mean_transit_days": r.transit.mean() }))
+        .collect();
+    let disruptions: Vec<Value> = scenario
+        .disruptions
+        .iter()
+        .map(|d| {
+            let mut v = json!({ "id": d.id, "probability": d.probability, "mean_onset_day": d.onset.mean() });
+            let o = v.as_object_mut().expect("object");
+            match &d.effect {
+                Effect::Earthquake { epicenter, magnitude, damage } => {
+                    o.insert("kind".into(), json!("earthquake"));
+                    o.insert("epicenter".into(), json!({ "lat": epicenter.0, "lon": epicenter.1 }));
+                    o.insert("magnitude".into(), json!(magnitude));
+                    let footprint = match damage {
+                        Damage::Attenuation(a) => a.footprint_km(*magnitude),
+                        Damage::Listed(l) => l
+                            .iter()
+                            .map(|nd| crate::disruption::haversine_km(*epicenter, (scenario.nodes[nd.node as usize].lat, scenario.nodes[nd.node as usize].lon)))
+                            .fold(0.0, f64::max),
+                    };
+                    o.insert("footprint_km".into(), json!(footprint));
+                    if let Damage::Listed(l) = damage {
+                        o.insert("nodes".into(), json!(l.iter().map(|nd| scenario.nodes[nd.node as usize].id.clone()).collect::<Vec<_>>()));
+                    }
+                }
+                Effect::Alert { country, level, duration } => {
+                    o.insert("kind".into(), json!("alert"));
+                    o.insert("country".into(), json!(scenario.countries[*country as usize].code));
+                    o.insert("level".into(), json!(level));
+                    o.insert("duration_days".into(), json!(duration));
+                }
+                Effect::Closure { nodes, routes, duration } => {
+                    o.insert("kind".into(), json!("closure"));
+                    o.insert("nodes".into(), json!(nodes.iter().map(|&n| scenario.nodes[n as usize].id.clone()).collect::<Vec<_>>()));
+                    o.insert("routes".into(), json!(routes.iter().map(|&r| scenario.routes[r as usize].id.clone()).collect::<Vec<_>>()));
+                    o.insert("duration_days".into(), json!(duration));
+                }
+                Effect::Revocation { programme, share } => {
+                    o.insert("kind".into(), json!("revocation"));
+                    o.insert("programme".into(), json!(scenario.programmes[*programme as usize].id));
+                    o.insert("share".into(), json!(share));
+                }
+            }
+            v
+        })
+        .collect();
+    json!({ "nodes": nodes, "routes": routes, "disruptions": disruptions })
 }
 
 /// A CSV cell: shortest round-trip decimal, empty for NaN.
