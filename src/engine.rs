@@ -3,14 +3,14 @@
 //! State lives in a bevy_ecs [`World`]: every node is an entity ([`Facility`],
 //! [`Berths`], optional [`CustomsPost`], [`Occupancy`]), every directed route an entity
 //! ([`RouteGate`]), every shipment in the system an entity ([`Shipment`]), and the
-//! network's status a resource ([`NetworkStatus`]). The event loop is plain Rust beside
+//! network-wide status ([`NetworkStatus`]) sits beside it. The event loop is plain Rust beside
 //! the World: pop the earliest event from the [`Calendar`], advance the clock, dispatch
 //! on its kind. No bevy schedule runs per event (see ARCHITECTURE.md for why).
 //!
 //! A shipment's life: created at its origin → handled at each node on its path (queue for
 //! a berth) → route (waits for the route's headway) → transit → next node … → at the
 //! first node in the destination's country: customs (inspected by a team, or cleared
-//! after a document delay) → delivered at the destination (despawned).
+//! after a document delay) → delivered at the destination (its entity kept for reuse).
 
 pub mod calendar;
 pub mod queue;
@@ -99,6 +99,8 @@ pub enum Stage {
     AwaitingDeparture(RouteId),
     /// On a route.
     InTransit(RouteId),
+    /// Delivered: the entity waits to be reused for a new shipment.
+    Delivered,
 }
 
 /// A consignment of `teu_per_shipment` containers.
@@ -125,7 +127,7 @@ pub struct Shipment {
 
 /// The network's state now: alert levels, capacity limits and which places are
 /// disruption-affected.
-#[derive(Resource, Debug, Clone)]
+#[derive(Debug, Clone)]
 pub struct NetworkStatus {
     /// Alert level of each country.
     pub alert_level: Vec<u8>,
@@ -195,6 +197,11 @@ pub struct Simulation<'a> {
     events: u64,
     options: RunOptions,
     realisation: Realisation,
+    /// Alert levels, capacity limits and affected places: network-wide, so kept beside
+    /// the World rather than looked up in it on every event.
+    status: NetworkStatus,
+    /// Entities of delivered shipments, to be reused.
+    free: Vec<Entity>,
     /// A failed daily census (audit mode), reported by `run_until`.
     audit_error: Option<AccountingError>,
     /// Per node, per full day: departures and mean shipments present.
@@ -253,14 +260,14 @@ impl<'a> Simulation<'a> {
             })
             .collect();
         let n = scenario.nodes.len();
-        world.insert_resource(NetworkStatus {
+        let status = NetworkStatus {
             alert_level: scenario.countries.iter().map(|c| c.alert_level).collect(),
             alerts: vec![Vec::new(); scenario.countries.len()],
             limits: vec![Vec::new(); n],
             affected: vec![false; n],
             active: vec![0; n],
             draining: vec![false; n],
-        });
+        };
         let realisation = disruption::realise(scenario, replication, seed);
         let days = scenario.horizon.ceil() as usize;
         let mut sim = Simulation {
@@ -284,6 +291,8 @@ impl<'a> Simulation<'a> {
             node_daily: vec![Vec::with_capacity(days); n],
             node_last: vec![(0, 0.0); n],
             audit_error: None,
+            free: Vec::new(),
+            status,
             realisation,
         };
         for (i, &(t, _)) in sim.realisation.changes.iter().enumerate() {
@@ -404,10 +413,11 @@ impl<'a> Simulation<'a> {
         let mut map = std::collections::HashMap::new();
         if let Some(mut q) = old.try_query::<(Entity, &Shipment)>() {
             for (e, s) in q.iter(old) {
-                map.insert(e, world.spawn(s.clone()).id());
+                if s.stage != Stage::Delivered {
+                    map.insert(e, world.spawn(s.clone()).id());
+                }
             }
         }
-        world.insert_resource(old.resource::<NetworkStatus>().clone());
         let remap = |e: Entity| *map.get(&e).expect("every referenced shipment is live");
         for &ne in &nodes {
             world
@@ -451,6 +461,8 @@ impl<'a> Simulation<'a> {
             options: self.options,
             realisation: self.realisation.clone(),
             audit_error: None,
+            free: Vec::new(),
+            status: self.status.clone(),
             node_daily: self.node_daily.clone(),
             node_last: self.node_last.clone(),
         }
@@ -517,9 +529,7 @@ impl<'a> Simulation<'a> {
         let dest_country = sc.nodes[f.destination as usize].country;
         // The class is the trader's: revocations change how it is treated, not its class.
         let trusted = sc.is_trusted(members, dest_country);
-        let e = self
-            .world
-            .spawn(Shipment {
+        let shipment = Shipment {
                 flow,
                 created: self.now,
                 value,
@@ -532,8 +542,15 @@ impl<'a> Simulation<'a> {
                 node_arrival: self.now,
                 revoke_draw,
                 rng,
-            })
-            .id();
+            };
+        // Delivered shipments' entities are reused: no archetype moves, no removal records.
+        let e = match self.free.pop() {
+            Some(e) => {
+                *self.world.get_mut::<Shipment>(e).expect("pooled shipment") = shipment;
+                e
+            }
+            None => self.world.spawn(shipment).id(),
+        };
         self.created += 1;
         self.collector
             .created(self.now, dest_country, trusted, value);
@@ -559,7 +576,7 @@ impl<'a> Simulation<'a> {
     #[inline]
     fn knobs_apply(&self, node: NodeId) -> bool {
         self.strategy
-            .active(self.world.resource::<NetworkStatus>().affected[node as usize])
+            .active(self.status.affected[node as usize])
     }
 
     #[inline]
@@ -630,7 +647,7 @@ impl<'a> Simulation<'a> {
     fn start_handling(&mut self, e: Entity, node: NodeId) {
         let sc = self.scenario;
         let n = &sc.nodes[node as usize];
-        let level = self.world.resource::<NetworkStatus>().alert_level[n.country as usize];
+        let level = self.status.alert_level[n.country as usize];
         let slowdown =
             sc.countries[n.country as usize].alert_effects[(level - 1) as usize].handling_slowdown;
         let mut s = self.world.get_mut::<Shipment>(e).expect("live shipment");
@@ -682,7 +699,7 @@ impl<'a> Simulation<'a> {
         let n = &sc.nodes[node as usize];
         let customs = n.customs.as_ref().expect("customs node");
         let country = &sc.countries[n.country as usize];
-        let level = self.world.resource::<NetworkStatus>().alert_level[n.country as usize];
+        let level = self.status.alert_level[n.country as usize];
         let effect = country.alert_effects[(level - 1) as usize];
         let members = {
             let s = self.world.get::<Shipment>(e).expect("live shipment");
@@ -743,7 +760,7 @@ impl<'a> Simulation<'a> {
     fn start_inspection(&mut self, e: Entity, node: NodeId) {
         let sc = self.scenario;
         let n = &sc.nodes[node as usize];
-        let level = self.world.resource::<NetworkStatus>().alert_level[n.country as usize];
+        let level = self.status.alert_level[n.country as usize];
         let mult =
             sc.countries[n.country as usize].alert_effects[(level - 1) as usize].inspection_time;
         let customs = n.customs.as_ref().expect("customs node");
@@ -823,7 +840,7 @@ impl<'a> Simulation<'a> {
     /// before `dest` reopens (by expected transit, using the closure's announced end: the
     /// joint mechanism shares closure information), the nearest such; None to stay.
     fn diversion(&self, f: &crate::scenario::Flow, node: NodeId, dest: NodeId) -> Option<NodeId> {
-        let st = self.world.resource::<NetworkStatus>();
+        let st = &self.status;
         if !st.closed(dest) {
             return None;
         }
@@ -854,7 +871,7 @@ impl<'a> Simulation<'a> {
     /// When closed `node` next has working capacity, from the disruptions' known schedule
     /// (infinity if never).
     fn reopening(&self, node: NodeId) -> f64 {
-        let mut limits = self.world.resource::<NetworkStatus>().limits[node as usize].clone();
+        let mut limits = self.status.limits[node as usize].clone();
         for &(t, c) in &self.realisation.changes {
             if t <= self.now {
                 continue;
@@ -970,7 +987,8 @@ impl<'a> Simulation<'a> {
         self.collector
             .delivered(self.now, s.flow, country, s.trusted, s.created, s.value);
         self.delivered += 1;
-        self.world.despawn(e);
+        self.world.get_mut::<Shipment>(e).expect("live shipment").stage = Stage::Delivered;
+        self.free.push(e);
     }
 
     // ---- time boundaries ---------------------------------------------------------------
@@ -1091,7 +1109,7 @@ impl<'a> Simulation<'a> {
                 level,
             } => {
                 let initial = self.scenario.countries[country as usize].alert_level;
-                let mut st = self.world.resource_mut::<NetworkStatus>();
+                let st = &mut self.status;
                 let list = &mut st.alerts[country as usize];
                 list.retain(|&(s, _)| s != slot);
                 if let Some(l) = level {
@@ -1101,7 +1119,7 @@ impl<'a> Simulation<'a> {
                 st.alert_level[country as usize] = lvl;
             }
             Change::Affect { node, on } => {
-                let mut st = self.world.resource_mut::<NetworkStatus>();
+                let st = &mut self.status;
                 let i = node as usize;
                 if on {
                     st.active[i] += 1;
@@ -1123,7 +1141,7 @@ impl<'a> Simulation<'a> {
     /// Ends a node's affected period once no disruption acts on it and its queues are empty.
     fn check_drained(&mut self, node: NodeId) {
         let i = node as usize;
-        if !self.world.resource::<NetworkStatus>().draining[i] {
+        if !self.status.draining[i] {
             return;
         }
         let ne = self.nodes[i];
@@ -1132,7 +1150,7 @@ impl<'a> Simulation<'a> {
             empty &= c.inspectors.queued() == 0;
         }
         if empty {
-            let mut st = self.world.resource_mut::<NetworkStatus>();
+            let st = &mut self.status;
             st.draining[i] = false;
             st.affected[i] = false;
         }
@@ -1143,7 +1161,7 @@ impl<'a> Simulation<'a> {
         let now = self.now;
         let servers = self.scenario.nodes[node as usize].servers;
         let (capacity, was_closed, closed) = {
-            let mut st = self.world.resource_mut::<NetworkStatus>();
+            let st = &mut self.status;
             let was_closed = st.closed(node);
             let list = &mut st.limits[node as usize];
             list.retain(|&(s, _)| s != slot);
@@ -1181,7 +1199,7 @@ impl<'a> Simulation<'a> {
             return;
         }
         let sc = self.scenario;
-        let st = self.world.resource::<NetworkStatus>();
+        let st = &self.status;
         let open: Vec<bool> = (0..sc.routes.len())
             .map(|r| {
                 self.world
@@ -1292,6 +1310,9 @@ impl<'a> Simulation<'a> {
         let mut total = 0u64;
         let mut q = self.world.query::<&Shipment>();
         for s in q.iter(&self.world) {
+            if s.stage == Stage::Delivered {
+                continue;
+            }
             total += 1;
             match s.stage {
                 Stage::Queued(x) => at_node[x as usize][0] += 1,
@@ -1301,6 +1322,7 @@ impl<'a> Simulation<'a> {
                 Stage::Clearance(x) => at_node[x as usize][4] += 1,
                 Stage::AwaitingDeparture(r) => on_route[r as usize][0] += 1,
                 Stage::InTransit(r) => on_route[r as usize][1] += 1,
+                Stage::Delivered => {}
             }
         }
         let err = |detail: String| AccountingError {

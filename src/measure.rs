@@ -222,7 +222,36 @@ pub struct Collector {
     window_last: f64,
     created_in_window: u64,
     /// Lead times of deliveries in the window, per flow and class (0 trusted, 1 ordinary).
-    lead: Vec<[Vec<f64>; 2]>,
+    lead: Vec<[Leads; 2]>,
+}
+
+/// Lead times of a group of deliveries in one replication (exact P90 by selection; the
+/// memory is that of one replication's deliveries, whatever the number of replications).
+#[derive(Debug, Clone, Default)]
+struct Leads {
+    sum: f64,
+    values: Vec<f64>,
+}
+
+impl Leads {
+    #[inline]
+    fn add(&mut self, x: f64) {
+        self.sum += x;
+        self.values.push(x);
+    }
+
+    fn merge(&mut self, o: &Leads) {
+        self.sum += o.sum;
+        self.values.extend_from_slice(&o.values);
+    }
+
+    /// Writes count, mean and P90 into `out[0..3]` (reorders the values).
+    fn write(&mut self, out: &mut [f64]) {
+        let n = self.values.len();
+        out[0] = n as f64;
+        out[1] = if n > 0 { self.sum / n as f64 } else { f64::NAN };
+        out[2] = crate::experiment::stats::quantile_unsorted(&mut self.values, 0.9);
+    }
 }
 
 impl Collector {
@@ -243,7 +272,17 @@ impl Collector {
             window_wip_area: 0.0,
             window_last: scenario.warmup,
             created_in_window: 0,
-            lead: vec![[Vec::new(), Vec::new()]; scenario.flows.len()],
+            lead: scenario
+                .flows
+                .iter()
+                .map(|f| {
+                    // Room for the expected deliveries, so the vectors rarely grow.
+                    let expected = (f.rate_per_day * (scenario.horizon - scenario.warmup).max(0.0) * 1.05) as usize;
+                    let share = scenario.trader_share(f, |m| scenario.countries[scenario.nodes[f.destination as usize].country as usize].recognised_programmes.any(m));
+                    let t = (expected as f64 * share) as usize;
+                    [Leads { sum: 0.0, values: Vec::with_capacity(t) }, Leads { sum: 0.0, values: Vec::with_capacity(expected - t.min(expected)) }]
+                })
+                .collect(),
         }
     }
 
@@ -303,7 +342,7 @@ impl Collector {
         let lead = now - created;
         self.lead_today += lead;
         if now >= self.warmup {
-            self.lead[flow as usize][if trusted { 0 } else { 1 }].push(lead);
+            self.lead[flow as usize][if trusted { 0 } else { 1 }].add(lead);
         }
     }
 
@@ -347,33 +386,30 @@ impl Collector {
     pub fn finish(&mut self, now: f64, nodes: usize, values: &mut [f64]) -> Vec<[f64; SERIES]> {
         self.advance_window(now);
         let window = (now - self.warmup).max(f64::MIN_POSITIVE);
-        let mut all: Vec<f64> = Vec::new();
-        let mut by_class: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
+        let mut all = Leads::default();
+        let mut by_class = [Leads::default(), Leads::default()];
         for (f, classes) in self.lead.iter_mut().enumerate() {
             let base = MeasureSchema::flow_offset(nodes, f);
-            let mut both: Vec<f64> = classes[0]
-                .iter()
-                .chain(classes[1].iter())
-                .copied()
-                .collect();
-            write_lead(&mut values[base..base + 3], &mut both);
-            all.extend_from_slice(&both);
+            let mut both = classes[0].clone();
+            both.merge(&classes[1]);
+            both.write(&mut values[base..base + 3]);
+            all.merge(&both);
             for (c, v) in classes.iter_mut().enumerate() {
                 let o = base + 3 * (c + 1);
-                by_class[c].extend_from_slice(v);
-                write_lead(&mut values[o..o + 3], v);
+                by_class[c].merge(v);
+                v.write(&mut values[o..o + 3]);
             }
         }
         values[0] = self.created_in_window as f64;
-        values[1] = all.len() as f64;
-        values[2] = all.len() as f64 / window;
+        values[1] = all.values.len() as f64;
+        values[2] = all.values.len() as f64 / window;
         values[3] = self.window_wip_area / window;
         let mut tmp = [0.0; 3];
-        write_lead(&mut tmp, &mut all);
+        all.write(&mut tmp);
         values[4] = tmp[1];
         values[5] = tmp[2];
         for (c, v) in by_class.iter_mut().enumerate() {
-            write_lead(&mut tmp, v);
+            v.write(&mut tmp);
             values[6 + 2 * c] = tmp[1];
             values[7 + 2 * c] = tmp[2];
         }
@@ -401,16 +437,4 @@ impl Collector {
             })
             .collect()
     }
-}
-
-/// Writes count, mean and P90 of `v` (sorted in place as needed) into `out[0..3]`.
-fn write_lead(out: &mut [f64], v: &mut [f64]) {
-    out[0] = v.len() as f64;
-    if v.is_empty() {
-        out[1] = f64::NAN;
-        out[2] = f64::NAN;
-        return;
-    }
-    out[1] = v.iter().sum::<f64>() / v.len() as f64;
-    out[2] = crate::experiment::stats::quantile_unsorted(v, 0.9);
 }

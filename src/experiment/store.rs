@@ -240,12 +240,29 @@ pub fn merge(dirs: &[PathBuf]) -> Result<MergedShards, StoreError> {
                 .join(", ")
         )));
     }
+    // First pass: check every file, keeping only what identifies it (one shard's tallies
+    // in memory at a time, however many shards there are).
     let mut shards: Vec<(PathBuf, ShardFile)> = Vec::new();
     for f in files {
-        let s = load_shard(&f)?;
+        let mut s = load_shard(&f)?;
+        if !shards.is_empty() {
+            s.aggregate.strategies.clear();
+            s.scenario_text.clear();
+        }
         shards.push((f, s));
     }
-    let (first_path, first) = (&shards[0].0.clone(), shards[0].1.clone());
+    let first_path = shards[0].0.clone();
+    let first = {
+        let s = &shards[0].1;
+        ShardFile {
+            fingerprint: s.fingerprint.clone(),
+            shard: s.shard,
+            aggregate: Aggregate { strategies: Vec::new(), baseline: s.aggregate.baseline, replications: 0, events: 0 },
+            scenario_text: s.scenario_text.clone(),
+            scenario_format: s.scenario_format.clone(),
+            seconds: 0.0,
+        }
+    };
     let m = first.shard.count;
     let mut by_index: Vec<Option<usize>> = vec![None; m as usize];
     for (i, (p, s)) in shards.iter().enumerate() {
@@ -327,7 +344,15 @@ pub fn merge(dirs: &[PathBuf]) -> Result<MergedShards, StoreError> {
     let mut rows = Vec::new();
     let mut seconds = 0.0;
     for slot in by_index {
-        let (p, s) = &shards[slot.expect("checked complete")];
+        let (p, header) = &shards[slot.expect("checked complete")];
+        // Second pass: load each shard's tallies, merge, let go.
+        let loaded;
+        let s = if header.aggregate.strategies.is_empty() {
+            loaded = load_shard(p)?;
+            &loaded
+        } else {
+            header
+        };
         if !aggregate.compatible(&s.aggregate) {
             return Err(StoreError::Corrupt {
                 path: p.clone(),

@@ -8,29 +8,56 @@
 
 use super::stats::{Stat, t975};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
-const LIMBS: usize = 68;
 const NORMALISE_EVERY: u32 = 1 << 29;
 
-/// An exact sum of f64 values: 32-bit limbs of a fixed-point number with its lowest bit at
-/// 2^-1074 (carries deferred in i64 limbs).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// An exact sum of f64 values: a fixed-point number with its lowest bit at 2^-1074, kept as
+/// 32-bit limbs (carries deferred in i64) over only the range of limbs touched so far, so a
+/// sum of values of similar size costs a few words.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ExactSum {
+    /// Index of `limbs[0]` (limb i holds bits 32i .. 32i + 31).
+    base: usize,
     limbs: Vec<i64>,
     pending: u32,
 }
 
-impl Default for ExactSum {
-    fn default() -> Self {
-        ExactSum {
-            limbs: vec![0; LIMBS],
-            pending: 0,
-        }
+impl PartialEq for ExactSum {
+    /// Equal values, whatever the layout of the limbs.
+    fn eq(&self, other: &Self) -> bool {
+        self.canonical() == other.canonical()
     }
 }
 
 impl ExactSum {
+    /// (index of the lowest nonzero limb, limbs up to the highest nonzero one), carries done.
+    fn canonical(&self) -> (usize, Vec<i64>) {
+        let mut c = self.clone();
+        c.normalise();
+        let Some(lo) = c.limbs.iter().position(|&v| v != 0) else { return (0, Vec::new()) };
+        let hi = c.limbs.iter().rposition(|&v| v != 0).unwrap_or(lo);
+        (c.base + lo, c.limbs[lo..=hi].to_vec())
+    }
+
+    /// Makes limbs `from..to` addressable (plus one spare limb on top for carries).
+    fn reserve(&mut self, from: usize, to: usize) {
+        if self.limbs.is_empty() {
+            self.base = from;
+            self.limbs = vec![0; to + 1 - from];
+            return;
+        }
+        if from < self.base {
+            let mut grown = vec![0; self.base - from];
+            grown.extend_from_slice(&self.limbs);
+            self.limbs = grown;
+            self.base = from;
+        }
+        let top = self.base + self.limbs.len();
+        if to + 1 > top {
+            self.limbs.resize(to + 1 - self.base, 0);
+        }
+    }
+
     /// Adds a finite value exactly (non-finite values are ignored).
     pub fn add(&mut self, x: f64) {
         if !x.is_finite() || x == 0.0 {
@@ -40,18 +67,16 @@ impl ExactSum {
         let negative = bits >> 63 == 1;
         let exp = ((bits >> 52) & 0x7ff) as i64;
         let frac = bits & ((1u64 << 52) - 1);
-        let (m, e) = if exp == 0 {
-            (frac, -1074)
-        } else {
-            (frac | (1u64 << 52), exp - 1075)
-        };
+        let (m, e) = if exp == 0 { (frac, -1074) } else { (frac | (1u64 << 52), exp - 1075) };
         let p = (e + 1074) as usize;
         let (i, s) = (p / 32, p % 32);
+        self.reserve(i, i + 3);
         let wide = (m as u128) << s;
+        let o = i - self.base;
         for k in 0..3 {
             let chunk = ((wide >> (32 * k)) & 0xffff_ffff) as i64;
             if chunk != 0 {
-                self.limbs[i + k] += if negative { -chunk } else { chunk };
+                self.limbs[o + k] += if negative { -chunk } else { chunk };
             }
         }
         self.pending += 1;
@@ -62,45 +87,66 @@ impl ExactSum {
 
     /// Adds another sum exactly.
     pub fn merge(&mut self, other: &ExactSum) {
-        self.normalise();
-        let mut o = other.clone();
-        o.normalise();
-        for (a, b) in self.limbs.iter_mut().zip(&o.limbs) {
-            *a += b;
+        if other.limbs.is_empty() {
+            return;
+        }
+        self.reserve(other.base, other.base + other.limbs.len());
+        let o = other.base - self.base;
+        for (k, &v) in other.limbs.iter().enumerate() {
+            self.limbs[o + k] += v;
         }
         self.normalise();
     }
 
-    /// Propagates carries: every limb but the top in [0, 2^32).
+    /// Propagates carries: every limb but the top in [0, 2^32); keeps one spare top limb.
     fn normalise(&mut self) {
-        for i in 0..LIMBS - 1 {
+        if self.limbs.is_empty() {
+            return;
+        }
+        let n = self.limbs.len();
+        for i in 0..n - 1 {
             let carry = self.limbs[i] >> 32;
             self.limbs[i] -= carry << 32;
             self.limbs[i + 1] += carry;
+        }
+        // The top limb may have grown past 32 bits: give it room.
+        if self.limbs[n - 1] >> 31 != 0 && self.limbs[n - 1] >> 31 != -1 {
+            self.limbs.push(0);
+            let carry = self.limbs[n - 1] >> 32;
+            self.limbs[n - 1] -= carry << 32;
+            self.limbs[n] += carry;
         }
         self.pending = 0;
     }
 
     /// The sum, rounded to f64 (deterministic: depends only on the exact value).
     pub fn value(&self) -> f64 {
-        let mut s = self.clone();
-        s.normalise();
-        let negative = s.limbs[LIMBS - 1] < 0;
+        if self.limbs.is_empty() {
+            return 0.0;
+        }
+        let mut l = self.limbs.clone();
+        let n = l.len();
+        for i in 0..n - 1 {
+            let carry = l[i] >> 32;
+            l[i] -= carry << 32;
+            l[i + 1] += carry;
+        }
+        let negative = l[n - 1] < 0;
         if negative {
-            // Two's complement negation across limbs.
-            let mut carry = 1i64;
-            for l in s.limbs.iter_mut() {
-                let v = (!*l & 0xffff_ffff) + carry;
-                *l = v & 0xffff_ffff;
-                carry = v >> 32;
+            // Negate every limb and propagate again: the magnitude, top limb positive.
+            for v in l.iter_mut() {
+                *v = -*v;
+            }
+            for i in 0..n - 1 {
+                let carry = l[i] >> 32;
+                l[i] -= carry << 32;
+                l[i + 1] += carry;
             }
         }
-        let Some(top) = s.limbs.iter().rposition(|&l| l != 0) else {
-            return 0.0;
-        };
+        let Some(top) = l.iter().rposition(|&v| v != 0) else { return 0.0 };
         let mut v = 0.0f64;
-        for j in top.saturating_sub(3)..=top {
-            v += s.limbs[j] as f64 * 2f64.powi(32 * j as i32 - 1074);
+        for (j, &limb) in l.iter().enumerate().take(top + 1).skip(top.saturating_sub(3)) {
+            v += limb as f64 * 2f64.powi(32 * (self.base + j) as i32 - 1074);
         }
         if negative { -v } else { v }
     }
@@ -116,53 +162,54 @@ pub struct Bucket {
 
 /// Values grouped by sign, exponent and the top 8 mantissa bits (relative width ≈ 0.4%),
 /// with each bucket's exact minimum and maximum: percentiles are exact when a bucket holds
-/// one distinct value, and within the bucket's width otherwise.
+/// one distinct value, and within the bucket's width otherwise. Buckets are kept sorted by
+/// key in a vector (a few hundred at most), which is faster than a tree for this size.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Histogram {
-    buckets: BTreeMap<u64, Bucket>,
+    buckets: Vec<(u64, Bucket)>,
 }
 
 impl Histogram {
     fn key(x: f64) -> u64 {
         let bits = x.to_bits();
-        let ordered = if bits >> 63 == 1 {
-            !bits
-        } else {
-            bits | (1 << 63)
-        };
+        let ordered = if bits >> 63 == 1 { !bits } else { bits | (1 << 63) };
         ordered >> 44
     }
 
     /// Records a finite value.
+    #[inline]
     pub fn add(&mut self, x: f64) {
-        let b = self.buckets.entry(Self::key(x)).or_insert(Bucket {
-            count: 0,
-            min: x,
-            max: x,
-        });
-        b.count += 1;
-        b.min = b.min.min(x);
-        b.max = b.max.max(x);
+        let k = Self::key(x);
+        match self.buckets.binary_search_by_key(&k, |b| b.0) {
+            Ok(i) => {
+                let b = &mut self.buckets[i].1;
+                b.count += 1;
+                b.min = b.min.min(x);
+                b.max = b.max.max(x);
+            }
+            Err(i) => self.buckets.insert(i, (k, Bucket { count: 1, min: x, max: x })),
+        }
     }
 
     /// Adds another histogram's counts.
     pub fn merge(&mut self, other: &Histogram) {
-        for (k, o) in &other.buckets {
-            self.buckets
-                .entry(*k)
-                .and_modify(|b| {
+        for &(k, o) in &other.buckets {
+            match self.buckets.binary_search_by_key(&k, |b| b.0) {
+                Ok(i) => {
+                    let b = &mut self.buckets[i].1;
                     b.count += o.count;
                     b.min = b.min.min(o.min);
                     b.max = b.max.max(o.max);
-                })
-                .or_insert(*o);
+                }
+                Err(i) => self.buckets.insert(i, (k, o)),
+            }
         }
     }
 
     /// The k-th smallest value (0-based), interpolated within its bucket.
     fn order_statistic(&self, k: u64) -> f64 {
         let mut seen = 0;
-        for b in self.buckets.values() {
+        for (_, b) in &self.buckets {
             if k < seen + b.count {
                 if b.count == 1 || b.min == b.max {
                     return b.min;
@@ -183,11 +230,7 @@ impl Histogram {
         let lo = h.floor() as u64;
         let a = self.order_statistic(lo);
         let frac = h - lo as f64;
-        if frac == 0.0 {
-            a
-        } else {
-            a + frac * (self.order_statistic(lo + 1) - a)
-        }
+        if frac == 0.0 { a } else { a + frac * (self.order_statistic(lo + 1) - a) }
     }
 }
 

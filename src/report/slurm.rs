@@ -26,9 +26,11 @@ fn q(s: &str) -> String {
 }
 
 impl Scripts {
+    /// The `#SBATCH` lines. The log path is double-quoted: sbatch splits an unquoted
+    /// directive at whitespace ("Invalid directive found in batch script").
     fn header(&self, job: &str, log: &str) -> String {
         let mut h = format!(
-            "#!/bin/bash\n#SBATCH --job-name={job}\n#SBATCH --output={}\n#SBATCH --time={}\n#SBATCH --mem={}\n#SBATCH --cpus-per-task={}\n",
+            "#!/bin/bash\n#SBATCH --job-name={job}\n#SBATCH --output=\"{}\"\n#SBATCH --time={}\n#SBATCH --mem={}\n#SBATCH --cpus-per-task={}\n",
             self.out.join("logs").join(log).display(),
             self.time,
             self.mem,
