@@ -2,6 +2,8 @@
 //! loads the scenario, runs the experiment and writes the results. Exit codes: 0 success,
 //! 2 bad input (scenario, flags, output folder), 1 an internal failure.
 
+mod bench;
+
 use crate::experiment::store::{self, Checkpoint, Fingerprint, ShardFile};
 use crate::experiment::{Plan, Runner, Shard};
 use crate::report;
@@ -31,6 +33,17 @@ pub enum Command {
     Merge(MergeArgs),
     /// Write Slurm batch scripts: a job array of shards and a merge job that waits for it.
     Slurm(SlurmArgs),
+    /// Rebuild plots/ and report.html from a run's output folder (a merged run too).
+    Report {
+        /// The output folder of a run: summary.json, timeseries.csv, replications.csv.
+        dir: PathBuf,
+    },
+    /// Print the JSON Schema of the scenario format (for editors: see docs/scenarios.md).
+    Schema,
+    /// Write a synthetic network scenario (for scaling studies and benchmarks).
+    Generate(bench::GenerateArgs),
+    /// Run a benchmark and print plain figures (docs/performance.md).
+    Bench(bench::BenchArgs),
 }
 
 /// Arguments of `tradesim merge`.
@@ -151,6 +164,13 @@ pub fn main() -> ExitCode {
         Some(Command::Validate(args)) => validate(args),
         Some(Command::Merge(args)) => merge(args),
         Some(Command::Slurm(args)) => slurm(args),
+        Some(Command::Report { dir }) => report_command(&dir),
+        Some(Command::Generate(args)) => bench::generate(args),
+        Some(Command::Bench(args)) => bench::bench(args),
+        Some(Command::Schema) => {
+            say(&crate::scenario::file::json_schema());
+            ExitCode::SUCCESS
+        }
     }
 }
 
@@ -265,6 +285,7 @@ fn run(args: RunArgs) -> ExitCode {
     }
     let fingerprint = Fingerprint::of(&scenario, &plan);
     let checkpoint_path = out.join(store::checkpoint_name(plan.shard));
+    report::remove_stale_temporaries(&out);
     let rows_final = out.join(match plan.shard {
         Some(sh) => store::shard_rows_name(sh),
         None => "replications.csv".into(),
@@ -295,6 +316,12 @@ fn run(args: RunArgs) -> ExitCode {
             Err(e) => return fail(2, format!("{e}; use --fresh to start over")),
         }
     }
+    // A run that stops early (a full disk, say) leaves no partial rows behind, unless a
+    // checkpoint can resume them.
+    let _partial = PartialRows {
+        rows: &rows_partial,
+        checkpoint: &checkpoint_path,
+    };
     let mut rows = match open_rows(
         &rows_partial,
         resume.as_ref().map(|c| c.rows_len),
@@ -396,6 +423,11 @@ fn run(args: RunArgs) -> ExitCode {
         return fail(2, e);
     }
     let _ = std::fs::remove_file(&checkpoint_path);
+    if plan.shard.is_none()
+        && let Err(e) = report::html::write_report(&out)
+    {
+        return fail(e.exit_code(), e);
+    }
     let rate = outcome.aggregate.events as f64 / outcome.seconds.max(1e-9) / 1e6;
     match plan.shard {
         Some(sh) => {
@@ -411,7 +443,7 @@ fn run(args: RunArgs) -> ExitCode {
             }
         }
         None => say(&format!(
-            "{}\nresults in {}/ (summary.json, replications.csv, timeseries.csv); {:.1} s, {:.1} M events/s\n",
+            "{}\nresults in {}/ (summary.json, replications.csv, timeseries.csv, report.html, plots/); {:.1} s, {:.1} M events/s\n",
             report::console_table(&scenario, &outcome),
             out.display(),
             outcome.seconds,
@@ -436,6 +468,21 @@ fn progress_bar(total: u64, quiet: bool) -> indicatif::ProgressBar {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
     bar
+}
+
+/// Removes the partial rows file when dropped, unless a checkpoint refers to it (once the
+/// run is done it has been renamed, and there is nothing to remove).
+struct PartialRows<'a> {
+    rows: &'a std::path::Path,
+    checkpoint: &'a std::path::Path,
+}
+
+impl Drop for PartialRows<'_> {
+    fn drop(&mut self) {
+        if !self.checkpoint.exists() {
+            let _ = std::fs::remove_file(self.rows);
+        }
+    }
 }
 
 /// Opens the partial rows file: new with a header, or cut back to `len` bytes to resume.
@@ -494,39 +541,102 @@ fn merge(args: MergeArgs) -> ExitCode {
         merged.aggregate,
         merged.seconds,
     );
-    // replications.csv: the header, then each shard's rows in shard order.
+    // replications.csv: the header, then each shard's rows in shard order. Every rows
+    // file is checked whole (width, count, final newline) before anything is written.
     let header = report::replications_header(&outcome.schema);
+    let width = outcome.schema.names.len() + 2;
+    let shards = merged.rows.len() as u64;
     let mut all = header.clone();
-    for p in &merged.rows {
-        match std::fs::read(p) {
-            Ok(bytes) if bytes.starts_with(&header) => {
-                all.extend_from_slice(&bytes[header.len()..])
-            }
-            Ok(_) => {
-                return fail(
-                    2,
-                    format!(
-                        "{}: not a rows file of this experiment (its header differs)",
-                        p.display()
-                    ),
-                );
-            }
+    for (k, p) in merged.rows.iter().enumerate() {
+        let bytes = match std::fs::read(p) {
+            Ok(b) => b,
             Err(e) => return fail(2, format!("{}: {e}", p.display())),
+        };
+        if !bytes.starts_with(&header) {
+            return fail(
+                2,
+                format!(
+                    "{}: not a rows file of this experiment (its header differs)",
+                    p.display()
+                ),
+            );
         }
+        let body = &bytes[header.len()..];
+        let (from, to) = Shard {
+            index: k as u64 + 1,
+            count: shards,
+        }
+        .range(outcome.plan.replications);
+        let expected = (to - from) * outcome.plan.strategies.len() as u64;
+        let mut rows = 0u64;
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(body);
+        for record in reader.records() {
+            match record {
+                Ok(r) if r.len() == width => rows += 1,
+                Ok(r) => {
+                    return fail(
+                        2,
+                        format!(
+                            "{}: row {} has {} fields, expected {width} (truncated?)",
+                            p.display(),
+                            rows + 1,
+                            r.len()
+                        ),
+                    );
+                }
+                Err(e) => return fail(2, format!("{}: {e}", p.display())),
+            }
+        }
+        if rows != expected || (!body.is_empty() && !body.ends_with(b"\n")) {
+            return fail(
+                2,
+                format!(
+                    "{}: {rows} rows, expected {expected} (replications {from}..{to} × {} strategies); the file is truncated or damaged: rerun that shard",
+                    p.display(),
+                    outcome.plan.strategies.len()
+                ),
+            );
+        }
+        all.extend_from_slice(body);
     }
     if let Err(e) = report::write_atomic(&args.out.join("replications.csv"), &all)
         .and_then(|_| report::write_outputs(&args.out, &merged.scenario, &outcome))
     {
         return fail(2, e);
     }
+    if let Err(e) = report::html::write_report(&args.out) {
+        return fail(e.exit_code(), e);
+    }
     say(&format!(
-        "{}\nmerged {} shard{} into {}/ (summary.json, replications.csv, timeseries.csv)\n",
+        "{}\nmerged {} shard{} into {}/ (summary.json, replications.csv, timeseries.csv, report.html, plots/)\n",
         report::console_table(&merged.scenario, &outcome),
         merged.rows.len(),
         if merged.rows.len() == 1 { "" } else { "s" },
         args.out.display()
     ));
     ExitCode::SUCCESS
+}
+
+/// `tradesim report DIR`: plots/ and report.html from the run's files in DIR.
+fn report_command(dir: &std::path::Path) -> ExitCode {
+    match report::html::write_report(dir) {
+        Ok(w) => {
+            say(&format!(
+                "wrote {} and {} plot files in {}/\n",
+                w.report.display(),
+                w.plots.len(),
+                dir.join("plots").display()
+            ));
+            for (title, reason) in &w.skipped {
+                say(&format!("  not drawn: {title} ({reason})\n"));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e.exit_code(), e),
+    }
 }
 
 fn slurm(args: SlurmArgs) -> ExitCode {
@@ -680,6 +790,36 @@ pub fn validation_summary(file: &str, s: &Scenario) -> String {
         .map(|&i| s.strategies[i].name.as_str())
         .collect();
     out.push_str(&format!("  strategies: {}\n", names.join(", ")));
+    if !s.disruptions.is_empty() {
+        let list: Vec<String> = s
+            .disruptions
+            .iter()
+            .map(|d| {
+                let kind = match &d.effect {
+                    crate::disruption::Effect::Earthquake { magnitude, .. } => {
+                        format!("earthquake M{magnitude}")
+                    }
+                    crate::disruption::Effect::Alert { country, level, .. } => format!(
+                        "alert level {level} in {}",
+                        s.countries[*country as usize].code
+                    ),
+                    crate::disruption::Effect::Closure { nodes, routes, .. } => {
+                        format!("closure of {} nodes, {} routes", nodes.len(), routes.len())
+                    }
+                    crate::disruption::Effect::Revocation { share, .. } => {
+                        format!("revocation of {:.0}%", share * 100.0)
+                    }
+                };
+                let p = if d.probability < 1.0 {
+                    format!(", p = {}", d.probability)
+                } else {
+                    String::new()
+                };
+                format!("{} ({kind}, day {:.0}{p})", d.id, d.onset.mean())
+            })
+            .collect();
+        out.push_str(&format!("  disruptions: {}\n", list.join("; ")));
+    }
     let mut nodes: Vec<usize> = (0..s.nodes.len()).collect();
     nodes.sort_by(|&a, &b| {
         load.nodes[b]

@@ -8,14 +8,17 @@ use rand_distr::{
     Distribution, Exp, Gamma, LogNormal, Normal, Triangular, Uniform, Weibull,
     weighted::WeightedIndex,
 };
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::fmt;
 
 /// A distribution as written in a scenario file. Time parameters are in days and accept
 /// duration strings (`"36h"`); value distributions are in their own unit (USD).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "dist", rename_all = "lowercase", deny_unknown_fields)]
+#[schemars(rename = "DistributionTable")]
 pub enum DistSpec {
     /// Always `value`.
     Fixed { value: Days },
@@ -39,6 +42,28 @@ pub enum DistSpec {
         #[serde(default)]
         weights: Option<Vec<f64>>,
     },
+}
+
+/// What a distribution field accepts, for the JSON Schema only: a fixed number of days, a
+/// duration string, or a distribution table (what [`deserialize_dist`] reads).
+pub struct DistributionField;
+
+impl JsonSchema for DistributionField {
+    fn schema_name() -> Cow<'static, str> {
+        "Distribution".into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let table = generator.subschema_for::<DistSpec>();
+        json_schema!({
+            "description": "A fixed value (a number, or a duration string such as \"36h\"), or a distribution table such as { dist = \"triangular\", min = 10, mode = 11, max = 14 }.",
+            "oneOf": [
+                { "type": "number" },
+                { "type": "string", "pattern": crate::time::DURATION_PATTERN },
+                table
+            ]
+        })
+    }
 }
 
 /// Accepts a table (`{ dist = ... }`), or a bare number / duration string meaning `fixed`.

@@ -151,6 +151,17 @@ impl NetworkStatus {
     }
 }
 
+/// What delivering a shipment records, read with the lookup that decided it; `marked` if
+/// its stage is already `Delivered`.
+#[derive(Debug, Clone, Copy)]
+struct Delivery {
+    flow: u32,
+    trusted: bool,
+    created: f64,
+    value: f64,
+    marked: bool,
+}
+
 /// A flow's arrival process.
 #[derive(Debug, Clone)]
 struct FlowSource {
@@ -530,19 +541,19 @@ impl<'a> Simulation<'a> {
         // The class is the trader's: revocations change how it is treated, not its class.
         let trusted = sc.is_trusted(members, dest_country);
         let shipment = Shipment {
-                flow,
-                created: self.now,
-                value,
-                members,
-                trusted,
-                stage: Stage::Queued(f.origin),
-                destination: f.destination,
-                hop: 0,
-                customs_done: false,
-                node_arrival: self.now,
-                revoke_draw,
-                rng,
-            };
+            flow,
+            created: self.now,
+            value,
+            members,
+            trusted,
+            stage: Stage::Queued(f.origin),
+            destination: f.destination,
+            hop: 0,
+            customs_done: false,
+            node_arrival: self.now,
+            revoke_draw,
+            rng,
+        };
         // Delivered shipments' entities are reused: no archetype moves, no removal records.
         let e = match self.free.pop() {
             Some(e) => {
@@ -556,7 +567,7 @@ impl<'a> Simulation<'a> {
             .created(self.now, dest_country, trusted, value);
         let next = self.next_arrival(flow as usize, self.now);
         self.calendar.schedule(next, Event::Arrival { flow });
-        self.arrive_at_node(e, f.origin);
+        self.enter_node(e, f.origin, members, revoke_draw);
     }
 
     // ---- handling at nodes -------------------------------------------------------------
@@ -575,8 +586,7 @@ impl<'a> Simulation<'a> {
     /// True if the strategy's knobs apply at `node` now.
     #[inline]
     fn knobs_apply(&self, node: NodeId) -> bool {
-        self.strategy
-            .active(self.status.affected[node as usize])
+        self.strategy.active(self.status.affected[node as usize])
     }
 
     #[inline]
@@ -629,6 +639,12 @@ impl<'a> Simulation<'a> {
             s.node_arrival = now;
             (s.members, s.revoke_draw)
         };
+        self.enter_node(e, node, members, revoke_draw);
+    }
+
+    /// A shipment whose stage (`Queued(node)`) and arrival time are set joins the node.
+    fn enter_node(&mut self, e: Entity, node: NodeId, members: Members, revoke_draw: f64) {
+        let now = self.now;
         let priority = self.priority_at(node, members, revoke_draw);
         let ne = self.nodes[node as usize];
         let mut occ = self.world.get_mut::<Occupancy>(ne).expect("node");
@@ -671,17 +687,18 @@ impl<'a> Simulation<'a> {
         self.check_drained(node);
         let sc = self.scenario;
         let n = &sc.nodes[node as usize];
-        let (flow, customs_done) = {
-            let s = self.world.get::<Shipment>(e).expect("live shipment");
-            (s.flow, s.customs_done)
+        // One lookup: the flow, and customs marked done on entering the destination's country.
+        let (f, first_in_dest) = {
+            let mut s = self.world.get_mut::<Shipment>(e).expect("live shipment");
+            let f = &sc.flows[s.flow as usize];
+            let first = !s.customs_done && n.country == sc.nodes[f.destination as usize].country;
+            if first {
+                s.customs_done = true;
+            }
+            (f, first)
         };
-        let f = &sc.flows[flow as usize];
         let dest_country = sc.nodes[f.destination as usize].country;
-        if !customs_done && n.country == dest_country {
-            self.world
-                .get_mut::<Shipment>(e)
-                .expect("live shipment")
-                .customs_done = true;
+        if first_in_dest {
             let import = sc.nodes[f.origin as usize].country != dest_country;
             if import && n.customs.is_some() {
                 self.enter_customs(e, node);
@@ -801,9 +818,22 @@ impl<'a> Simulation<'a> {
 
     fn leave_node(&mut self, e: Entity, node: NodeId) {
         let now = self.now;
-        let (flow, arrived, hop, mut dest) = {
-            let s = self.world.get::<Shipment>(e).expect("live shipment");
-            (s.flow, s.node_arrival, s.hop, s.destination)
+        // One lookup: read what the rest needs, count the hop (unused once delivered) and
+        // mark the shipment delivered if this is its destination.
+        let (flow, arrived, hop, mut dest, done) = {
+            let mut s = self.world.get_mut::<Shipment>(e).expect("live shipment");
+            s.hop += 1;
+            if s.destination == node {
+                s.stage = Stage::Delivered;
+            }
+            let done = Delivery {
+                flow: s.flow,
+                trusted: s.trusted,
+                created: s.created,
+                value: s.value,
+                marked: s.destination == node,
+            };
+            (s.flow, s.node_arrival, s.hop - 1, s.destination, done)
         };
         self.world
             .get_mut::<Occupancy>(self.nodes[node as usize])
@@ -822,17 +852,13 @@ impl<'a> Simulation<'a> {
                 .destination = a;
         }
         if node == dest {
-            self.deliver(e);
+            self.deliver(e, done);
             return;
         }
         let route = match &f.path {
             Some(p) => p[hop as usize],
             None => self.next_route(dest, node),
         };
-        self.world
-            .get_mut::<Shipment>(e)
-            .expect("live shipment")
-            .hop = hop + 1;
         self.depart(e, route);
     }
 
@@ -980,14 +1006,18 @@ impl<'a> Simulation<'a> {
         self.arrive_at_node(e, self.scenario.routes[route as usize].to);
     }
 
-    fn deliver(&mut self, e: Entity) {
-        let s = self.world.get::<Shipment>(e).expect("live shipment");
+    fn deliver(&mut self, e: Entity, s: Delivery) {
         let country =
             self.scenario.nodes[self.scenario.flows[s.flow as usize].destination as usize].country;
         self.collector
             .delivered(self.now, s.flow, country, s.trusted, s.created, s.value);
         self.delivered += 1;
-        self.world.get_mut::<Shipment>(e).expect("live shipment").stage = Stage::Delivered;
+        if !s.marked {
+            self.world
+                .get_mut::<Shipment>(e)
+                .expect("live shipment")
+                .stage = Stage::Delivered;
+        }
         self.free.push(e);
     }
 

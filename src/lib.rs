@@ -45,6 +45,7 @@
 //! assert!((utilisation - 0.5).abs() < 0.05); // ρ = λ/μ = 5/10
 //! ```
 
+pub mod benchmark;
 pub mod cli;
 pub mod disruption;
 pub mod distribution;

@@ -277,10 +277,25 @@ impl Collector {
                 .iter()
                 .map(|f| {
                     // Room for the expected deliveries, so the vectors rarely grow.
-                    let expected = (f.rate_per_day * (scenario.horizon - scenario.warmup).max(0.0) * 1.05) as usize;
-                    let share = scenario.trader_share(f, |m| scenario.countries[scenario.nodes[f.destination as usize].country as usize].recognised_programmes.any(m));
+                    let expected = (f.rate_per_day
+                        * (scenario.horizon - scenario.warmup).max(0.0)
+                        * 1.05) as usize;
+                    let share = scenario.trader_share(f, |m| {
+                        scenario.countries[scenario.nodes[f.destination as usize].country as usize]
+                            .recognised_programmes
+                            .any(m)
+                    });
                     let t = (expected as f64 * share) as usize;
-                    [Leads { sum: 0.0, values: Vec::with_capacity(t) }, Leads { sum: 0.0, values: Vec::with_capacity(expected - t.min(expected)) }]
+                    [
+                        Leads {
+                            sum: 0.0,
+                            values: Vec::with_capacity(t),
+                        },
+                        Leads {
+                            sum: 0.0,
+                            values: Vec::with_capacity(expected - t.min(expected)),
+                        },
+                    ]
                 })
                 .collect(),
         }

@@ -4,6 +4,8 @@
 //! Every file is written to a temporary file in the same folder and renamed into place,
 //! so a crash never leaves a half-written result and earlier results stay until replaced.
 
+pub mod html;
+pub mod plots;
 pub mod slurm;
 
 use crate::experiment::{Outcome, stats::Stat};
@@ -27,29 +29,84 @@ pub struct WriteError {
 
 /// Writes `bytes` to `path` atomically (temporary file + fsync + rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
-    let err = |source| WriteError {
-        path: path.to_path_buf(),
-        source,
+    write_all_atomic(&[(path, bytes)])
+}
+
+/// Writes several files as one: each is first written and synced to a temporary file
+/// beside it, and only when all of them are written are they renamed into place. A full
+/// disk, an unwritable folder or a folder in the way fails before anything is replaced,
+/// so the earlier files stay as they were; no temporary file is left either way.
+pub fn write_all_atomic(files: &[(&Path, &[u8])]) -> Result<(), WriteError> {
+    let mut staged: Vec<(PathBuf, &Path)> = Vec::new();
+    let remove = |staged: &[(PathBuf, &Path)]| {
+        for (tmp, _) in staged {
+            let _ = std::fs::remove_file(tmp);
+        }
     };
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    for &(path, bytes) in files {
+        let err = |source| WriteError {
+            path: path.to_path_buf(),
+            source,
+        };
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+        let written = if path.is_dir() {
+            // The rename would fail on it: find out before anything is replaced.
+            Err(std::io::Error::from(std::io::ErrorKind::IsADirectory))
+        } else {
+            std::fs::File::create(&tmp).and_then(|mut f| {
+                f.write_all(bytes)?;
+                f.sync_all()
+            })
+        };
+        if let Err(e) = written {
+            let _ = std::fs::remove_file(&tmp);
+            remove(&staged);
+            return Err(err(e));
+        }
+        staged.push((tmp, path));
     }
-    result.map_err(err)
+    for (i, (tmp, path)) in staged.iter().enumerate() {
+        if let Err(source) = std::fs::rename(tmp, path) {
+            remove(&staged[i..]);
+            return Err(WriteError {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Removes temporary files that a killed run left in `dir` (`.<name>.tmp-<pid>` of a
+/// process that no longer exists).
+pub fn remove_stale_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name
+            .strip_prefix('.')
+            .and_then(|n| n.rsplit_once(".tmp-"))
+            .map(|(_, pid)| pid.to_string())
+        else {
+            continue;
+        };
+        let alive = pid
+            .parse::<u32>()
+            .is_ok_and(|p| p == std::process::id() || Path::new(&format!("/proc/{p}")).exists());
+        if !alive {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }
 
 /// Creates the output folder (and parents) and checks it is writable.
@@ -74,9 +131,11 @@ pub fn write_outputs(dir: &Path, scenario: &Scenario, outcome: &Outcome) -> Resu
     let mut summary_text = serde_json::to_string_pretty(&summary).expect("JSON values serialise");
     summary_text.push('\n');
     let timeseries = timeseries_csv(scenario, outcome);
-    write_atomic(&dir.join("timeseries.csv"), &timeseries)?;
-    write_atomic(&dir.join("summary.json"), summary_text.as_bytes())?;
-    Ok(())
+    // Both or neither: a failure leaves the earlier pair in place.
+    write_all_atomic(&[
+        (&dir.join("timeseries.csv"), &timeseries),
+        (&dir.join("summary.json"), summary_text.as_bytes()),
+    ])
 }
 
 fn stat_json(s: &Stat) -> Value {

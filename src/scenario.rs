@@ -249,23 +249,28 @@ impl Scenario {
 
     /// The nodes a flow visits in normal operation, origin first.
     pub fn flow_nodes(&self, flow: &Flow) -> Vec<NodeId> {
-        let mut at = flow.origin;
-        let mut visited = vec![at];
-        let routes: Vec<RouteId> = match &flow.path {
+        let route_to: Vec<NodeId> = self.routes.iter().map(|r| r.to).collect();
+        self.flow_nodes_with(flow, &self.flow_routes(flow, &route_to))
+    }
+
+    /// The routes a flow takes in normal operation; `route_to` is every route's `to`.
+    fn flow_routes(&self, flow: &Flow, route_to: &[NodeId]) -> Vec<RouteId> {
+        match &flow.path {
             Some(p) => p.clone(),
-            None => {
-                let to: Vec<NodeId> = self.routes.iter().map(|r| r.to).collect();
-                self.routing[flow.destination as usize]
-                    .as_ref()
-                    .and_then(|t| t.path(flow.origin, &to))
-                    .unwrap_or_default()
-            }
-        };
-        for r in routes {
-            at = self.routes[r as usize].to;
-            visited.push(at);
+            None => self
+                .routing
+                .get(flow.destination as usize)
+                .and_then(|t| t.as_ref())
+                .and_then(|t| t.path(flow.origin, route_to))
+                .unwrap_or_default(),
         }
-        visited
+    }
+
+    /// The origin, then the node each of `routes` leads to.
+    fn flow_nodes_with(&self, flow: &Flow, routes: &[RouteId]) -> Vec<NodeId> {
+        std::iter::once(flow.origin)
+            .chain(routes.iter().map(|&r| self.routes[r as usize].to))
+            .collect()
     }
 
     /// The share of a flow's shipments whose memberships satisfy `pred`.
@@ -305,23 +310,19 @@ impl Scenario {
             routes: vec![0.0; self.routes.len()],
         };
         let mut inspect_work = vec![0.0; self.nodes.len()];
+        // Built once: per flow it would make the pass quadratic on large networks.
+        let route_to: Vec<NodeId> = self.routes.iter().map(|r| r.to).collect();
         for f in &self.flows {
             let rate = f.rate_per_day
                 * f.weekly_profile
                     .map_or(1.0, |w| w.iter().sum::<f64>() / 7.0);
-            let on_path = self.flow_nodes(f);
+            let taken = self.flow_routes(f, &route_to);
+            let on_path = self.flow_nodes_with(f, &taken);
             for &n in &on_path {
                 load.nodes[n as usize].arrivals_per_day += rate;
             }
-            if let Some(p) = &f.path {
-                for &r in p {
-                    load.routes[r as usize] += rate;
-                }
-            } else if let Some(t) = &self.routing[f.destination as usize] {
-                let to: Vec<NodeId> = self.routes.iter().map(|r| r.to).collect();
-                for r in t.path(f.origin, &to).unwrap_or_default() {
-                    load.routes[r as usize] += rate;
-                }
+            for &r in &taken {
+                load.routes[r as usize] += rate;
             }
             if let Some(c) = self.customs_node(f, &on_path) {
                 let node = &self.nodes[c as usize];

@@ -1,9 +1,15 @@
 //! Simulated time. Time is continuous, in days (`f64`); durations in scenario files are a
 //! number of days or a string with a unit: `"36h"`, `"3d"`, `"2w"` (also `"90m"`).
 
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::fmt;
+
+/// What [`parse_duration`] accepts, as a JSON Schema (ECMA 262) pattern: a decimal number
+/// without exponent, then optionally a unit.
+pub const DURATION_PATTERN: &str = r"^\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)\s*(m|min|minutes|h|hour|hours|d|day|days|w|week|weeks)?\s*$";
 
 /// A duration or instant in days, as written in a scenario file.
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Serialize, Default)]
@@ -42,6 +48,23 @@ pub fn parse_duration(text: &str) -> Result<f64, String> {
         return Err(format!("`{text}` is not a finite duration"));
     }
     Ok(value * per_day)
+}
+
+/// In the schema: a number of days, or a duration string.
+impl JsonSchema for Days {
+    fn schema_name() -> Cow<'static, str> {
+        "Days".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "Days: a number, or a duration string with a unit: \"90m\", \"36h\", \"3d\", \"2w\".",
+            "oneOf": [
+                { "type": "number" },
+                { "type": "string", "pattern": DURATION_PATTERN }
+            ]
+        })
+    }
 }
 
 impl<'de> Deserialize<'de> for Days {

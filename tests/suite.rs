@@ -7,7 +7,13 @@
 //! - `determinism`: bit-identical results whatever the thread count; seeds matter;
 //! - `cli`: the result files' shape, `validate`, `--help`;
 //! - `recovery`: disruptions, strategies and recovery measures on small known networks;
-//! - `disruption_input`: bad disruption and strategy input.
+//! - `disruption_input`: bad disruption and strategy input;
+//! - `experiments`: branching at the onset, threads, shards and merge, checkpoint/resume
+//!   after SIGKILL, `--target-ci`, paired differences, experiment flag errors;
+//! - `properties`: random valid scenarios (proptest): audited accounting, no negative
+//!   measure, determinism;
+//! - `robustness`: the committed JSON Schema, failed and full-disk writes, error caps;
+//! - `scale`: a 10 MB, 5,000-node scenario loads and validates in seconds.
 
 #[path = "suite/common.rs"]
 mod common;
@@ -22,7 +28,17 @@ mod cli;
 mod determinism;
 #[path = "suite/disruption_input.rs"]
 mod disruption_input;
+#[path = "suite/experiments.rs"]
+mod experiments;
+#[path = "suite/properties.rs"]
+mod properties;
 #[path = "suite/recovery.rs"]
 mod recovery;
+#[path = "suite/report.rs"]
+mod report;
+#[path = "suite/robustness.rs"]
+mod robustness;
+#[path = "suite/scale.rs"]
+mod scale;
 #[path = "suite/validation.rs"]
 mod validation;

@@ -1,9 +1,8 @@
-//! The event calendar: a binary min-heap on (time, sequence number). The sequence number
+//! The event calendar: a radix heap on (time, sequence number). The sequence number
 //! breaks ties in scheduling order, so simultaneous events run in a deterministic order.
+//! Keys are unique, so the pop order is fixed whatever the queue's layout.
 
 use bevy_ecs::entity::Entity;
-use std::cmp::Ordering;
-use std::collections::BinaryHeap;
 
 use crate::scenario::{NodeId, RouteId};
 
@@ -30,39 +29,67 @@ pub enum Event {
     Change { index: u32 },
 }
 
+/// A pending event. `key` orders entries exactly as (time by `f64::total_cmp`, then
+/// sequence number) would, computed once when the event is scheduled so that every heap
+/// comparison is a single integer comparison.
 #[derive(Debug, Clone, Copy)]
 struct Entry {
-    time: f64,
-    seq: u64,
+    key: u128,
     event: Event,
 }
 
-impl PartialEq for Entry {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-impl Eq for Entry {}
-impl PartialOrd for Entry {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Entry {
-    /// Reversed so that `BinaryHeap` (a max-heap) pops the earliest event first.
-    fn cmp(&self, other: &Self) -> Ordering {
-        other
-            .time
-            .total_cmp(&self.time)
-            .then_with(|| other.seq.cmp(&self.seq))
-    }
+/// The sort key of (`time`, `seq`): the bits of `time` mapped to an unsigned integer with
+/// the order of `f64::total_cmp` (the same transform it applies), in the high half, and
+/// the sequence number in the low half.
+#[inline]
+fn key(time: f64, seq: u64) -> u128 {
+    let bits = time.to_bits() as i64;
+    let ordered = bits ^ ((((bits >> 63) as u64) >> 1) as i64);
+    let unsigned = (ordered as u64) ^ (1 << 63);
+    ((unsigned as u128) << 64) | seq as u128
 }
 
-/// Pending events in time order.
-#[derive(Debug, Default, Clone)]
+/// The time of a key (the transform is its own inverse).
+#[inline]
+fn time_of(key: u128) -> f64 {
+    let ordered = (((key >> 64) as u64) ^ (1 << 63)) as i64;
+    f64::from_bits((ordered ^ ((((ordered >> 63) as u64) >> 1) as i64)) as u64)
+}
+
+/// Buckets of the radix heap: bucket 0 and one per bit of a key.
+const BUCKETS: usize = 129;
+
+/// Pending events in time order: a radix heap on `key`.
+///
+/// Simulated time never goes back (every event is scheduled at or after the current
+/// time, and a later sequence number breaks ties), so every key pushed is above the
+/// last key taken out, `last`. Bucket 0 holds keys at or below `last`; bucket b ≥ 1
+/// holds keys whose highest bit differing from `last` is bit b − 1. Taking out the
+/// minimum empties the lowest non-empty bucket into lower ones around its smallest key.
+/// Each entry only ever moves down, through sequential vectors, which keeps a calendar of
+/// hundreds of thousands of events cache-friendly where a binary heap misses the cache on
+/// every level. A key below `last` (which the engine never schedules) still comes out in
+/// order: it waits in bucket 0, whose minimum is always the calendar's.
+#[derive(Debug, Clone)]
 pub struct Calendar {
-    heap: BinaryHeap<Entry>,
+    buckets: Vec<Vec<Entry>>,
+    /// Bit b set when bucket b is not empty.
+    nonempty: [u64; 3],
+    last: u128,
+    len: usize,
     seq: u64,
+}
+
+impl Default for Calendar {
+    fn default() -> Self {
+        Calendar {
+            buckets: vec![Vec::new(); BUCKETS],
+            nonempty: [0; 3],
+            last: 0,
+            len: 0,
+            seq: 0,
+        }
+    }
 }
 
 impl Calendar {
@@ -71,38 +98,99 @@ impl Calendar {
         Self::default()
     }
 
+    #[inline]
+    fn bucket(&self, key: u128) -> usize {
+        if key <= self.last {
+            0
+        } else {
+            128 - (key ^ self.last).leading_zeros() as usize
+        }
+    }
+
+    #[inline]
+    fn put(&mut self, entry: Entry) {
+        let b = self.bucket(entry.key);
+        self.buckets[b].push(entry);
+        self.nonempty[b / 64] |= 1 << (b % 64);
+    }
+
     /// Schedules `event` at `time`.
     #[inline]
     pub fn schedule(&mut self, time: f64, event: Event) {
         self.seq += 1;
-        self.heap.push(Entry {
-            time,
-            seq: self.seq,
+        self.put(Entry {
+            key: key(time, self.seq),
             event,
         });
+        self.len += 1;
+    }
+
+    /// Makes bucket 0 hold the minimum: if it is empty, redistributes the lowest
+    /// non-empty bucket around that bucket's smallest key. False if nothing is pending.
+    #[inline]
+    fn settle(&mut self) -> bool {
+        if self.len == 0 {
+            return false;
+        }
+        if self.nonempty[0] & 1 != 0 {
+            return true;
+        }
+        let b = match self.nonempty.iter().position(|&w| w != 0) {
+            Some(w) => w * 64 + self.nonempty[w].trailing_zeros() as usize,
+            None => unreachable!("len > 0 but every bucket is empty"),
+        };
+        let mut moved = std::mem::take(&mut self.buckets[b]);
+        self.nonempty[b / 64] &= !(1 << (b % 64));
+        self.last = moved.iter().map(|e| e.key).min().expect("a marked bucket");
+        for e in moved.drain(..) {
+            self.put(e);
+        }
+        // Keep the allocation for the next entries of this bucket: faster than freeing it
+        // (measured: 15-25 % on large calendars), at the price of each bucket holding on to
+        // its largest size (+24 MB peak on the 10^6-shipment scaling run).
+        self.buckets[b] = moved;
+        true
     }
 
     /// Removes and returns the earliest event.
     #[inline]
     pub fn pop(&mut self) -> Option<(f64, Event)> {
-        self.heap.pop().map(|e| (e.time, e.event))
+        if !self.settle() {
+            return None;
+        }
+        let b0 = &mut self.buckets[0];
+        // Usually one entry; more only if keys below `last` were scheduled.
+        let mut i = 0;
+        for (j, e) in b0.iter().enumerate().skip(1) {
+            if e.key < b0[i].key {
+                i = j;
+            }
+        }
+        let e = b0.swap_remove(i);
+        if b0.is_empty() {
+            self.nonempty[0] &= !1;
+        }
+        self.len -= 1;
+        Some((time_of(e.key), e.event))
     }
 
     /// The time of the earliest event.
-    pub fn peek_time(&self) -> Option<f64> {
-        self.heap.peek().map(|e| e.time)
+    pub fn peek_time(&mut self) -> Option<f64> {
+        if !self.settle() {
+            return None;
+        }
+        self.buckets[0].iter().map(|e| e.key).min().map(time_of)
     }
 
     /// Number of pending events.
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.len
     }
 
     /// Rewrites the shipment entity of every pending event (when a simulation is copied
-    /// into a new World); the pop order is unchanged.
+    /// into a new World); the keys, and so the pop order, are unchanged.
     pub fn map_shipments(&mut self, f: impl Fn(Entity) -> Entity) {
-        let mut entries = std::mem::take(&mut self.heap).into_vec();
-        for e in &mut entries {
+        for e in self.buckets.iter_mut().flatten() {
             match &mut e.event {
                 Event::HandlingDone { shipment, .. }
                 | Event::InspectionDone { shipment, .. }
@@ -111,18 +199,92 @@ impl Calendar {
                 _ => {}
             }
         }
-        self.heap = BinaryHeap::from(entries);
     }
 
     /// True when nothing is pending.
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
+        self.len == 0
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn key_orders_as_total_cmp_then_sequence() {
+        let times = [
+            f64::NEG_INFINITY,
+            -3.5,
+            -0.0,
+            0.0,
+            1e-300,
+            0.5,
+            1.0,
+            2.0,
+            1e300,
+            f64::INFINITY,
+        ];
+        for &a in &times {
+            for &b in &times {
+                for (sa, sb) in [(1, 2), (2, 1), (7, 7)] {
+                    let want = a.total_cmp(&b).then(u64::cmp(&sa, &sb));
+                    assert_eq!(key(a, sa).cmp(&key(b, sb)), want, "{a} {sa} vs {b} {sb}");
+                    assert_eq!(time_of(key(a, sa)).to_bits(), a.to_bits());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn pops_in_key_order_like_a_sorted_list() {
+        // A deterministic mix of times with many ties, scheduled and popped interleaved.
+        let mut c = Calendar::new();
+        let mut expected: Vec<(u128, f64, u32)> = Vec::new();
+        let mut x: u64 = 12345;
+        let mut now = 0.0;
+        let mut popped = Vec::new();
+        for i in 0..5000u32 {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let t = now + ((x >> 40) % 50) as f64 * 0.25;
+            c.schedule(t, Event::Arrival { flow: i });
+            expected.push((key(t, c.seq), t, i));
+            if x.is_multiple_of(3) {
+                let (t, e) = c.pop().expect("not empty");
+                now = t;
+                popped.push((t, e));
+            }
+        }
+        while let Some(p) = c.pop() {
+            popped.push(p);
+        }
+        expected.sort_by_key(|e| e.0);
+        // Interleaved pops see only what was scheduled so far, but as times never go back,
+        // the overall order is the sorted order.
+        let want: Vec<(f64, Event)> = expected
+            .iter()
+            .map(|&(_, t, i)| (t, Event::Arrival { flow: i }))
+            .collect();
+        assert_eq!(popped, want);
+    }
+
+    #[test]
+    fn a_key_below_the_last_taken_still_comes_out_in_order() {
+        let mut c = Calendar::new();
+        c.schedule(5.0, Event::Arrival { flow: 0 });
+        c.schedule(6.0, Event::Arrival { flow: 1 });
+        assert_eq!(c.pop(), Some((5.0, Event::Arrival { flow: 0 })));
+        c.schedule(3.0, Event::Arrival { flow: 2 });
+        c.schedule(4.0, Event::Arrival { flow: 3 });
+        assert_eq!(c.peek_time(), Some(3.0));
+        assert_eq!(c.pop(), Some((3.0, Event::Arrival { flow: 2 })));
+        assert_eq!(c.pop(), Some((4.0, Event::Arrival { flow: 3 })));
+        assert_eq!(c.pop(), Some((6.0, Event::Arrival { flow: 1 })));
+        assert_eq!(c.pop(), None);
+        assert!(c.is_empty());
+    }
 
     #[test]
     fn earliest_first_ties_in_scheduling_order() {

@@ -257,7 +257,12 @@ pub fn merge(dirs: &[PathBuf]) -> Result<MergedShards, StoreError> {
         ShardFile {
             fingerprint: s.fingerprint.clone(),
             shard: s.shard,
-            aggregate: Aggregate { strategies: Vec::new(), baseline: s.aggregate.baseline, replications: 0, events: 0 },
+            aggregate: Aggregate {
+                strategies: Vec::new(),
+                baseline: s.aggregate.baseline,
+                replications: 0,
+                events: 0,
+            },
             scenario_text: s.scenario_text.clone(),
             scenario_format: s.scenario_format.clone(),
             seconds: 0.0,

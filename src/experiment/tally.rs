@@ -34,7 +34,22 @@ impl ExactSum {
     fn canonical(&self) -> (usize, Vec<i64>) {
         let mut c = self.clone();
         c.normalise();
-        let Some(lo) = c.limbs.iter().position(|&v| v != 0) else { return (0, Vec::new()) };
+        // Fold sign-extension limbs: a top limb of −1 over a limb ≥ 2^31 is the same number
+        // as that limb minus 2^32 alone.
+        while c.limbs.len() >= 2 {
+            let n = c.limbs.len();
+            if c.limbs[n - 1] == -1 && c.limbs[n - 2] >= 1 << 31 {
+                c.limbs[n - 2] -= 1 << 32;
+                c.limbs.pop();
+            } else if c.limbs[n - 1] == 0 {
+                c.limbs.pop();
+            } else {
+                break;
+            }
+        }
+        let Some(lo) = c.limbs.iter().position(|&v| v != 0) else {
+            return (0, Vec::new());
+        };
         let hi = c.limbs.iter().rposition(|&v| v != 0).unwrap_or(lo);
         (c.base + lo, c.limbs[lo..=hi].to_vec())
     }
@@ -67,7 +82,11 @@ impl ExactSum {
         let negative = bits >> 63 == 1;
         let exp = ((bits >> 52) & 0x7ff) as i64;
         let frac = bits & ((1u64 << 52) - 1);
-        let (m, e) = if exp == 0 { (frac, -1074) } else { (frac | (1u64 << 52), exp - 1075) };
+        let (m, e) = if exp == 0 {
+            (frac, -1074)
+        } else {
+            (frac | (1u64 << 52), exp - 1075)
+        };
         let p = (e + 1074) as usize;
         let (i, s) = (p / 32, p % 32);
         self.reserve(i, i + 3);
@@ -143,9 +162,16 @@ impl ExactSum {
                 l[i + 1] += carry;
             }
         }
-        let Some(top) = l.iter().rposition(|&v| v != 0) else { return 0.0 };
+        let Some(top) = l.iter().rposition(|&v| v != 0) else {
+            return 0.0;
+        };
         let mut v = 0.0f64;
-        for (j, &limb) in l.iter().enumerate().take(top + 1).skip(top.saturating_sub(3)) {
+        for (j, &limb) in l
+            .iter()
+            .enumerate()
+            .take(top + 1)
+            .skip(top.saturating_sub(3))
+        {
             v += limb as f64 * 2f64.powi(32 * (self.base + j) as i32 - 1074);
         }
         if negative { -v } else { v }
@@ -172,7 +198,11 @@ pub struct Histogram {
 impl Histogram {
     fn key(x: f64) -> u64 {
         let bits = x.to_bits();
-        let ordered = if bits >> 63 == 1 { !bits } else { bits | (1 << 63) };
+        let ordered = if bits >> 63 == 1 {
+            !bits
+        } else {
+            bits | (1 << 63)
+        };
         ordered >> 44
     }
 
@@ -187,7 +217,17 @@ impl Histogram {
                 b.min = b.min.min(x);
                 b.max = b.max.max(x);
             }
-            Err(i) => self.buckets.insert(i, (k, Bucket { count: 1, min: x, max: x })),
+            Err(i) => self.buckets.insert(
+                i,
+                (
+                    k,
+                    Bucket {
+                        count: 1,
+                        min: x,
+                        max: x,
+                    },
+                ),
+            ),
         }
     }
 
@@ -230,7 +270,11 @@ impl Histogram {
         let lo = h.floor() as u64;
         let a = self.order_statistic(lo);
         let frac = h - lo as f64;
-        if frac == 0.0 { a } else { a + frac * (self.order_statistic(lo + 1) - a) }
+        if frac == 0.0 {
+            a
+        } else {
+            a + frac * (self.order_statistic(lo + 1) - a)
+        }
     }
 }
 

@@ -8,6 +8,7 @@
 use std::fmt;
 use std::ops::Range;
 use std::path::Path;
+use std::sync::Arc;
 
 use jsonc_parser::ast::Value as JsonValue;
 use jsonc_parser::common::Ranged;
@@ -110,9 +111,9 @@ pub struct ScenarioError {
     /// What would be right, e.g. "did you mean `servers`?".
     #[help]
     pub help: Option<String>,
-    /// The file's text, for miette's snippet.
+    /// The file's text, for miette's snippet; shared by every error of one document.
     #[source_code]
-    pub src: NamedSource<String>,
+    pub src: NamedSource<Arc<str>>,
     /// The offending bytes, clamped to `src` and to char boundaries.
     #[label("here")]
     pub span: Option<SourceSpan>,
@@ -137,17 +138,30 @@ impl ScenarioError {
     /// Assembles an error, deriving line and column from the (clamped) span start.
     fn build(
         file: &str,
-        source: &str,
+        source: Arc<str>,
         span: Option<Range<usize>>,
         key: String,
         message: String,
         help: Option<String>,
     ) -> Self {
-        let span = span.map(|r| clamp_range(source, r));
+        let span = span.map(|r| clamp_range(&source, r));
         let (line, column) = match &span {
-            Some(r) => line_col(source, r.start),
+            Some(r) => line_col(&source, r.start),
             None => (0, 0),
         };
+        Self::assemble(file, source, span, (line, column), key, message, help)
+    }
+
+    /// Assembles an error whose line and column are already known.
+    fn assemble(
+        file: &str,
+        source: Arc<str>,
+        span: Option<Range<usize>>,
+        (line, column): (usize, usize),
+        key: String,
+        message: String,
+        help: Option<String>,
+    ) -> Self {
         ScenarioError {
             file: file.to_string(),
             line,
@@ -155,13 +169,14 @@ impl ScenarioError {
             key,
             message,
             help,
-            src: NamedSource::new(file, source.to_string()),
+            src: NamedSource::new(file, source),
             span: span.map(SourceSpan::from),
         }
     }
 
     /// A semantic error at `path` (found by `locate`; if the exact path is missing, the nearest
     /// existing ancestor's span). Errors about the whole document get line and column 0.
+    /// For many errors in one document, a [`Locator`] parses it only once.
     pub fn at(
         file: &str,
         source: &str,
@@ -170,17 +185,25 @@ impl ScenarioError {
         message: impl Into<String>,
         help: Option<String>,
     ) -> Self {
-        // Depth 0 is the document itself: underlining all of it (or nothing at 0..0) helps no one.
-        let span = parse_tree(source, format)
-            .map(|tree| tree.locate(path))
-            .and_then(|(range, depth)| (depth > 0).then_some(range));
-        Self::build(file, source, span, path.to_string(), message.into(), help)
+        Locator::new(file, source, format).error(path, message, help)
+    }
+
+    /// A note about the whole file with no position (e.g. how many errors were not listed).
+    pub fn summary(file: &str, message: impl Into<String>) -> Self {
+        Self::build(
+            file,
+            Arc::from(""),
+            None,
+            String::new(),
+            message.into(),
+            None,
+        )
     }
 
     /// A file that cannot be read (missing, unreadable): line/column 0, message names file and OS error.
     pub fn io(file: &str, err: &std::io::Error) -> Self {
         let message = format!("cannot read scenario file `{file}`: {err}");
-        Self::build(file, "", None, String::new(), message, None)
+        Self::build(file, Arc::from(""), None, String::new(), message, None)
     }
 
     /// From a toml parse or deserialize error, using `message()` (Display repeats a snippet).
@@ -204,7 +227,7 @@ impl ScenarioError {
             // Without a position toml's Display ends with "in `a.b`": the key path it knows.
             None => toml_keys_from_display(&err.to_string()),
         };
-        Self::build(file, source, span, key, message, help)
+        Self::build(file, Arc::from(source), span, key, message, help)
     }
 
     /// From a serde_json error, whose 1-based line and byte column mark the last byte read.
@@ -214,7 +237,7 @@ impl ScenarioError {
         let raw = full.strip_suffix(&suffix).unwrap_or(&full);
         let (message, help) = explain(raw.trim());
         if err.line() == 0 {
-            return Self::build(file, source, None, String::new(), message, help);
+            return Self::build(file, Arc::from(source), None, String::new(), message, help);
         }
         let off = json_offset(source, err.line(), err.column());
         let found = parse_tree(source, Format::Json).and_then(|tree| tree.hit_at(off));
@@ -225,7 +248,82 @@ impl ScenarioError {
                 (off..end, json_last_key_before(source, off))
             }
         };
-        Self::build(file, source, Some(span), key, message, help)
+        Self::build(file, Arc::from(source), Some(span), key, message, help)
+    }
+}
+
+/// Places many semantic errors in one document cheaply: the document is parsed into a span
+/// tree on the first error only, its line starts are indexed once, and every error shares
+/// one copy of the text. Validation of a large file with thousands of errors stays linear.
+pub struct Locator<'a> {
+    file: &'a str,
+    text: &'a str,
+    format: Format,
+    /// The parsed span tree (outer None: not parsed yet; inner None: does not parse).
+    tree: Option<Option<Node>>,
+    /// Byte offset of the start of every line after the first.
+    line_starts: Option<Vec<usize>>,
+    shared: Option<Arc<str>>,
+}
+
+impl<'a> Locator<'a> {
+    /// A locator for `text` (named `file` in messages) in `format`; parses nothing yet.
+    pub fn new(file: &'a str, text: &'a str, format: Format) -> Self {
+        Locator {
+            file,
+            text,
+            format,
+            tree: None,
+            line_starts: None,
+            shared: None,
+        }
+    }
+
+    /// The error `message` (with `help`) at `path`, as [`ScenarioError::at`] makes it.
+    pub fn error(
+        &mut self,
+        path: &KeyPath,
+        message: impl Into<String>,
+        help: Option<String>,
+    ) -> ScenarioError {
+        let (text, format) = (self.text, self.format);
+        let tree = self.tree.get_or_insert_with(|| parse_tree(text, format));
+        // Depth 0 is the document itself: underlining all of it (or nothing at 0..0) helps no one.
+        let span = tree
+            .as_ref()
+            .map(|t| t.locate(path))
+            .and_then(|(range, depth)| (depth > 0).then_some(range))
+            .map(|r| clamp_range(text, r));
+        let position = match &span {
+            Some(r) => self.line_col(r.start),
+            None => (0, 0),
+        };
+        let shared = self.shared.get_or_insert_with(|| Arc::from(text)).clone();
+        ScenarioError::assemble(
+            self.file,
+            shared,
+            span,
+            position,
+            path.to_string(),
+            message.into(),
+            help,
+        )
+    }
+
+    /// [`line_col`] by binary search in the line index (built on first use).
+    fn line_col(&mut self, offset: usize) -> (usize, usize) {
+        let text = self.text;
+        let starts = self.line_starts.get_or_insert_with(|| {
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1)
+                .collect()
+        });
+        let off = floor_boundary(text, offset);
+        let line = starts.partition_point(|&s| s <= off);
+        let line_start = if line == 0 { 0 } else { starts[line - 1] };
+        (line + 1, text[line_start..off].chars().count() + 1)
     }
 }
 
@@ -437,6 +535,11 @@ fn parse_tree(source: &str, format: Format) -> Option<Node> {
             ))
         }
         Format::Json => {
+            // jsonc_parser recurses once per level, without a limit: deep input would
+            // overflow the stack. serde_json has refused such a document already.
+            if json_nesting_exceeds(source, MAX_DEPTH) {
+                return None;
+            }
             let parsed = jsonc_parser::parse_to_ast(
                 source,
                 &jsonc_parser::CollectOptions::default(),
@@ -446,6 +549,35 @@ fn parse_tree(source: &str, format: Format) -> Option<Node> {
             parsed.value.as_ref().map(|v| json_tree(v, 0))
         }
     }
+}
+
+/// Whether brackets and braces outside strings nest deeper than `limit` (comments are not
+/// skipped, so this may over-count, which only costs a less precise key).
+fn json_nesting_exceeds(source: &str, limit: usize) -> bool {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for b in source.bytes() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > limit {
+                    return true;
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
 }
 
 /// Converts a spanned TOML value; `[[x]]` arrays and header tables keep their header spans.
@@ -788,6 +920,24 @@ inspectors = 4
     }
 
     #[test]
+    fn locator_positions_match_line_col() {
+        let src = "a = 1\n\nb = \"é\"\n[[c]]\nd = 2\n";
+        let mut loc = Locator::new("f", src, Format::Toml);
+        for off in 0..src.len() + 3 {
+            assert_eq!(loc.line_col(off), line_col(src, off), "offset {off}");
+        }
+        let p = KeyPath::root().key("c").index(0).key("d");
+        let one = loc.error(&p, "m", None);
+        let two = loc.error(&p, "n", None);
+        assert_eq!((one.line, one.column), (5, 5));
+        assert_eq!((two.line, two.column), (5, 5));
+        assert_eq!(
+            one.to_string(),
+            ScenarioError::at("f", src, Format::Toml, &p, "m", None).to_string()
+        );
+    }
+
+    #[test]
     fn did_you_mean_picks_close_names() {
         let c = ["id", "name", "kind", "servers", "service"];
         assert_eq!(did_you_mean("servrs", c), Some("servers"));
@@ -928,6 +1078,26 @@ inspectors = 4
                 let _ = plain_render(&ScenarioError::from_json("f", src, &err));
             }
         }
+        // Nesting far past any recursion limit, in both formats and on both error paths.
+        let p = KeyPath::root().key("a").index(0);
+        for (src, fmt) in [
+            ("[".repeat(200_000), Format::Json),
+            ("{\"a\":".repeat(100_000), Format::Json),
+            (format!("a = {}", "[".repeat(200_000)), Format::Toml),
+            (format!("a = {}", "{b=".repeat(100_000)), Format::Toml),
+        ] {
+            let _ = locate(&src, fmt, &p);
+            let _ = ScenarioError::at("f", &src, fmt, &p, "m", None);
+            if fmt == Format::Json {
+                let err = serde_json::from_str::<Doc>(&src).expect_err("too deep");
+                let _ = ScenarioError::from_json("f", &src, &err);
+            } else {
+                let err = toml::from_str::<Doc>(&src).expect_err("too deep");
+                let _ = ScenarioError::from_toml("f", &src, &err);
+            }
+        }
+        assert!(json_nesting_exceeds(&"[".repeat(129), 128));
+        assert!(!json_nesting_exceeds("[\"[[[[[[[[\", {\"a\": [1]}]", 3));
         let (late, early) = (1, 0);
         assert_eq!(clamp_range("é", late..early), 0..0);
         assert_eq!(clamp_range("é", 1..1), 0..2);

@@ -3,13 +3,18 @@
 //!
 //! Every struct denies unknown keys so a misspelt key is an error, not a silent default.
 
-use crate::distribution::{DistSpec, deserialize_dist, deserialize_opt_dist};
+use crate::distribution::{DistSpec, DistributionField, deserialize_dist, deserialize_opt_dist};
 use crate::time::Days;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// The whole file.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    title = "tradesim scenario",
+    description = "A tradesim scenario file (TOML, or JSON with the same keys). Reference: docs/scenarios.md."
+)]
 pub struct ScenarioFile {
     pub scenario: ScenarioSection,
     #[serde(default)]
@@ -29,10 +34,11 @@ pub struct ScenarioFile {
 }
 
 /// `[scenario]`: run settings.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScenarioSection {
     /// Names the output folder `outputs/<name>/`; letters, digits, `-`, `_`, `.`.
+    #[schemars(pattern(r"^[A-Za-z0-9_-][A-Za-z0-9._-]*$"))]
     pub name: String,
     /// One or two sentences: what question this scenario answers.
     #[serde(default)]
@@ -47,6 +53,7 @@ pub struct ScenarioSection {
     pub seed: Option<u64>,
     /// Replications per strategy. Default 1.
     #[serde(default)]
+    #[schemars(range(min = 1))]
     pub replications: Option<u64>,
     /// Containers (TEU) a shipment stands for. Default 1.
     #[serde(default)]
@@ -59,6 +66,7 @@ pub struct ScenarioSection {
     pub window_days: Option<Days>,
     /// Relative band around the baseline for recovery. Default 0.05.
     #[serde(default)]
+    #[schemars(range(min = 0, max = 1))]
     pub tolerance: Option<f64>,
     /// Strategies run by default (names of presets or of `[[strategies]]`). Default: all.
     #[serde(default)]
@@ -66,15 +74,17 @@ pub struct ScenarioSection {
 }
 
 /// `[[countries]]`: a customs territory with its security alert level.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CountryFile {
     /// ISO 3166 alpha-2, e.g. "JP".
+    #[schemars(pattern(r"^[A-Z]{2}$"))]
     pub code: String,
     #[serde(default)]
     pub name: Option<String>,
     /// Alert level at the start: 1 normal, 2 elevated, 3 imminent. Default 1.
     #[serde(default)]
+    #[schemars(range(min = 1, max = 3))]
     pub alert_level: Option<u8>,
     /// Multipliers per alert level; level 1 is 1, 1, 1 unless given.
     #[serde(default)]
@@ -82,10 +92,11 @@ pub struct CountryFile {
 }
 
 /// One alert level's effect on inspections and handling in a country.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AlertLevelFile {
     /// 1, 2 or 3.
+    #[schemars(range(min = 1, max = 3))]
     pub level: u8,
     /// Multiplier on every class's inspection rate (result capped at 1). Default 1.
     #[serde(default)]
@@ -99,7 +110,7 @@ pub struct AlertLevelFile {
 }
 
 /// `[[nodes]]`: a facility.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NodeFile {
     pub id: String,
@@ -107,19 +118,25 @@ pub struct NodeFile {
     pub name: Option<String>,
     pub kind: NodeKind,
     pub country: String,
+    /// Latitude, degrees.
+    #[schemars(range(min = -90, max = 90))]
     pub lat: f64,
+    /// Longitude, degrees.
+    #[schemars(range(min = -180, max = 180))]
     pub lon: f64,
     /// Parallel service channels (berths, lanes, cranes).
+    #[schemars(range(min = 1))]
     pub servers: u32,
     /// Handling time per shipment, days.
     #[serde(deserialize_with = "deserialize_dist")]
+    #[schemars(with = "DistributionField")]
     pub service: DistSpec,
     #[serde(default)]
     pub customs: Option<CustomsFile>,
 }
 
 /// The kind of facility.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum NodeKind {
     Seaport,
@@ -129,34 +146,42 @@ pub enum NodeKind {
 }
 
 /// `[nodes.customs]`: import clearance at this node.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CustomsFile {
     /// Inspection teams (servers) working in parallel.
+    #[schemars(range(min = 1))]
     pub inspectors: u32,
     /// Time of a physical inspection, days.
     #[serde(deserialize_with = "deserialize_dist")]
+    #[schemars(with = "DistributionField")]
     pub inspection: DistSpec,
     /// Document clearance time of a shipment not inspected, days (a delay, no server).
     #[serde(default, deserialize_with = "deserialize_opt_dist")]
+    #[schemars(with = "DistributionField")]
     pub clearance: Option<DistSpec>,
     /// Clearance time of a trusted shipment not inspected; default: `clearance`.
     #[serde(default, deserialize_with = "deserialize_opt_dist")]
+    #[schemars(with = "DistributionField")]
     pub trusted_clearance: Option<DistSpec>,
     /// Probability of inspection at alert level 1, by class.
     pub inspection_rate: InspectionRateFile,
 }
 
 /// Inspection probability by trader class.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InspectionRateFile {
+    /// Probability that a trusted trader's shipment is inspected.
+    #[schemars(range(min = 0, max = 1))]
     pub trusted: f64,
+    /// Probability that any other shipment is inspected.
+    #[schemars(range(min = 0, max = 1))]
     pub ordinary: f64,
 }
 
 /// `[[routes]]`: a directed link (or two, with `bidirectional`).
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RouteFile {
     /// Optional name, used by closures; default "FROM-TO".
@@ -167,6 +192,7 @@ pub struct RouteFile {
     pub mode: Mode,
     /// Transit time, days.
     #[serde(deserialize_with = "deserialize_dist")]
+    #[schemars(with = "DistributionField")]
     pub transit: DistSpec,
     /// Departures a day; shipments over it wait at the origin. Default: unlimited.
     #[serde(default)]
@@ -177,7 +203,7 @@ pub struct RouteFile {
 }
 
 /// Transport mode of a route.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
     Sea,
@@ -187,7 +213,7 @@ pub enum Mode {
 }
 
 /// `[[flows]]`: demand between an origin and a destination.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FlowFile {
     pub id: String,
@@ -197,9 +223,11 @@ pub struct FlowFile {
     pub rate_per_day: f64,
     /// Seven multipliers, Monday first (day 0 is a Monday); their mean should be 1.
     #[serde(default)]
+    #[schemars(length(equal = 7))]
     pub weekly_profile: Option<Vec<f64>>,
     /// Value of a shipment, USD. Default fixed 0.
     #[serde(default, deserialize_with = "deserialize_opt_dist")]
+    #[schemars(with = "DistributionField")]
     pub value: Option<DistSpec>,
     /// Explicit node path from origin to destination; default: shortest expected transit.
     #[serde(default)]
@@ -215,9 +243,11 @@ pub struct FlowFile {
 }
 
 /// A class of traders in a flow.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TraderFile {
+    /// Share of the flow's shipments, in (0, 1].
+    #[schemars(range(min = 0, max = 1))]
     pub share: f64,
     /// Programme ids the trader is a member of; empty = none.
     #[serde(default)]
@@ -225,7 +255,7 @@ pub struct TraderFile {
 }
 
 /// `[[programmes]]`: a trusted-trader programme (C-TPAT, AEO).
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProgrammeFile {
     pub id: String,
@@ -236,7 +266,7 @@ pub struct ProgrammeFile {
 }
 
 /// `[[arrangements]]`: mutual recognition between programmes.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ArrangementFile {
     pub id: String,
@@ -250,7 +280,7 @@ pub struct ArrangementFile {
 }
 
 /// `[[strategies]]`: a named set of knobs; unset knobs take the `baseline` values.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StrategyFile {
     pub name: String,
@@ -273,7 +303,7 @@ pub struct StrategyFile {
 }
 
 /// How fast a partner customs learns that a programme revoked members.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Notice {
     /// After the arrangement's `revocation_notice` delay (MRA Section III.E).
@@ -283,7 +313,7 @@ pub enum Notice {
 }
 
 /// `[[disruptions]]`: something that happens to the network, by `kind`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum DisruptionFile {
     /// Capacity lost at nodes near an epicentre, restored over time.
@@ -292,11 +322,15 @@ pub enum DisruptionFile {
         id: Option<String>,
         /// Onset, days from the start (a time or a distribution).
         #[serde(deserialize_with = "deserialize_dist")]
+        #[schemars(with = "DistributionField")]
         at: DistSpec,
         /// Chance it happens in a replication. Default 1.
         #[serde(default)]
+        #[schemars(range(min = 0, max = 1))]
         probability: Option<f64>,
         epicenter: LatLonFile,
+        /// Moment magnitude, in (0, 10].
+        #[schemars(range(min = 0, max = 10))]
         magnitude: f64,
         /// Damage listed per node; without it, damage follows the attenuation rule.
         #[serde(default)]
@@ -310,10 +344,15 @@ pub enum DisruptionFile {
         #[serde(default)]
         id: Option<String>,
         #[serde(deserialize_with = "deserialize_dist")]
+        #[schemars(with = "DistributionField")]
         at: DistSpec,
+        /// Chance it happens in a replication. Default 1.
         #[serde(default)]
+        #[schemars(range(min = 0, max = 1))]
         probability: Option<f64>,
         country: String,
+        /// The alert level while it lasts: 1, 2 or 3.
+        #[schemars(range(min = 1, max = 3))]
         level: u8,
         duration: Days,
     },
@@ -322,8 +361,11 @@ pub enum DisruptionFile {
         #[serde(default)]
         id: Option<String>,
         #[serde(deserialize_with = "deserialize_dist")]
+        #[schemars(with = "DistributionField")]
         at: DistSpec,
+        /// Chance it happens in a replication. Default 1.
         #[serde(default)]
+        #[schemars(range(min = 0, max = 1))]
         probability: Option<f64>,
         #[serde(default)]
         nodes: Vec<String>,
@@ -339,28 +381,36 @@ pub enum DisruptionFile {
         #[serde(default)]
         id: Option<String>,
         #[serde(deserialize_with = "deserialize_dist")]
+        #[schemars(with = "DistributionField")]
         at: DistSpec,
+        /// Chance it happens in a replication. Default 1.
         #[serde(default)]
+        #[schemars(range(min = 0, max = 1))]
         probability: Option<f64>,
         programme: String,
+        /// Share of the programme's members revoked, in [0, 1].
+        #[schemars(range(min = 0, max = 1))]
         share: f64,
     },
 }
 
 /// A point on the globe.
-#[derive(Debug, Clone, Copy, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LatLonFile {
+    #[schemars(range(min = -90, max = 90))]
     pub lat: f64,
+    #[schemars(range(min = -180, max = 180))]
     pub lon: f64,
 }
 
 /// Earthquake damage at one node.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DamageFile {
     pub node: String,
     /// Share of the node's servers lost at the onset, in [0, 1].
+    #[schemars(range(min = 0, max = 1))]
     pub capacity_loss: f64,
     /// Fully closed this long after the onset (then recovery starts). Default 0.
     #[serde(default)]
@@ -371,7 +421,7 @@ pub struct DamageFile {
 }
 
 /// How lost capacity is restored.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RecoveryFile {
     /// `linear` or `exponential` (with `duration`), or `steps` (with `steps`).
@@ -387,7 +437,7 @@ pub struct RecoveryFile {
 }
 
 /// Shape of a recovery.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Curve {
     Linear,
@@ -398,7 +448,7 @@ pub enum Curve {
 /// The attenuation rule's parameters (docs/model.md): intensity at distance d km is
 /// I = 1.5·M − 3·log10(d + 10); capacity loss = clamp((I − threshold)/span, 0, 1) times a
 /// lognormal factor (median 1, `noise_sd`) drawn per node and replication.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AttenuationFile {
     /// Intensity below which nothing is lost. Default 5.5.
@@ -422,7 +472,7 @@ pub struct AttenuationFile {
 }
 
 /// Queue discipline in handling and inspection queues.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Priority {
     Fifo,
@@ -430,7 +480,7 @@ pub enum Priority {
 }
 
 /// Whose programme members count as trusted for priority.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Recognition {
     Own,
@@ -438,7 +488,7 @@ pub enum Recognition {
 }
 
 /// Whether shipments re-plan around closures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Reroute {
     None,
@@ -446,9 +496,34 @@ pub enum Reroute {
 }
 
 /// When a strategy's knobs apply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum When {
     Disrupted,
     Always,
+}
+
+/// The JSON Schema of the scenario format, pretty-printed with a final newline: what
+/// `tradesim schema` prints and `docs/scenario.schema.json` holds. Draft 07, the draft
+/// that taplo (and so Even Better TOML) reads.
+pub fn json_schema() -> String {
+    let mut settings = schemars::generate::SchemaSettings::draft07();
+    // Optional keys have no value to offer: TOML has no null.
+    settings
+        .transforms
+        .push(Box::new(schemars::transform::RecursiveTransform(
+            |s: &mut schemars::Schema| {
+                if let Some(o) = s.as_object_mut()
+                    && o.get("default").is_some_and(|v| v.is_null())
+                {
+                    o.remove("default");
+                }
+            },
+        )));
+    let schema = settings
+        .into_generator()
+        .into_root_schema_for::<ScenarioFile>();
+    let mut text = serde_json::to_string_pretty(&schema).expect("a JSON value serialises");
+    text.push('\n');
+    text
 }

@@ -1,13 +1,26 @@
 //! Raw file → validated [`Scenario`]: references, ranges, reachability and stability.
 //! All errors found are reported together, each pointing at its key.
 
-use super::error::{Format, KeyPath, ScenarioError, did_you_mean};
+use super::error::{Format, KeyPath, Locator, ScenarioError, did_you_mean};
 use super::file::ScenarioFile;
 use super::*;
 use crate::disruption::{Attenuation, Damage, Disruption, Effect, NodeDamage, Recovery};
 use crate::distribution::{Dist, DistSpec};
 use crate::policy::Strategy;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+
+/// Errors listed in full (position, snippet, suggestion). Past this many, further errors
+/// are only counted, so a file with thousands of mistakes costs no more to check than a
+/// good one; a last entry gives the total.
+pub const MAX_LISTED_ERRORS: usize = 100;
+
+/// The longest horizon, days (274 years): a replication keeps daily series per node and
+/// scope, so a horizon of 10¹⁵ days would exhaust memory before the first event.
+pub const MAX_HORIZON_DAYS: f64 = 100_000.0;
+/// The most servers or inspectors at one node (damage and recovery act server by server).
+pub const MAX_SERVERS: u32 = 100_000;
+/// The most shipments one replication may be expected to create (Σ rate × horizon).
+pub const MAX_SHIPMENTS: f64 = 1e8;
 
 /// The text being validated, for locating errors.
 pub(super) struct Source<'a> {
@@ -17,20 +30,57 @@ pub(super) struct Source<'a> {
 }
 
 struct Checker<'a> {
-    src: Source<'a>,
+    file: &'a str,
+    /// Parses the document once, on the first error, for every error's position.
+    locator: Locator<'a>,
     errors: Vec<ScenarioError>,
+    /// Errors found after [`MAX_LISTED_ERRORS`], counted only.
+    omitted: usize,
 }
 
-impl Checker<'_> {
+impl<'a> Checker<'a> {
+    fn new(src: Source<'a>) -> Self {
+        Checker {
+            file: src.file,
+            locator: Locator::new(src.file, src.text, src.format),
+            errors: Vec::new(),
+            omitted: 0,
+        }
+    }
+
+    /// True once [`MAX_LISTED_ERRORS`] errors are listed: later ones are only counted.
+    fn full(&self) -> bool {
+        self.errors.len() >= MAX_LISTED_ERRORS
+    }
+
+    /// True if any error was found.
+    fn failed(&self) -> bool {
+        !self.errors.is_empty()
+    }
+
     fn err(&mut self, path: &KeyPath, message: impl Into<String>, help: Option<String>) {
-        self.errors.push(ScenarioError::at(
-            self.src.file,
-            self.src.text,
-            self.src.format,
-            path,
-            message,
-            help,
-        ));
+        if self.full() {
+            self.omitted += 1;
+            return;
+        }
+        let e = self.locator.error(path, message, help);
+        self.errors.push(e);
+    }
+
+    /// The errors found, with a last entry counting those not listed.
+    fn into_errors(mut self) -> ScenarioErrors {
+        if self.omitted > 0 {
+            let total = self.errors.len() + self.omitted;
+            self.errors.push(ScenarioError::summary(
+                self.file,
+                format!(
+                    "{} more problems are not listed ({total} in all; the first {} are above): fix those and validate again",
+                    self.omitted,
+                    self.errors.len()
+                ),
+            ));
+        }
+        ScenarioErrors(self.errors)
     }
 
     /// Resolves an id among `names`, or records "no such X" with a suggestion.
@@ -44,13 +94,28 @@ impl Checker<'_> {
         if let Some(&i) = index.get(id) {
             return Some(i);
         }
+        if self.full() {
+            self.omitted += 1;
+            return None;
+        }
         let help = match did_you_mean(id, index.keys().copied()) {
             Some(s) => Some(format!("did you mean `{s}`?")),
+            None if index.is_empty() => Some(format!("this scenario defines no {what}s")),
             None => {
                 let mut known: Vec<&str> = index.keys().copied().collect();
                 known.sort_unstable();
+                let more = known.len().saturating_sub(12);
                 known.truncate(12);
-                Some(format!("known {what}s: {}", known.join(", ")))
+                let list = known
+                    .iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                Some(if more > 0 {
+                    format!("known {what}s: {list} and {more} more")
+                } else {
+                    format!("known {what}s: {list}")
+                })
             }
         };
         self.err(path, format!("no {what} `{id}`"), help);
@@ -106,10 +171,7 @@ fn unique<'a>(
 }
 
 pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, ScenarioErrors> {
-    let mut ck = Checker {
-        src,
-        errors: Vec::new(),
-    };
+    let mut ck = Checker::new(src);
     let root = KeyPath::root();
     let sc = &raw.scenario;
     let sp = root.key("scenario");
@@ -129,6 +191,13 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
         );
     }
     let horizon = ck.positive(&sp.key("horizon"), sc.horizon.0, "horizon (days)");
+    if horizon > MAX_HORIZON_DAYS {
+        ck.err(
+            &sp.key("horizon"),
+            format!("horizon must be at most {MAX_HORIZON_DAYS} days, found {horizon}"),
+            Some("a replication keeps daily series; split a longer study into replications".into()),
+        );
+    }
     let warmup = sc.warmup.map_or(0.0, |d| d.0);
     if !(warmup >= 0.0 && warmup < horizon) {
         ck.err(
@@ -309,10 +378,13 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
             revocation_notice: notice,
         });
     }
-    // Each country recognises the partner programmes of every arrangement its own are in.
-    for c in countries.iter_mut() {
-        for a in &arrangements {
-            if c.own_programmes.any(a.programmes) {
+    // Each country recognises the partner programmes of every arrangement its own are in:
+    // the countries of an arrangement's programmes recognise all of its programmes.
+    for a in &arrangements {
+        for (k, p) in programmes.iter().enumerate().take(32) {
+            if a.programmes.0 & (1 << k) != 0
+                && let Some(c) = countries.get_mut(p.country as usize)
+            {
                 c.recognised_programmes.0 |= a.programmes.0;
             }
         }
@@ -347,20 +419,26 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
                 None,
             );
         }
-        if n.servers == 0 {
+        if n.servers == 0 || n.servers > MAX_SERVERS {
             ck.err(
                 &np.key("servers"),
-                "servers must be at least 1, found 0",
+                format!(
+                    "servers must be at least 1 and at most {MAX_SERVERS}, found {}",
+                    n.servers
+                ),
                 Some("servers are parallel service channels: berths, lanes, cranes".into()),
             );
         }
         let service = ck.dist(&np.key("service"), &n.service);
         let customs = n.customs.as_ref().map(|c| {
             let cp = np.key("customs");
-            if c.inspectors == 0 {
+            if c.inspectors == 0 || c.inspectors > MAX_SERVERS {
                 ck.err(
                     &cp.key("inspectors"),
-                    "inspectors must be at least 1, found 0",
+                    format!(
+                        "inspectors must be at least 1 and at most {MAX_SERVERS}, found {}",
+                        c.inspectors
+                    ),
                     None,
                 );
             }
@@ -480,7 +558,15 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
             .map(|r| (r.from, r.to, r.transit.mean()))
             .collect::<Vec<_>>(),
     );
-    let route_to: Vec<NodeId> = routes.iter().map(|r| r.to).collect();
+    // Routing with every route open, per destination, computed once per distinct
+    // destination (flows and alternates share them) and kept as `Scenario::routing`.
+    let mut routing: Vec<Option<RoutingTable>> = vec![None; nodes.len()];
+    let reaches = |routing: &mut [Option<RoutingTable>], from: usize, to: usize| {
+        routing[to]
+            .get_or_insert_with(|| network.routing_to(to as NodeId, |_| true))
+            .distance[from]
+            .is_finite()
+    };
 
     // [[flows]]
     if raw.flows.is_empty() {
@@ -580,8 +666,7 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
                 }
             }
             None => {
-                let table = network.routing_to(d as NodeId, |_| true);
-                if table.path(o as NodeId, &route_to).is_none() {
+                if !reaches(&mut routing, o, d) {
                     ck.err(
                         &fp.key("destination"),
                         format!("destination `{}` cannot be reached from origin `{}` over the routes given", f.destination, f.origin),
@@ -601,11 +686,7 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
                         format!("`{a}` is the flow's destination; alternates are other ports"),
                         None,
                     );
-                } else if network
-                    .routing_to(k as NodeId, |_| true)
-                    .path(o as NodeId, &route_to)
-                    .is_none()
-                {
+                } else if !reaches(&mut routing, o, k) {
                     ck.err(
                         &ap,
                         format!(
@@ -634,12 +715,34 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
         });
     }
 
+    // Demand the engine can hold: a free handling time (`service = 0`) escapes the
+    // stability check, but not this.
+    let shipments: f64 = flows
+        .iter()
+        .map(|f| {
+            f.rate_per_day
+                * f.weekly_profile
+                    .map_or(1.0, |w| w.iter().sum::<f64>() / 7.0)
+        })
+        .sum::<f64>()
+        * horizon;
+    if shipments > MAX_SHIPMENTS {
+        ck.err(
+            &root.key("flows"),
+            format!(
+                "the flows would create about {shipments:.3e} shipments in a replication of {horizon} days; at most {MAX_SHIPMENTS:.0e} can be simulated"
+            ),
+            Some("lower rate_per_day or the horizon".into()),
+        );
+    }
+
     // Strategies: presets, then the file's own.
     let mut strategies = Strategy::presets();
     let preset_count = strategies.len();
+    let mut strategy_names: HashSet<String> = strategies.iter().map(|x| x.name.clone()).collect();
     for (i, s) in raw.strategies.iter().enumerate() {
         let spth = root.key("strategies").index(i);
-        if strategies.iter().any(|x| x.name == s.name) {
+        if !strategy_names.insert(s.name.clone()) {
             let what = if strategies[..preset_count].iter().any(|x| x.name == s.name) {
                 "a preset"
             } else {
@@ -672,9 +775,10 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
                 .enumerate()
                 .map(|(i, s)| (s.name.as_str(), i))
                 .collect();
+            let mut chosen = vec![false; strategies.len()];
             for (j, n) in names.iter().enumerate() {
                 if let Some(k) = ck.resolve(&sp.key("strategies").index(j), "strategy", n, &ix)
-                    && !default_strategies.contains(&k)
+                    && !std::mem::replace(&mut chosen[k], true)
                 {
                     default_strategies.push(k);
                 }
@@ -698,8 +802,8 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
         &prog_ix,
     );
 
-    if !ck.errors.is_empty() {
-        return Err(ScenarioErrors(ck.errors));
+    if ck.failed() {
+        return Err(ck.into_errors());
     }
     let mut scenario = Scenario {
         name: sc.name.clone(),
@@ -726,7 +830,13 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
         format: Format::Toml,
         routing: Vec::new(),
     };
-    scenario.routing = scenario.static_routing();
+    // The same tables as `Scenario::static_routing`, reusing those computed above.
+    for f in &scenario.flows {
+        for &d in std::iter::once(&f.destination).chain(&f.alternates) {
+            routing[d as usize].get_or_insert_with(|| scenario.network.routing_to(d, |_| true));
+        }
+    }
+    scenario.routing = routing;
 
     // Stability: every server group must be below 100% busy in normal operation.
     let load = scenario.baseline_load();
@@ -768,8 +878,8 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
             );
         }
     }
-    if !ck.errors.is_empty() {
-        return Err(ScenarioErrors(ck.errors));
+    if ck.failed() {
+        return Err(ck.into_errors());
     }
     Ok(scenario)
 }
@@ -791,6 +901,8 @@ fn disruptions(
     let root = KeyPath::root().key("disruptions");
     let mut out = Vec::new();
     let mut ids: HashMap<String, usize> = HashMap::new();
+    // Entry points per country, found once (on the first country closure).
+    let mut entries: Option<HashMap<CountryId, Vec<NodeId>>> = None;
     for (i, d) in raw.disruptions.iter().enumerate() {
         let p = root.index(i);
         let (id, at, probability, kind) = match d {
@@ -1083,16 +1195,11 @@ fn disruptions(
                 if let Some(c) = country
                     && let Some(ci) = ck.resolve(&p.key("country"), "country", c, country_ix)
                 {
-                    let mut entry: Vec<NodeId> = routes
-                        .iter()
-                        .filter(|r| {
-                            nodes[r.to as usize].country as usize == ci
-                                && nodes[r.from as usize].country as usize != ci
-                        })
-                        .map(|r| r.to)
-                        .collect();
-                    entry.sort_unstable();
-                    entry.dedup();
+                    let entry = entries
+                        .get_or_insert_with(|| entry_points(nodes, routes))
+                        .get(&(ci as CountryId))
+                        .cloned()
+                        .unwrap_or_default();
                     if entry.is_empty() {
                         ck.err(&p.key("country"), format!("country `{c}` has no entry points (no route reaches it from abroad)"), None);
                     }
@@ -1136,4 +1243,20 @@ fn disruptions(
         });
     }
     out
+}
+
+/// Every country's entry points: the nodes a route reaches from another country, sorted.
+fn entry_points(nodes: &[Node], routes: &[Route]) -> HashMap<CountryId, Vec<NodeId>> {
+    let mut entries: HashMap<CountryId, Vec<NodeId>> = HashMap::new();
+    for r in routes {
+        let to = nodes[r.to as usize].country;
+        if nodes[r.from as usize].country != to {
+            entries.entry(to).or_default().push(r.to);
+        }
+    }
+    for e in entries.values_mut() {
+        e.sort_unstable();
+        e.dedup();
+    }
+    entries
 }

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use tradesim::engine::RunOptions;
 use tradesim::experiment::{self, Outcome, Plan};
+use tradesim::measure::ReplicationResult;
 use tradesim::scenario::{Format, Scenario};
 
 /// The crate's `scenarios/` folder.
@@ -78,6 +79,58 @@ pub fn edit_settings(text: &str, format: Format, settings: &[(&str, f64)]) -> St
     }
 }
 
+/// An experiment's outcome together with every replication's results (replication-major,
+/// then strategy in plan order), which `Outcome` no longer keeps. Derefs to the outcome.
+#[derive(Debug, Clone)]
+pub struct Ran {
+    pub outcome: Outcome,
+    pub results: Vec<ReplicationResult>,
+}
+
+impl std::ops::Deref for Ran {
+    type Target = Outcome;
+    fn deref(&self) -> &Outcome {
+        &self.outcome
+    }
+}
+
+/// Runs a plan keeping every replication's results.
+pub fn run_plan(scenario: &Scenario, plan: &Plan) -> Ran {
+    let (outcome, results) =
+        experiment::run_keeping_results(scenario, plan).expect("experiment runs");
+    assert_eq!(
+        results.len() as u64,
+        outcome.aggregate.replications * plan.strategies.len() as u64,
+        "run_keeping_results: one result per replication and strategy"
+    );
+    Ran { outcome, results }
+}
+
+/// The plan running the named strategies of `scenario` (its defaults otherwise).
+pub fn plan_for(
+    scenario: &Scenario,
+    strategies: &[&str],
+    replications: u64,
+    seed: u64,
+    threads: usize,
+) -> Plan {
+    Plan {
+        strategies: strategies
+            .iter()
+            .map(|n| {
+                scenario
+                    .strategy_index(n)
+                    .unwrap_or_else(|| panic!("no strategy `{n}`"))
+            })
+            .collect(),
+        replications,
+        seed,
+        threads,
+        options: RunOptions::default(),
+        ..Plan::from_scenario(scenario)
+    }
+}
+
 /// Runs `replications` replications of the named strategies on `threads` threads.
 pub fn run(
     scenario: &Scenario,
@@ -85,38 +138,57 @@ pub fn run(
     replications: u64,
     seed: u64,
     threads: usize,
-) -> Outcome {
-    let strategies = strategies
-        .iter()
-        .map(|n| {
-            scenario
-                .strategy_index(n)
-                .unwrap_or_else(|| panic!("no strategy `{n}`"))
-        })
-        .collect();
-    let plan = Plan {
-        strategies,
-        replications,
-        seed,
-        threads,
-        options: RunOptions::default(),
-    };
-    experiment::run(scenario, &plan, &|_| {}).expect("experiment runs")
+) -> Ran {
+    run_plan(
+        scenario,
+        &plan_for(scenario, strategies, replications, seed, threads),
+    )
 }
 
 /// The values of measure `name` over the replications of the outcome's first strategy.
-pub fn values(outcome: &Outcome, name: &str) -> Vec<f64> {
-    let i = outcome
+pub fn values(ran: &Ran, name: &str) -> Vec<f64> {
+    let i = ran
         .schema
         .index(name)
         .unwrap_or_else(|| panic!("no measure `{name}` in the schema"));
-    let s = outcome.plan.strategies[0];
-    outcome
-        .results
+    let s = ran.plan.strategies[0];
+    ran.results
         .iter()
         .filter(|r| r.strategy == s)
         .map(|r| r.values[i])
         .collect()
+}
+
+/// Asserts two lists of replication results are bit-identical (values, daily series,
+/// events; NaN equals NaN by bits).
+#[track_caller]
+pub fn assert_same_results(a: &[ReplicationResult], b: &[ReplicationResult], what: &str) {
+    assert_eq!(a.len(), b.len(), "{what}: result count");
+    let bits = |v: &[f64]| v.iter().map(|f| f.to_bits()).collect::<Vec<u64>>();
+    for (x, y) in a.iter().zip(b) {
+        let at = format!(
+            "{what}: replication {} strategy {}",
+            x.replication, x.strategy
+        );
+        assert_eq!(
+            (x.replication, x.strategy, x.events),
+            (y.replication, y.strategy, y.events),
+            "{at}"
+        );
+        if let Some(k) = (0..x.values.len().min(y.values.len()))
+            .find(|&k| x.values[k].to_bits() != y.values[k].to_bits())
+        {
+            panic!(
+                "{at}: value {k} differs: {} vs {}",
+                x.values[k], y.values[k]
+            );
+        }
+        assert_eq!(bits(&x.values), bits(&y.values), "{at}: values");
+        assert_eq!(x.daily.len(), y.daily.len(), "{at}: days");
+        for (d, (p, q)) in x.daily.iter().zip(&y.daily).enumerate() {
+            assert_eq!(bits(&p[..]), bits(&q[..]), "{at}: day {d}");
+        }
+    }
 }
 
 /// Mean and standard error of the mean of independent replications.

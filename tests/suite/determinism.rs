@@ -5,7 +5,7 @@
 use crate::common::*;
 use std::path::Path;
 use tradesim::engine::RunOptions;
-use tradesim::experiment::{self, Outcome, Plan};
+use tradesim::experiment::Plan;
 use tradesim::scenario::Format;
 
 const FILES: [&str; 3] = ["summary.json", "replications.csv", "timeseries.csv"];
@@ -62,28 +62,6 @@ fn cli_results_do_not_depend_on_threads_but_on_seed() {
     assert_eq!(summary["seed"], 11);
 }
 
-/// Bitwise equality of two outcomes' replication results (NaN equals NaN by bits).
-fn assert_same_results(a: &Outcome, b: &Outcome, what: &str) {
-    assert_eq!(a.results.len(), b.results.len(), "{what}: result count");
-    for (x, y) in a.results.iter().zip(&b.results) {
-        let at = format!(
-            "{what}: replication {} strategy {}",
-            x.replication, x.strategy
-        );
-        assert_eq!(
-            (x.replication, x.strategy, x.events),
-            (y.replication, y.strategy, y.events),
-            "{at}"
-        );
-        let bits = |v: &[f64]| v.iter().map(|f| f.to_bits()).collect::<Vec<u64>>();
-        assert_eq!(bits(&x.values), bits(&y.values), "{at}: values");
-        assert_eq!(x.daily.len(), y.daily.len(), "{at}: days");
-        for (d, (p, q)) in x.daily.iter().zip(&y.daily).enumerate() {
-            assert_eq!(bits(&p[..]), bits(&q[..]), "{at}: day {d}");
-        }
-    }
-}
-
 #[test]
 fn library_results_do_not_depend_on_threads() {
     let s = parse_toml(
@@ -101,11 +79,17 @@ fn library_results_do_not_depend_on_threads() {
         seed: 42,
         threads,
         options: RunOptions::default(),
+        ..Plan::from_scenario(&s)
     };
-    let a = experiment::run(&s, &plan(1), &|_| {}).expect("1 thread");
-    let b = experiment::run(&s, &plan(2), &|_| {}).expect("2 threads");
+    let a = run_plan(&s, &plan(1));
+    let b = run_plan(&s, &plan(2));
     assert_eq!(a.results.len(), 6 * strategies.len());
-    assert_same_results(&a, &b, "threads 1 vs 2");
+    assert_same_results(&a.results, &b.results, "threads 1 vs 2");
+    // The exact tallies too (every sum and histogram bucket).
+    assert!(
+        a.aggregate == b.aggregate,
+        "aggregates differ between thread counts"
+    );
     // The summaries too (Debug prints every f64 in round-trip form).
     assert_eq!(
         format!("{:?}", a.summaries),
@@ -117,15 +101,13 @@ fn library_results_do_not_depend_on_threads() {
         a.results[0].values != a.results[strategies.len()].values,
         "replications 0 and 1 are identical"
     );
-    let c = experiment::run(
+    let c = run_plan(
         &s,
         &Plan {
             seed: 43,
             ..plan(2)
         },
-        &|_| {},
-    )
-    .expect("seed 43");
+    );
     assert!(
         a.results[0].values != c.results[0].values,
         "seeds 42 and 43 give the same replication 0"
@@ -147,11 +129,11 @@ fn replication_results_do_not_depend_on_batch_size() {
     );
     let small = run(&s, &["baseline", "joint"], 2, 9, 2);
     let big = run(&s, &["baseline", "joint"], 5, 9, 2);
-    let head = Outcome {
-        results: big.results[..small.results.len()].to_vec(),
-        ..big.clone()
-    };
-    assert_same_results(&small, &head, "2 vs the first 2 of 5 replications");
+    assert_same_results(
+        &small.results,
+        &big.results[..small.results.len()],
+        "2 vs the first 2 of 5 replications",
+    );
     // Common random numbers: both strategies see the same created count per replication.
     let created = small.schema.index("system.created").expect("measure");
     for pair in small.results.chunks(2) {

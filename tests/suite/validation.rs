@@ -7,7 +7,6 @@
 //! tests are deterministic.
 
 use crate::common::*;
-use tradesim::experiment::Outcome;
 use tradesim::measure::MeasureSchema;
 use tradesim::scenario::Scenario;
 
@@ -91,7 +90,7 @@ fn mm1_wait_matches_closed_form() {
 /// Little's law, L = λW, from one replication's measures, at every node and for the
 /// whole system: these are sample-path identities up to boundary terms at the warm-up
 /// end and the horizon, so 1 % holds on any long run whatever the randomness.
-fn assert_littles_law(s: &Scenario, out: &Outcome, label: &str) {
+fn assert_littles_law(s: &Scenario, out: &Ran, label: &str) {
     let m = |r: &tradesim::measure::ReplicationResult, name: &str| {
         r.values[out
             .schema

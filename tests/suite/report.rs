@@ -1,0 +1,408 @@
+//! Plots and `report.html`: `tradesim run` writes them, `tradesim report DIR` rebuilds
+//! them from the output files alone (a merged shard run too), the page fetches nothing
+//! and holds every plot inline, a scenario without disruptions still gets a page, and
+//! missing or corrupt files are bad input (exit 2, the file named).
+
+use crate::common::*;
+use std::path::Path;
+
+/// Every plot of a run with a disruption.
+const PLOTS: [&str; 5] = [
+    "deliveries",
+    "backlog",
+    "ttr_ecdf",
+    "ttr_by_class",
+    "network_map",
+];
+
+/// Two ports across the Pacific (the date line is crossed), an earthquake with listed
+/// damage, a closure and an alert: every plot applies.
+const QUAKE: &str = r#"
+[scenario]
+name = "report-quake"
+description = "Tokyo <-> Los Angeles: a quake at Tokyo & a US alert. How fast does trade recover?"
+horizon = 160
+warmup = 30
+seed = 7
+replications = 4
+
+[[countries]]
+code = "JP"
+[[countries]]
+code = "US"
+alert_levels = [{ level = 2, inspection_rate = 1.5, inspection_time = 1.2, handling_slowdown = 1.1 }]
+
+[[nodes]]
+id = "JPTYO"
+name = "Tokyo"
+kind = "seaport"
+country = "JP"
+lat = 35.617
+lon = 139.783
+servers = 40
+service = { dist = "triangular", min = 1, mode = 2, max = 4 }
+[nodes.customs]
+inspectors = 2
+inspection = { dist = "triangular", min = 0.5, mode = 1.0, max = 4.0 }
+clearance = { dist = "lognormal", mean = "49.4h", sd = "24h" }
+inspection_rate = { trusted = 0.01, ordinary = 0.05 }
+
+[[nodes]]
+id = "JPYOK"
+name = "Yokohama"
+kind = "seaport"
+country = "JP"
+lat = 35.44
+lon = 139.65
+servers = 30
+service = { dist = "triangular", min = 1, mode = 2, max = 4 }
+
+[[nodes]]
+id = "USLAX"
+name = "Los Angeles"
+kind = "seaport"
+country = "US"
+lat = 33.74
+lon = -118.27
+servers = 60
+service = { dist = "uniform", min = 2, max = 4 }
+[nodes.customs]
+inspectors = 2
+inspection = { dist = "empirical", values = [2, 4, 14], weights = [70, 20, 10] }
+clearance = "12h"
+inspection_rate = { trusted = 0.01, ordinary = 0.05 }
+
+[[routes]]
+from = "JPTYO"
+to = "USLAX"
+mode = "sea"
+transit = { dist = "triangular", min = 10, mode = 11, max = 13 }
+bidirectional = true
+
+[[routes]]
+from = "JPYOK"
+to = "USLAX"
+mode = "sea"
+transit = { dist = "triangular", min = 10, mode = 11, max = 13 }
+bidirectional = true
+
+[[flows]]
+id = "JPTYO-USLAX"
+origin = "JPTYO"
+destination = "USLAX"
+rate_per_day = 8
+traders = [{ share = 0.4, programmes = ["ctpat", "jp-aeo"] }]
+
+[[flows]]
+id = "JPYOK-USLAX"
+origin = "JPYOK"
+destination = "USLAX"
+rate_per_day = 4
+
+[[flows]]
+id = "USLAX-JPTYO"
+origin = "USLAX"
+destination = "JPTYO"
+rate_per_day = 4
+traders = [{ share = 0.3, programmes = ["ctpat"] }]
+
+[[programmes]]
+id = "ctpat"
+country = "US"
+[[programmes]]
+id = "jp-aeo"
+country = "JP"
+[[arrangements]]
+id = "us-japan-mra"
+programmes = ["ctpat", "jp-aeo"]
+
+[[disruptions]]
+kind = "earthquake"
+id = "tokyo-quake"
+at = 70
+epicenter = { lat = 35.3, lon = 139.8 }
+magnitude = 7.9
+[[disruptions.damage]]
+node = "JPTYO"
+capacity_loss = 1.0
+closed_for = "5d"
+recovery = { curve = "linear", duration = "30d" }
+
+[[disruptions]]
+kind = "closure"
+id = "yokohama-closed"
+at = 70
+nodes = ["JPYOK"]
+duration = "3d"
+
+[[disruptions]]
+kind = "alert"
+at = 70
+country = "US"
+level = 2
+duration = "14d"
+"#;
+
+/// One port, local demand, no disruption.
+const CALM: &str = r#"
+[scenario]
+name = "report-calm"
+horizon = 120
+warmup = 20
+seed = 3
+replications = 3
+[[countries]]
+code = "JP"
+[[nodes]]
+id = "JPTYO"
+kind = "seaport"
+country = "JP"
+lat = 35.62
+lon = 139.79
+servers = 3
+service = { dist = "exponential", mean = 0.25 }
+[[flows]]
+id = "local"
+origin = "JPTYO"
+destination = "JPTYO"
+rate_per_day = 8
+"#;
+
+/// Writes `text` as a scenario file in `dir` and runs it into `dir/out` (exit 0).
+fn run_scenario(dir: &Path, text: &str, extra: &[&str]) -> std::path::PathBuf {
+    let file = dir.join("scenario.toml");
+    std::fs::write(&file, text).expect("write scenario");
+    let out = dir.join("out");
+    let mut args = vec![
+        "run".as_ref(),
+        file.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+        "--quiet".as_ref(),
+    ];
+    args.extend(extra.iter().map(|a| std::ffi::OsStr::new(*a)));
+    let o = run_bin(&args);
+    let (stdout, stderr) = texts(&o);
+    assert_eq!(o.status.code(), Some(0), "{stdout}\n{stderr}");
+    out
+}
+
+fn read(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+/// Asserts `plots/<id>.png` is a PNG and `plots/<id>.svg` an SVG, for each id.
+#[track_caller]
+fn assert_plot_files(dir: &Path, ids: &[&str]) {
+    for id in ids {
+        let png = read(&dir.join("plots").join(format!("{id}.png")));
+        assert!(
+            png.len() > 5_000 && png.starts_with(b"\x89PNG\r\n\x1a\n"),
+            "plots/{id}.png is not a drawn PNG ({} bytes)",
+            png.len()
+        );
+        let svg = String::from_utf8(read(&dir.join("plots").join(format!("{id}.svg"))))
+            .expect("SVG is UTF-8");
+        assert!(
+            svg.contains("<svg") && svg.contains("<text"),
+            "plots/{id}.svg has no SVG with text"
+        );
+    }
+}
+
+/// Asserts the page is self-contained and holds an inline SVG figure per plot.
+#[track_caller]
+fn assert_page(html: &str, ids: &[&str]) {
+    assert!(html.starts_with("<!DOCTYPE html>"), "not an HTML page");
+    let lower = html.to_ascii_lowercase();
+    for fetch in [
+        "src=\"http",
+        "src='http",
+        "href=\"http",
+        "href='http",
+        "url(http",
+        "url(\"http",
+        "@import",
+        "<script",
+        "<link",
+        "<iframe",
+        "http://",
+        "https://",
+    ] {
+        assert!(!lower.contains(fetch), "report.html contains `{fetch}`");
+    }
+    for id in ids {
+        let at = html
+            .find(&format!("<figure class=\"plot\" id=\"plot-{id}\""))
+            .unwrap_or_else(|| panic!("no figure for plot `{id}`"));
+        let end = html[at..].find("</figure>").expect("figure closes") + at;
+        let figure = &html[at..end];
+        assert!(
+            figure.contains("<svg") && figure.contains("</svg>"),
+            "plot `{id}` has no inline SVG"
+        );
+    }
+    assert_eq!(
+        html.matches("<figure class=\"plot\"").count(),
+        ids.len(),
+        "one figure per plot"
+    );
+}
+
+#[test]
+fn run_writes_the_report_and_report_rebuilds_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = run_scenario(dir.path(), QUAKE, &[]);
+    assert_plot_files(&out, &PLOTS);
+    let html = String::from_utf8(read(&out.join("report.html"))).expect("UTF-8");
+    assert_page(&html, &PLOTS);
+    // The scenario's summary and question, the tables, escaped text.
+    assert!(html.contains("Tokyo &lt;-&gt; Los Angeles: a quake at Tokyo &amp; a US alert. How fast does trade recover?"));
+    for id in [
+        "comparison-table",
+        "paired-table",
+        "ports-table",
+        "disruptions",
+    ] {
+        assert!(html.contains(&format!("id=\"{id}\"")), "no #{id}");
+    }
+    for strategy in ["baseline", "unilateral", "joint"] {
+        assert!(html.contains(strategy), "no strategy {strategy}");
+    }
+    assert!(html.contains("JPYOK") && html.contains("Yokohama"));
+
+    // `tradesim report DIR` from the output files alone.
+    std::fs::remove_dir_all(out.join("plots")).expect("remove plots/");
+    std::fs::remove_file(out.join("report.html")).expect("remove report.html");
+    let o = run_bin(["report".as_ref(), out.as_os_str()]);
+    let (stdout, stderr) = texts(&o);
+    assert_eq!(o.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(stdout.contains("report.html"), "{stdout}");
+    assert_plot_files(&out, &PLOTS);
+    let again = String::from_utf8(read(&out.join("report.html"))).expect("UTF-8");
+    assert_page(&again, &PLOTS);
+    // The same files give the same page.
+    assert_eq!(html, again);
+    // No temporary files are left behind.
+    for d in [out.clone(), out.join("plots")] {
+        for e in std::fs::read_dir(&d).expect("dir") {
+            let name = e.expect("entry").file_name().to_string_lossy().into_owned();
+            assert!(
+                !name.contains(".tmp-"),
+                "leftover {name} in {}",
+                d.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn a_scenario_without_disruptions_gets_a_simpler_report() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = run_scenario(dir.path(), CALM, &[]);
+    let drawn = ["deliveries", "backlog", "network_map"];
+    assert_plot_files(&out, &drawn);
+    for id in ["ttr_ecdf", "ttr_by_class"] {
+        assert!(
+            !out.join("plots").join(format!("{id}.png")).exists(),
+            "{id} drawn without a disruption"
+        );
+    }
+    let html = String::from_utf8(read(&out.join("report.html"))).expect("UTF-8");
+    assert_page(&html, &drawn);
+    assert!(html.contains("no disruptions"), "the page does not say so");
+    assert!(html.contains("id=\"skipped-ttr_ecdf\""));
+}
+
+#[test]
+fn merged_shards_get_a_report() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("scenario.toml");
+    std::fs::write(&file, QUAKE).expect("write scenario");
+    let shards = dir.path().join("shards");
+    for k in ["1/2", "2/2"] {
+        let o = run_bin([
+            "run".as_ref(),
+            file.as_os_str(),
+            "--out".as_ref(),
+            shards.as_os_str(),
+            "--shard".as_ref(),
+            k.as_ref(),
+            "--quiet".as_ref(),
+        ]);
+        let (stdout, stderr) = texts(&o);
+        assert_eq!(o.status.code(), Some(0), "{stdout}\n{stderr}");
+    }
+    assert!(
+        !shards.join("report.html").exists(),
+        "a shard has no report"
+    );
+    let merged = dir.path().join("merged");
+    let o = run_bin([
+        "merge".as_ref(),
+        shards.as_os_str(),
+        "--out".as_ref(),
+        merged.as_os_str(),
+    ]);
+    let (stdout, stderr) = texts(&o);
+    assert_eq!(o.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert_plot_files(&merged, &PLOTS);
+    let html = String::from_utf8(read(&merged.join("report.html"))).expect("UTF-8");
+    assert_page(&html, &PLOTS);
+}
+
+/// `tradesim report DIR` → exit 2 with `needle` (the file) in the message.
+#[track_caller]
+fn assert_bad_input(dir: &Path, needle: &str) {
+    let o = run_bin(["report".as_ref(), dir.as_os_str()]);
+    let (stdout, stderr) = texts(&o);
+    assert_eq!(o.status.code(), Some(2), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains(needle),
+        "stderr does not name {needle}: {stderr}"
+    );
+    assert!(!dir.join("report.html").exists(), "a report from bad input");
+}
+
+#[test]
+fn missing_or_corrupt_files_are_bad_input() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let good = run_scenario(dir.path(), CALM, &[]);
+    let copy = |name: &str, to: &Path| {
+        std::fs::copy(good.join(name), to.join(name)).expect("copy");
+    };
+
+    // An empty folder, and one without summary.json.
+    let empty = dir.path().join("empty");
+    std::fs::create_dir_all(&empty).expect("mkdir");
+    assert_bad_input(&empty, "summary.json");
+    copy("timeseries.csv", &empty);
+    copy("replications.csv", &empty);
+    assert_bad_input(&empty, "summary.json");
+
+    // Corrupt summary.json.
+    std::fs::write(empty.join("summary.json"), b"{ not json").expect("write");
+    assert_bad_input(&empty, "summary.json");
+    std::fs::write(empty.join("summary.json"), b"{\"strategies\": {}}").expect("write");
+    assert_bad_input(&empty, "summary.json");
+
+    // A good summary.json, but timeseries.csv missing or wrong.
+    copy("summary.json", &empty);
+    std::fs::remove_file(empty.join("timeseries.csv")).expect("rm");
+    assert_bad_input(&empty, "timeseries.csv");
+    std::fs::write(empty.join("timeseries.csv"), b"day,strategy\n0,baseline\n").expect("write");
+    assert_bad_input(&empty, "timeseries.csv");
+
+    // replications.csv missing.
+    copy("timeseries.csv", &empty);
+    std::fs::remove_file(empty.join("replications.csv")).expect("rm");
+    assert_bad_input(&empty, "replications.csv");
+
+    // A folder that does not exist.
+    assert_bad_input(&dir.path().join("nowhere"), "summary.json");
+
+    // And the complete set works.
+    copy("replications.csv", &empty);
+    let o = run_bin(["report".as_ref(), empty.as_os_str()]);
+    assert_eq!(o.status.code(), Some(0), "{:?}", texts(&o));
+}
