@@ -602,8 +602,8 @@ fn merge(args: MergeArgs) -> ExitCode {
         }
         all.extend_from_slice(body);
     }
-    if let Err(e) = report::write_atomic(&args.out.join("replications.csv"), &all)
-        .and_then(|_| report::write_outputs(&args.out, &merged.scenario, &outcome))
+    if let Err(e) =
+        report::write_outputs_with_rows(&args.out, &merged.scenario, &outcome, Some(&all))
     {
         return fail(2, e);
     }

@@ -125,17 +125,33 @@ pub fn prepare_dir(dir: &Path) -> Result<(), WriteError> {
 /// Writes `summary.json` and `timeseries.csv` of `outcome` into `dir` (the rows of
 /// `replications.csv` are streamed while the run goes: see [`replications_header`]).
 pub fn write_outputs(dir: &Path, scenario: &Scenario, outcome: &Outcome) -> Result<(), WriteError> {
+    write_outputs_with_rows(dir, scenario, outcome, None)
+}
+
+/// [`write_outputs`], and `replications.csv` with `rows` (a merge's) in the same step.
+pub fn write_outputs_with_rows(
+    dir: &Path,
+    scenario: &Scenario,
+    outcome: &Outcome,
+    rows: Option<&[u8]>,
+) -> Result<(), WriteError> {
     prepare_dir(dir)?;
     // Render everything first, then write: a failure leaves nothing half-done.
     let summary = summary_json(scenario, outcome);
     let mut summary_text = serde_json::to_string_pretty(&summary).expect("JSON values serialise");
     summary_text.push('\n');
     let timeseries = timeseries_csv(scenario, outcome);
-    // Both or neither: a failure leaves the earlier pair in place.
-    write_all_atomic(&[
-        (&dir.join("timeseries.csv"), &timeseries),
-        (&dir.join("summary.json"), summary_text.as_bytes()),
-    ])
+    let rows_path = dir.join("replications.csv");
+    let (timeseries_path, summary_path) = (dir.join("timeseries.csv"), dir.join("summary.json"));
+    let mut files: Vec<(&Path, &[u8])> = vec![
+        (&timeseries_path, &timeseries),
+        (&summary_path, summary_text.as_bytes()),
+    ];
+    if let Some(rows) = rows {
+        files.insert(0, (&rows_path, rows));
+    }
+    // All or none: a failure leaves the earlier set in place.
+    write_all_atomic(&files)
 }
 
 fn stat_json(s: &Stat) -> Value {

@@ -344,7 +344,8 @@ pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
     (line, before[line_start..].chars().count() + 1)
 }
 
-/// The closest candidate by case-insensitive Levenshtein distance, if within max(1, len/3).
+/// The closest candidate by case-insensitive Levenshtein distance, if within max(1, len/3);
+/// ties go to the smallest name, so the suggestion does not depend on iteration order.
 pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
@@ -355,7 +356,7 @@ pub fn did_you_mean<'a>(
     for cand in candidates {
         let cand_lc: Vec<char> = cand.to_lowercase().chars().collect();
         let d = levenshtein(&word_lc, &cand_lc);
-        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
+        if d <= limit && best.is_none_or(|(bd, bc)| d < bd || (d == bd && cand < bc)) {
             best = Some((d, cand));
         }
     }
@@ -944,6 +945,12 @@ inspectors = 4
         assert_eq!(did_you_mean("SERVERS", c), Some("servers"));
         assert_eq!(did_you_mean("xyz", c), None);
         assert_eq!(did_you_mean("", c), None);
+        assert_eq!(
+            did_you_mean("USX", ["USC", "USB"]),
+            Some("USB"),
+            "ties: smallest"
+        );
+        assert_eq!(did_you_mean("USX", ["USB", "USC"]), Some("USB"));
     }
 
     #[test]

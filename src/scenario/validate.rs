@@ -726,7 +726,7 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
         })
         .sum::<f64>()
         * horizon;
-    if shipments > MAX_SHIPMENTS {
+    if shipments > MAX_SHIPMENTS && horizon <= MAX_HORIZON_DAYS {
         ck.err(
             &root.key("flows"),
             format!(

@@ -24,7 +24,7 @@ use tradesim::engine::{RunOptions, Shipment, Simulation, Stage, run_replication}
 use tradesim::measure::MeasureSchema;
 use tradesim::scenario::{Format, Scenario};
 
-const CASES: u32 = 40;
+const CASES: u32 = 100;
 const WARMUP: f64 = 10.0;
 const BASELINE_DAYS: f64 = 14.0;
 /// Flows at most, and the largest rate of one (shipments a day).

@@ -154,6 +154,7 @@ fn a_10_mb_scenario_full_of_errors_is_reported_in_seconds() {
         Err(e) => e.0,
     };
     let took = started.elapsed().as_secs_f64();
+    eprintln!("5,000 nodes, 20,000 errors: {took:.2} s");
     assert_eq!(errors.len(), 101);
     assert!(errors[0].line > 0 && errors[0].key == "flows[0].origin");
     assert!(
