@@ -162,6 +162,41 @@ struct Delivery {
     marked: bool,
 }
 
+/// What the rest of a shipment's leaving a node needs, read with the lookup that recorded
+/// it (the hop counted, and the stage set to `Delivered` at its destination).
+#[derive(Debug, Clone, Copy)]
+struct Leaving {
+    flow: u32,
+    arrived: f64,
+    hop: u16,
+    dest: NodeId,
+    done: Delivery,
+}
+
+impl Leaving {
+    #[inline]
+    fn record(s: &mut Shipment, node: NodeId) -> Leaving {
+        s.hop += 1;
+        let marked = s.destination == node;
+        if marked {
+            s.stage = Stage::Delivered;
+        }
+        Leaving {
+            flow: s.flow,
+            arrived: s.node_arrival,
+            hop: s.hop - 1,
+            dest: s.destination,
+            done: Delivery {
+                flow: s.flow,
+                trusted: s.trusted,
+                created: s.created,
+                value: s.value,
+                marked,
+            },
+        }
+    }
+}
+
 /// A flow's arrival process.
 #[derive(Debug, Clone)]
 struct FlowSource {
@@ -187,6 +222,50 @@ pub struct AccountingError {
     pub detail: String,
 }
 
+/// Cached queries into the World. A cached `QueryState` finds an entity's component
+/// without looking up the component's type on every call (as `World::get_mut` does), and
+/// [`fetch`] skips the archetype-cache refresh that `QueryState::get_mut` repeats on every
+/// call: together a large share of an event's cost (docs/performance.md). Every archetype
+/// the engine uses exists before the states are built (see `Simulation::new`).
+struct Lookups {
+    shipment: QueryState<&'static mut Shipment>,
+    berths: QueryState<&'static mut Berths>,
+    occupancy: QueryState<&'static mut Occupancy>,
+    customs: QueryState<&'static mut CustomsPost>,
+    gate: QueryState<&'static mut RouteGate>,
+    /// A node's servers and occupancy in one lookup.
+    node: QueryState<(&'static mut Berths, &'static mut Occupancy)>,
+}
+
+impl Lookups {
+    fn new(world: &mut World) -> Self {
+        Lookups {
+            shipment: world.query(),
+            berths: world.query(),
+            occupancy: world.query(),
+            customs: world.query(),
+            gate: world.query(),
+            node: world.query(),
+        }
+    }
+}
+
+/// Component `T` of entity `e`, through a cached query state made from `world`; an error
+/// if `e` has no `T` (or lives in an archetype created after the state).
+#[inline]
+fn fetch<'w, D: bevy_ecs::query::QueryData>(
+    state: &'w QueryState<D>,
+    world: &'w mut World,
+    e: Entity,
+) -> Result<D::Item<'w, 'w>, bevy_ecs::query::QueryEntityError> {
+    state.validate_world(world.id());
+    // SAFETY: the state was made from this world (checked just above), and `world` is
+    // borrowed mutably for as long as the returned component lives, so nothing else can
+    // read or write the World meanwhile: the one mutable access is unique. A stale archetype
+    // cache is not unsound; an entity outside it is reported as an error.
+    unsafe { state.query_unchecked_manual(world.as_unsafe_world_cell()) }.get_inner(e)
+}
+
 /// One replication of one strategy in progress.
 pub struct Simulation<'a> {
     scenario: &'a Scenario,
@@ -195,6 +274,7 @@ pub struct Simulation<'a> {
     replication: u64,
     seed: u64,
     world: World,
+    q: Lookups,
     calendar: Calendar,
     now: f64,
     nodes: Vec<Entity>,
@@ -287,6 +367,7 @@ impl<'a> Simulation<'a> {
             strategy_index: strategy,
             replication,
             seed,
+            q: Lookups::new(&mut world),
             world,
             calendar: Calendar::new(),
             now: 0.0,
@@ -358,16 +439,10 @@ impl<'a> Simulation<'a> {
 
     /// Processes every event up to and including time `t`.
     pub fn run_until(&mut self, t: f64) -> Result<(), AccountingError> {
-        while let Some(next) = self.calendar.peek_time() {
-            if next > t {
-                break;
-            }
-            self.step();
+        while let Some((at, event)) = self.calendar.pop_until(t) {
+            self.dispatch(at, event);
             if self.options.audit {
-                self.check_balance()?;
-                if let Some(e) = self.audit_error.take() {
-                    return Err(e);
-                }
+                self.audit()?;
             }
         }
         self.now = self.now.max(t.min(self.scenario.horizon));
@@ -376,19 +451,22 @@ impl<'a> Simulation<'a> {
 
     /// Processes every event strictly before time `t` (to branch at a disruption's onset).
     pub fn run_before(&mut self, t: f64) -> Result<(), AccountingError> {
-        while let Some(next) = self.calendar.peek_time() {
-            if next >= t {
-                break;
-            }
-            self.step();
+        while let Some((at, event)) = self.calendar.pop_before(t) {
+            self.dispatch(at, event);
             if self.options.audit {
-                self.check_balance()?;
-                if let Some(e) = self.audit_error.take() {
-                    return Err(e);
-                }
+                self.audit()?;
             }
         }
         Ok(())
+    }
+
+    /// The audit after an event: the balance, and the daily census's verdict.
+    fn audit(&mut self) -> Result<(), AccountingError> {
+        self.check_balance()?;
+        match self.audit_error.take() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
     }
 
     /// An exact copy of this simulation that continues under strategy `strategy`. The
@@ -458,6 +536,7 @@ impl<'a> Simulation<'a> {
             strategy_index: strategy,
             replication: self.replication,
             seed: self.seed,
+            q: Lookups::new(&mut world),
             world,
             calendar,
             now: self.now,
@@ -479,11 +558,20 @@ impl<'a> Simulation<'a> {
         }
     }
 
-    /// Processes the earliest event.
+    /// Processes the earliest event; false if none is pending.
     pub fn step(&mut self) -> bool {
-        let Some((t, event)) = self.calendar.pop() else {
-            return false;
-        };
+        match self.calendar.pop() {
+            Some((t, event)) => {
+                self.dispatch(t, event);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Advances the clock to `t` and carries out `event`.
+    #[inline]
+    fn dispatch(&mut self, t: f64, event: Event) {
         self.now = t;
         self.events += 1;
         match event {
@@ -497,7 +585,6 @@ impl<'a> Simulation<'a> {
             Event::WarmupEnd => self.on_warmup_end(),
             Event::Change { index } => self.on_change(index),
         }
-        true
     }
 
     // ---- demand ------------------------------------------------------------------------
@@ -557,10 +644,15 @@ impl<'a> Simulation<'a> {
         // Delivered shipments' entities are reused: no archetype moves, no removal records.
         let e = match self.free.pop() {
             Some(e) => {
-                *self.world.get_mut::<Shipment>(e).expect("pooled shipment") = shipment;
+                *fetch(&self.q.shipment, &mut self.world, e).expect("pooled shipment") = shipment;
                 e
             }
-            None => self.world.spawn(shipment).id(),
+            None => {
+                let e = self.world.spawn(shipment).id();
+                // The first shipment creates its archetype: let the cached query see it.
+                self.q.shipment.update_archetypes(&self.world);
+                e
+            }
         };
         self.created += 1;
         self.collector
@@ -634,7 +726,7 @@ impl<'a> Simulation<'a> {
     fn arrive_at_node(&mut self, e: Entity, node: NodeId) {
         let now = self.now;
         let (members, revoke_draw) = {
-            let mut s = self.world.get_mut::<Shipment>(e).expect("live shipment");
+            let mut s = fetch(&self.q.shipment, &mut self.world, e).expect("live shipment");
             s.stage = Stage::Queued(node);
             s.node_arrival = now;
             (s.members, s.revoke_draw)
@@ -647,14 +739,9 @@ impl<'a> Simulation<'a> {
         let now = self.now;
         let priority = self.priority_at(node, members, revoke_draw);
         let ne = self.nodes[node as usize];
-        let mut occ = self.world.get_mut::<Occupancy>(ne).expect("node");
+        let (mut berths, mut occ) = fetch(&self.q.node, &mut self.world, ne).expect("node");
         occ.enter(now);
-        let start = self
-            .world
-            .get_mut::<Berths>(ne)
-            .expect("node")
-            .0
-            .arrive(now, e, priority);
+        let start = berths.0.arrive(now, e, priority);
         if start {
             self.start_handling(e, node);
         }
@@ -666,7 +753,7 @@ impl<'a> Simulation<'a> {
         let level = self.status.alert_level[n.country as usize];
         let slowdown =
             sc.countries[n.country as usize].alert_effects[(level - 1) as usize].handling_slowdown;
-        let mut s = self.world.get_mut::<Shipment>(e).expect("live shipment");
+        let mut s = fetch(&self.q.shipment, &mut self.world, e).expect("live shipment");
         s.stage = Stage::Handling(node);
         let t = n.service.sample(&mut s.rng) * slowdown;
         self.calendar
@@ -675,9 +762,7 @@ impl<'a> Simulation<'a> {
 
     fn on_handling_done(&mut self, node: NodeId, e: Entity) {
         let ne = self.nodes[node as usize];
-        let next = self
-            .world
-            .get_mut::<Berths>(ne)
+        let next = fetch(&self.q.berths, &mut self.world, ne)
             .expect("node")
             .0
             .finish(self.now);
@@ -687,25 +772,27 @@ impl<'a> Simulation<'a> {
         self.check_drained(node);
         let sc = self.scenario;
         let n = &sc.nodes[node as usize];
-        // One lookup: the flow, and customs marked done on entering the destination's country.
-        let (f, first_in_dest) = {
-            let mut s = self.world.get_mut::<Shipment>(e).expect("live shipment");
+        // One lookup: customs marked done on entering the destination's country, and, if
+        // the shipment does not stop for customs here, its leaving the node recorded.
+        let leaving = {
+            let mut s = fetch(&self.q.shipment, &mut self.world, e).expect("live shipment");
             let f = &sc.flows[s.flow as usize];
-            let first = !s.customs_done && n.country == sc.nodes[f.destination as usize].country;
+            let dest_country = sc.nodes[f.destination as usize].country;
+            let first = !s.customs_done && n.country == dest_country;
             if first {
                 s.customs_done = true;
             }
-            (f, first)
-        };
-        let dest_country = sc.nodes[f.destination as usize].country;
-        if first_in_dest {
             let import = sc.nodes[f.origin as usize].country != dest_country;
-            if import && n.customs.is_some() {
-                self.enter_customs(e, node);
-                return;
+            if first && import && n.customs.is_some() {
+                None
+            } else {
+                Some(Leaving::record(&mut s, node))
             }
+        };
+        match leaving {
+            None => self.enter_customs(e, node),
+            Some(l) => self.left_node(e, node, l),
         }
-        self.leave_node(e, node);
     }
 
     // ---- customs -----------------------------------------------------------------------
@@ -719,7 +806,11 @@ impl<'a> Simulation<'a> {
         let level = self.status.alert_level[n.country as usize];
         let effect = country.alert_effects[(level - 1) as usize];
         let members = {
-            let s = self.world.get::<Shipment>(e).expect("live shipment");
+            let s = self
+                .q
+                .shipment
+                .get_manual(&self.world, e)
+                .expect("live shipment");
             self.effective_members(s.members, s.revoke_draw, n.country)
         };
         // Routine risk assessment always recognises the arrangements' partners (MRA III.B).
@@ -740,7 +831,7 @@ impl<'a> Simulation<'a> {
         let priority =
             self.strategy.priority == Priority::TrustedFirst && knobs && strategy_trusted;
         let (inspect, clearance) = {
-            let mut s = self.world.get_mut::<Shipment>(e).expect("live shipment");
+            let mut s = fetch(&self.q.shipment, &mut self.world, e).expect("live shipment");
             let u: f64 = s.rng.random();
             let inspect = u < rate;
             let clearance = if inspect {
@@ -758,7 +849,7 @@ impl<'a> Simulation<'a> {
             (inspect, clearance)
         };
         let ne = self.nodes[node as usize];
-        let mut post = self.world.get_mut::<CustomsPost>(ne).expect("customs post");
+        let mut post = fetch(&self.q.customs, &mut self.world, ne).expect("customs post");
         post.advance(now);
         post.in_customs += 1;
         post.decided += 1;
@@ -781,7 +872,7 @@ impl<'a> Simulation<'a> {
         let mult =
             sc.countries[n.country as usize].alert_effects[(level - 1) as usize].inspection_time;
         let customs = n.customs.as_ref().expect("customs node");
-        let mut s = self.world.get_mut::<Shipment>(e).expect("live shipment");
+        let mut s = fetch(&self.q.shipment, &mut self.world, e).expect("live shipment");
         s.stage = Stage::Inspection(node);
         let t = customs.inspection.sample(&mut s.rng) * mult;
         self.calendar
@@ -792,7 +883,7 @@ impl<'a> Simulation<'a> {
         let ne = self.nodes[node as usize];
         let now = self.now;
         let next = {
-            let mut post = self.world.get_mut::<CustomsPost>(ne).expect("customs post");
+            let mut post = fetch(&self.q.customs, &mut self.world, ne).expect("customs post");
             post.advance(now);
             post.in_customs -= 1;
             post.inspectors.finish(now)
@@ -807,7 +898,7 @@ impl<'a> Simulation<'a> {
     fn on_clearance_done(&mut self, node: NodeId, e: Entity) {
         let ne = self.nodes[node as usize];
         let now = self.now;
-        let mut post = self.world.get_mut::<CustomsPost>(ne).expect("customs post");
+        let mut post = fetch(&self.q.customs, &mut self.world, ne).expect("customs post");
         post.advance(now);
         post.in_customs -= 1;
         post.clearing -= 1;
@@ -817,28 +908,31 @@ impl<'a> Simulation<'a> {
     // ---- routes ------------------------------------------------------------------------
 
     fn leave_node(&mut self, e: Entity, node: NodeId) {
+        let l = Leaving::record(
+            &mut fetch(&self.q.shipment, &mut self.world, e).expect("live shipment"),
+            node,
+        );
+        self.left_node(e, node, l);
+    }
+
+    /// The shipment, whose leaving is recorded in `l`, goes on from `node`: delivered,
+    /// diverted, or onto its next route.
+    fn left_node(&mut self, e: Entity, node: NodeId, l: Leaving) {
         let now = self.now;
-        // One lookup: read what the rest needs, count the hop (unused once delivered) and
-        // mark the shipment delivered if this is its destination.
-        let (flow, arrived, hop, mut dest, done) = {
-            let mut s = self.world.get_mut::<Shipment>(e).expect("live shipment");
-            s.hop += 1;
-            if s.destination == node {
-                s.stage = Stage::Delivered;
-            }
-            let done = Delivery {
-                flow: s.flow,
-                trusted: s.trusted,
-                created: s.created,
-                value: s.value,
-                marked: s.destination == node,
-            };
-            (s.flow, s.node_arrival, s.hop - 1, s.destination, done)
-        };
-        self.world
-            .get_mut::<Occupancy>(self.nodes[node as usize])
-            .expect("node")
-            .leave(now, arrived);
+        let Leaving {
+            flow,
+            arrived,
+            hop,
+            mut dest,
+            done,
+        } = l;
+        fetch(
+            &self.q.occupancy,
+            &mut self.world,
+            self.nodes[node as usize],
+        )
+        .expect("node")
+        .leave(now, arrived);
         let f = &self.scenario.flows[flow as usize];
         if node != dest
             && !f.alternates.is_empty()
@@ -846,8 +940,7 @@ impl<'a> Simulation<'a> {
             && let Some(a) = self.diversion(f, node, dest)
         {
             dest = a;
-            self.world
-                .get_mut::<Shipment>(e)
+            fetch(&self.q.shipment, &mut self.world, e)
                 .expect("live shipment")
                 .destination = a;
         }
@@ -941,7 +1034,7 @@ impl<'a> Simulation<'a> {
         let now = self.now;
         let headway = self.scenario.routes[route as usize].headway;
         let re = self.routes[route as usize];
-        let mut gate = self.world.get_mut::<RouteGate>(re).expect("route");
+        let mut gate = fetch(&self.q.gate, &mut self.world, re).expect("route");
         if gate.open && gate.waiting.is_empty() && gate.next_free <= now {
             gate.next_free = now + headway;
             self.start_transit(e, route);
@@ -952,8 +1045,7 @@ impl<'a> Simulation<'a> {
             if schedule {
                 gate.ready_scheduled = true;
             }
-            self.world
-                .get_mut::<Shipment>(e)
+            fetch(&self.q.shipment, &mut self.world, e)
                 .expect("live shipment")
                 .stage = Stage::AwaitingDeparture(route);
             if schedule {
@@ -967,7 +1059,7 @@ impl<'a> Simulation<'a> {
         let now = self.now;
         let headway = self.scenario.routes[route as usize].headway;
         let re = self.routes[route as usize];
-        let mut gate = self.world.get_mut::<RouteGate>(re).expect("route");
+        let mut gate = fetch(&self.q.gate, &mut self.world, re).expect("route");
         gate.ready_scheduled = false;
         if !gate.open {
             return;
@@ -987,11 +1079,10 @@ impl<'a> Simulation<'a> {
 
     fn start_transit(&mut self, e: Entity, route: RouteId) {
         let r = &self.scenario.routes[route as usize];
-        self.world
-            .get_mut::<RouteGate>(self.routes[route as usize])
+        fetch(&self.q.gate, &mut self.world, self.routes[route as usize])
             .expect("route")
             .in_transit += 1;
-        let mut s = self.world.get_mut::<Shipment>(e).expect("live shipment");
+        let mut s = fetch(&self.q.shipment, &mut self.world, e).expect("live shipment");
         s.stage = Stage::InTransit(route);
         let t = r.transit.sample(&mut s.rng);
         self.calendar
@@ -999,8 +1090,7 @@ impl<'a> Simulation<'a> {
     }
 
     fn on_transit_done(&mut self, route: RouteId, e: Entity) {
-        self.world
-            .get_mut::<RouteGate>(self.routes[route as usize])
+        fetch(&self.q.gate, &mut self.world, self.routes[route as usize])
             .expect("route")
             .in_transit -= 1;
         self.arrive_at_node(e, self.scenario.routes[route as usize].to);
@@ -1013,8 +1103,7 @@ impl<'a> Simulation<'a> {
             .delivered(self.now, s.flow, country, s.trusted, s.created, s.value);
         self.delivered += 1;
         if !s.marked {
-            self.world
-                .get_mut::<Shipment>(e)
+            fetch(&self.q.shipment, &mut self.world, e)
                 .expect("live shipment")
                 .stage = Stage::Delivered;
         }
@@ -1039,7 +1128,7 @@ impl<'a> Simulation<'a> {
         let now = self.now;
         self.collector.close_day(now, length);
         for (i, &ne) in self.nodes.iter().enumerate() {
-            let mut o = self.world.get_mut::<Occupancy>(ne).expect("node");
+            let mut o = fetch(&self.q.occupancy, &mut self.world, ne).expect("node");
             o.advance(now);
             let (dep, area) = (o.total_departures, o.total_area);
             let (ld, la) = self.node_last[i];
@@ -1079,8 +1168,11 @@ impl<'a> Simulation<'a> {
         for (i, &ne) in self.nodes.iter().enumerate() {
             let o = MeasureSchema::node_offset(i);
             let v = &mut values[o..o + NODE_MEASURES.len()];
-            let b = self.world.get_mut::<Berths>(ne).expect("node").0.stats(now);
-            let mut occ = self.world.get_mut::<Occupancy>(ne).expect("node");
+            let b = fetch(&self.q.berths, &mut self.world, ne)
+                .expect("node")
+                .0
+                .stats(now);
+            let mut occ = fetch(&self.q.occupancy, &mut self.world, ne).expect("node");
             occ.advance(now);
             v[0] = occ.departures as f64 / window;
             v[1] = ratio(b.busy_area, b.capacity_area);
@@ -1088,7 +1180,7 @@ impl<'a> Simulation<'a> {
             v[3] = b.queue_area / window;
             v[4] = occ.area / window;
             v[5] = ratio(occ.time_sum, occ.departures as f64);
-            if let Some(mut c) = self.world.get_mut::<CustomsPost>(ne) {
+            if let Ok(mut c) = fetch(&self.q.customs, &mut self.world, ne) {
                 c.advance(now);
                 let s = c.inspectors.stats(now);
                 v[6] = ratio(s.busy_area, s.capacity_area);
@@ -1123,7 +1215,7 @@ impl<'a> Simulation<'a> {
             Change::Route { route, closed } => {
                 let now = self.now;
                 let re = self.routes[route as usize];
-                let mut gate = self.world.get_mut::<RouteGate>(re).expect("route");
+                let mut gate = fetch(&self.q.gate, &mut self.world, re).expect("route");
                 gate.open = !closed;
                 let resume = !closed && !gate.waiting.is_empty() && !gate.ready_scheduled;
                 if resume {
@@ -1175,8 +1267,15 @@ impl<'a> Simulation<'a> {
             return;
         }
         let ne = self.nodes[i];
-        let mut empty = self.world.get::<Berths>(ne).expect("node").0.queued() == 0;
-        if let Some(c) = self.world.get::<CustomsPost>(ne) {
+        let mut empty = self
+            .q
+            .berths
+            .get_manual(&self.world, ne)
+            .expect("node")
+            .0
+            .queued()
+            == 0;
+        if let Ok(c) = self.q.customs.get_manual(&self.world, ne) {
             empty &= c.inspectors.queued() == 0;
         }
         if empty {
@@ -1206,13 +1305,15 @@ impl<'a> Simulation<'a> {
             )
         };
         let ne = self.nodes[node as usize];
-        self.world
-            .get_mut::<Berths>(ne)
+        fetch(&self.q.berths, &mut self.world, ne)
             .expect("node")
             .0
             .set_capacity(now, capacity);
         loop {
-            let next = self.world.get_mut::<Berths>(ne).expect("node").0.next(now);
+            let next = fetch(&self.q.berths, &mut self.world, ne)
+                .expect("node")
+                .0
+                .next(now);
             match next {
                 Some(x) => self.start_handling(x, node),
                 None => break,
@@ -1232,8 +1333,9 @@ impl<'a> Simulation<'a> {
         let st = &self.status;
         let open: Vec<bool> = (0..sc.routes.len())
             .map(|r| {
-                self.world
-                    .get::<RouteGate>(self.routes[r])
+                self.q
+                    .gate
+                    .get_manual(&self.world, self.routes[r])
                     .expect("route")
                     .open
                     && !st.closed(sc.routes[r].to)
@@ -1366,7 +1468,7 @@ impl<'a> Simulation<'a> {
             )));
         }
         for (i, &ne) in self.nodes.iter().enumerate() {
-            let b = &self.world.get::<Berths>(ne).expect("node").0;
+            let b = &self.q.berths.get_manual(&self.world, ne).expect("node").0;
             let found = [b.queued() as u64, b.busy as u64];
             if found != [at_node[i][0], at_node[i][1]] {
                 return Err(err(format!(
@@ -1375,7 +1477,7 @@ impl<'a> Simulation<'a> {
                     &at_node[i][..2]
                 )));
             }
-            let c = self.world.get::<CustomsPost>(ne);
+            let c = self.q.customs.get_manual(&self.world, ne);
             let found = c.map_or([0; 3], |c| {
                 [
                     c.inspectors.queued() as u64,
@@ -1392,7 +1494,7 @@ impl<'a> Simulation<'a> {
             }
         }
         for (r, &re) in self.routes.iter().enumerate() {
-            let g = self.world.get::<RouteGate>(re).expect("route");
+            let g = self.q.gate.get_manual(&self.world, re).expect("route");
             let found = [g.waiting.len() as u64, g.in_transit as u64];
             if found != on_route[r] {
                 return Err(err(format!(

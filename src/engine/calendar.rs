@@ -1,6 +1,10 @@
-//! The event calendar: a radix heap on (time, sequence number). The sequence number
-//! breaks ties in scheduling order, so simultaneous events run in a deterministic order.
-//! Keys are unique, so the pop order is fixed whatever the queue's layout.
+//! The event calendar, ordered by (time, sequence number). The sequence number breaks
+//! ties in scheduling order, so simultaneous events run in a deterministic order. Keys are
+//! unique, so the pop order is fixed whatever the queue's layout, which lets the calendar
+//! change layout with its size: a binary heap while few events are pending (an M/M/c
+//! queue has a dozen: a few comparisons per event), a radix heap when many are (hundreds
+//! of thousands on a large network: sequential moves instead of a cache miss per heap
+//! level). Measured in docs/performance.md.
 
 use bevy_ecs::entity::Entity;
 
@@ -71,33 +75,26 @@ const BUCKETS: usize = 129;
 /// every level. A key below `last` (which the engine never schedules) still comes out in
 /// order: it waits in bucket 0, whose minimum is always the calendar's.
 #[derive(Debug, Clone)]
-pub struct Calendar {
+struct RadixHeap {
     buckets: Vec<Vec<Entry>>,
     /// Bit b set when bucket b is not empty.
     nonempty: [u64; 3],
     last: u128,
     len: usize,
-    seq: u64,
 }
 
-impl Default for Calendar {
+impl Default for RadixHeap {
     fn default() -> Self {
-        Calendar {
+        RadixHeap {
             buckets: vec![Vec::new(); BUCKETS],
             nonempty: [0; 3],
             last: 0,
             len: 0,
-            seq: 0,
         }
     }
 }
 
-impl Calendar {
-    /// An empty calendar.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
+impl RadixHeap {
     #[inline]
     fn bucket(&self, key: u128) -> usize {
         if key <= self.last {
@@ -114,14 +111,9 @@ impl Calendar {
         self.nonempty[b / 64] |= 1 << (b % 64);
     }
 
-    /// Schedules `event` at `time`.
     #[inline]
-    pub fn schedule(&mut self, time: f64, event: Event) {
-        self.seq += 1;
-        self.put(Entry {
-            key: key(time, self.seq),
-            event,
-        });
+    fn push(&mut self, entry: Entry) {
+        self.put(entry);
         self.len += 1;
     }
 
@@ -152,9 +144,9 @@ impl Calendar {
         true
     }
 
-    /// Removes and returns the earliest event.
+    /// Removes and returns the earliest entry.
     #[inline]
-    pub fn pop(&mut self) -> Option<(f64, Event)> {
+    fn pop(&mut self) -> Option<Entry> {
         if !self.settle() {
             return None;
         }
@@ -171,39 +163,236 @@ impl Calendar {
             self.nonempty[0] &= !1;
         }
         self.len -= 1;
-        Some((time_of(e.key), e.event))
+        Some(e)
     }
 
-    /// The time of the earliest event.
-    pub fn peek_time(&mut self) -> Option<f64> {
+    /// The earliest key.
+    fn peek(&mut self) -> Option<u128> {
         if !self.settle() {
             return None;
         }
-        self.buckets[0].iter().map(|e| e.key).min().map(time_of)
+        self.buckets[0].iter().map(|e| e.key).min()
+    }
+
+    /// Takes every entry out, in no particular order (the allocations are kept).
+    fn drain_into(&mut self, out: &mut Vec<Entry>) {
+        for b in &mut self.buckets {
+            out.append(b);
+        }
+        self.nonempty = [0; 3];
+        self.len = 0;
+    }
+}
+
+impl PartialEq for Entry {
+    fn eq(&self, o: &Self) -> bool {
+        self.key == o.key
+    }
+}
+impl Eq for Entry {}
+impl PartialOrd for Entry {
+    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
+}
+/// Reversed, so that the standard (max-)heap gives the earliest key first.
+impl Ord for Entry {
+    fn cmp(&self, o: &Self) -> std::cmp::Ordering {
+        o.key.cmp(&self.key)
+    }
+}
+
+/// Where the pending events are kept; each layout holds the same keys, so which one is in
+/// use never changes what comes out.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+enum Layout {
+    /// A vector sorted latest first: scheduling inserts (a few moves), taking the earliest
+    /// pops the last entry.
+    #[default]
+    Few,
+    /// A binary heap.
+    Some,
+    /// A radix heap.
+    Many,
+}
+
+/// Pending events above which the calendar leaves `Few` for `Some`, and below which it
+/// returns (the gap keeps a calendar near a boundary from moving back and forth).
+const FEW_UP: usize = 32;
+const FEW_DOWN: usize = 16;
+/// The same between `Some` and `Many`.
+const MANY_UP: usize = 4096;
+const MANY_DOWN: usize = 1024;
+
+/// Pending events in time order, in the layout that suits their number.
+#[derive(Debug, Clone, Default)]
+pub struct Calendar {
+    /// Sorted by key, latest first.
+    few: Vec<Entry>,
+    heap: std::collections::BinaryHeap<Entry>,
+    radix: RadixHeap,
+    layout: Layout,
+    /// The last key taken out: no key scheduled since is below it.
+    last: u128,
+    seq: u64,
+}
+
+impl Calendar {
+    /// An empty calendar.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Schedules `event` at `time`.
+    #[inline]
+    pub fn schedule(&mut self, time: f64, event: Event) {
+        self.seq += 1;
+        let entry = Entry {
+            key: key(time, self.seq),
+            event,
+        };
+        match self.layout {
+            Layout::Few => {
+                // Insertion from the earliest end, where most new events land.
+                let few = &mut self.few;
+                few.push(entry);
+                let mut i = few.len() - 1;
+                while i > 0 && few[i - 1].key < entry.key {
+                    few[i] = few[i - 1];
+                    i -= 1;
+                }
+                few[i] = entry;
+                if self.few.len() > FEW_UP {
+                    self.relayout(Layout::Some);
+                }
+            }
+            Layout::Some => {
+                self.heap.push(entry);
+                if self.heap.len() > MANY_UP {
+                    self.relayout(Layout::Many);
+                }
+            }
+            Layout::Many => self.radix.push(entry),
+        }
+    }
+
+    /// Moves every pending event into `layout`.
+    #[cold]
+    #[inline(never)]
+    fn relayout(&mut self, layout: Layout) {
+        let mut all = std::mem::take(&mut self.few);
+        all.append(&mut std::mem::take(&mut self.heap).into_vec());
+        self.radix.drain_into(&mut all);
+        self.layout = layout;
+        match layout {
+            Layout::Few => {
+                all.sort_unstable_by_key(|e| std::cmp::Reverse(e.key));
+                self.few = all;
+            }
+            Layout::Some => self.heap = all.into(),
+            Layout::Many => {
+                self.radix.last = self.last;
+                for e in all {
+                    self.radix.push(e);
+                }
+            }
+        }
+    }
+
+    /// Removes and returns the earliest event.
+    #[inline]
+    pub fn pop(&mut self) -> Option<(f64, Event)> {
+        let e = match self.layout {
+            Layout::Few => self.few.pop()?,
+            Layout::Some => {
+                let e = self.heap.pop()?;
+                if self.heap.len() < FEW_DOWN {
+                    self.relayout(Layout::Few);
+                }
+                e
+            }
+            Layout::Many => {
+                let e = self.radix.pop()?;
+                if self.radix.len < MANY_DOWN {
+                    self.relayout(Layout::Some);
+                }
+                e
+            }
+        };
+        self.last = e.key;
+        Some((time_of(e.key), e.event))
+    }
+
+    /// Removes and returns the earliest event if it is due at or before `t`.
+    #[inline]
+    pub fn pop_until(&mut self, t: f64) -> Option<(f64, Event)> {
+        // The largest key at time `t`: due if at or below it.
+        self.pop_at_most(key(t, u64::MAX))
+    }
+
+    /// Removes and returns the earliest event if it is due strictly before `t`.
+    #[inline]
+    pub fn pop_before(&mut self, t: f64) -> Option<(f64, Event)> {
+        // The smallest key at time `t`, less one: due if at or below it.
+        self.pop_at_most(key(t, 0).checked_sub(1)?)
+    }
+
+    #[inline]
+    fn pop_at_most(&mut self, bound: u128) -> Option<(f64, Event)> {
+        if let Layout::Few = self.layout {
+            // The common case, without a second dispatch on the layout.
+            if self.few.last()?.key > bound {
+                return None;
+            }
+            let e = self.few.pop()?;
+            self.last = e.key;
+            return Some((time_of(e.key), e.event));
+        }
+        let next = match self.layout {
+            Layout::Some => self.heap.peek().map(|e| e.key),
+            _ => self.radix.peek(),
+        };
+        if next? > bound {
+            return None;
+        }
+        self.pop()
+    }
+
+    /// The time of the earliest event.
+    #[inline]
+    pub fn peek_time(&mut self) -> Option<f64> {
+        match self.layout {
+            Layout::Few => self.few.last().map(|e| time_of(e.key)),
+            Layout::Some => self.heap.peek().map(|e| time_of(e.key)),
+            Layout::Many => self.radix.peek().map(time_of),
+        }
     }
 
     /// Number of pending events.
     pub fn len(&self) -> usize {
-        self.len
+        self.few.len() + self.heap.len() + self.radix.len
     }
 
     /// Rewrites the shipment entity of every pending event (when a simulation is copied
     /// into a new World); the keys, and so the pop order, are unchanged.
     pub fn map_shipments(&mut self, f: impl Fn(Entity) -> Entity) {
-        for e in self.buckets.iter_mut().flatten() {
-            match &mut e.event {
-                Event::HandlingDone { shipment, .. }
-                | Event::InspectionDone { shipment, .. }
-                | Event::ClearanceDone { shipment, .. }
-                | Event::TransitDone { shipment, .. } => *shipment = f(*shipment),
-                _ => {}
-            }
-        }
+        let remap = |e: &mut Entry| match &mut e.event {
+            Event::HandlingDone { shipment, .. }
+            | Event::InspectionDone { shipment, .. }
+            | Event::ClearanceDone { shipment, .. }
+            | Event::TransitDone { shipment, .. } => *shipment = f(*shipment),
+            _ => {}
+        };
+        self.few.iter_mut().for_each(&remap);
+        let mut v = std::mem::take(&mut self.heap).into_vec();
+        v.iter_mut().for_each(&remap);
+        self.heap = v.into();
+        self.radix.buckets.iter_mut().flatten().for_each(&remap);
     }
 
     /// True when nothing is pending.
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.len() == 0
     }
 }
 
@@ -268,6 +457,52 @@ mod tests {
             .map(|&(_, t, i)| (t, Event::Arrival { flow: i }))
             .collect();
         assert_eq!(popped, want);
+    }
+
+    #[test]
+    fn order_holds_across_layout_changes() {
+        // Grows past TO_RADIX, shrinks below TO_HEAP and grows again, popping all the while.
+        let mut c = Calendar::new();
+        let mut x: u64 = 99;
+        let mut now = 0.0;
+        let mut last = (f64::NEG_INFINITY, 0u64);
+        let mut id = 0u32;
+        let mut seqs = std::collections::HashMap::new();
+        let mut switched = 0;
+        for phase in 0..6 {
+            let (pushes, pops) = if phase % 2 == 0 { (3, 1) } else { (1, 3) };
+            for _ in 0..6000 {
+                for _ in 0..pushes {
+                    x = x
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    let t = now + ((x >> 33) % 1000) as f64 * 0.125;
+                    c.schedule(t, Event::Arrival { flow: id });
+                    seqs.insert(id, c.seq);
+                    id += 1;
+                }
+                let was = c.layout;
+                for _ in 0..pops {
+                    if let Some((t, Event::Arrival { flow })) = c.pop() {
+                        let k = (t, seqs[&flow]);
+                        assert!(k.0 > last.0 || (k.0 == last.0 && k.1 > last.1));
+                        last = k;
+                        now = t;
+                    }
+                }
+                switched += usize::from(was != c.layout);
+            }
+        }
+        assert!(
+            switched >= 4,
+            "the test must cross the thresholds ({switched})"
+        );
+        while let Some((t, Event::Arrival { flow })) = c.pop() {
+            let k = (t, seqs[&flow]);
+            assert!(k.0 > last.0 || (k.0 == last.0 && k.1 > last.1));
+            last = k;
+        }
+        assert!(c.is_empty() && c.layout == Layout::Few);
     }
 
     #[test]
