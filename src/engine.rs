@@ -950,7 +950,20 @@ impl<'a> Simulation<'a> {
         }
         let route = match &f.path {
             Some(p) => p[hop as usize],
-            None => self.next_route(dest, node),
+            None => {
+                // On its flow's static path (no rerouting in force, not diverted, and the
+                // route taken at this hop leaves from here): the same route the
+                // destination's table gives, read from one short vector.
+                let on_path = self.scenario.static_paths[flow as usize]
+                    .get(hop as usize)
+                    .copied()
+                    .filter(|&r| {
+                        self.routing.is_none()
+                            && dest == f.destination
+                            && self.scenario.routes[r as usize].from == node
+                    });
+                on_path.unwrap_or_else(|| self.next_route(dest, node))
+            }
         };
         self.depart(e, route);
     }

@@ -73,6 +73,10 @@ pub struct Scenario {
     pub format: Format,
     /// Routing with every route open, per destination node (Some for flow destinations).
     pub routing: Vec<Option<RoutingTable>>,
+    /// Per flow, the routes from its origin to its destination under `routing` (empty for
+    /// a flow with an explicit path). The engine reads a shipment's next route here, in one
+    /// short vector per flow, instead of in its destination's table for every node.
+    pub static_paths: Vec<Vec<RouteId>>,
 }
 
 /// Expected load in normal operation (alert levels at their start values).

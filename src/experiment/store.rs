@@ -6,7 +6,7 @@
 //! different experiments. Files are JSON, written atomically.
 
 use super::{Aggregate, Plan, RunnerState, Shard};
-use crate::report::{WriteError, write_atomic};
+use crate::report::{WriteError, write_atomic_streamed};
 use crate::scenario::{Format, Scenario};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -157,10 +157,9 @@ pub enum StoreError {
     Write(#[from] WriteError),
 }
 
-/// Writes a checkpoint atomically.
+/// Writes a checkpoint atomically, streamed: its histograms are never held twice in memory.
 pub fn save_checkpoint(path: &Path, c: &Checkpoint) -> Result<(), WriteError> {
-    let text = serde_json::to_vec(c).expect("checkpoint serialises");
-    write_atomic(path, &text)
+    write_atomic_streamed(path, |w| Ok(serde_json::to_writer(w, c)?))
 }
 
 /// Reads a checkpoint; Ok(None) if there is none.
@@ -183,7 +182,7 @@ pub fn load_checkpoint(path: &Path) -> Result<Option<Checkpoint>, StoreError> {
 
 /// Writes a shard file atomically.
 pub fn save_shard(path: &Path, s: &ShardFile) -> Result<(), WriteError> {
-    write_atomic(path, &serde_json::to_vec(s).expect("shard serialises"))
+    write_atomic_streamed(path, |w| Ok(serde_json::to_writer(w, s)?))
 }
 
 /// Reads a shard file.

@@ -186,63 +186,106 @@ pub struct Bucket {
     pub max: f64,
 }
 
-/// Values grouped by sign, exponent and the top 8 mantissa bits (relative width ≈ 0.4%),
-/// with each bucket's exact minimum and maximum: percentiles are exact when a bucket holds
-/// one distinct value, and within the bucket's width otherwise. Buckets are kept sorted by
-/// key in a vector (a few hundred at most), which is faster than a tree for this size.
+/// Buckets a histogram keeps at most: its memory is bounded whatever the number of
+/// replications (the peak-memory target of docs/performance.md).
+pub const MAX_BUCKETS: usize = 512;
+
+/// Values grouped by sign, exponent and the top `8 − coarsen` mantissa bits (relative
+/// width 2^(coarsen − 8): ≈ 0.4 % at full resolution), with each bucket's exact minimum and
+/// maximum: percentiles are exact when a bucket holds one distinct value, and within the
+/// bucket's width otherwise. Buckets are kept sorted by key in a vector.
+///
+/// At most [`MAX_BUCKETS`] buckets are kept: when a new value would need one more, the
+/// histogram halves its resolution (`coarsen` + 1, neighbouring buckets merged) until it
+/// fits. The result depends only on the values recorded, never on their order or on how
+/// histograms were merged: `coarsen` ends as the finest level at which all the values fit,
+/// and a bucket's count, minimum and maximum are those of its values. So shards, threads
+/// and resumed runs still agree bit for bit.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Histogram {
+    /// Mantissa bits dropped beyond the finest resolution.
+    #[serde(default)]
+    coarsen: u8,
     buckets: Vec<(u64, Bucket)>,
 }
 
 impl Histogram {
-    fn key(x: f64) -> u64 {
+    fn key(x: f64, coarsen: u8) -> u64 {
         let bits = x.to_bits();
         let ordered = if bits >> 63 == 1 {
             !bits
         } else {
             bits | (1 << 63)
         };
-        ordered >> 44
+        ordered >> (44 + coarsen as u32)
     }
 
     /// Records a finite value.
     #[inline]
     pub fn add(&mut self, x: f64) {
-        let k = Self::key(x);
-        match self.buckets.binary_search_by_key(&k, |b| b.0) {
-            Ok(i) => {
-                let b = &mut self.buckets[i].1;
-                b.count += 1;
-                b.min = b.min.min(x);
-                b.max = b.max.max(x);
+        self.put(
+            Self::key(x, self.coarsen),
+            Bucket {
+                count: 1,
+                min: x,
+                max: x,
+            },
+        );
+    }
+
+    /// Adds `b` under `key` (at the current resolution), coarsening first if a new bucket
+    /// would exceed the bound.
+    fn put(&mut self, mut key: u64, b: Bucket) {
+        loop {
+            match self.buckets.binary_search_by_key(&key, |e| e.0) {
+                Ok(i) => {
+                    let e = &mut self.buckets[i].1;
+                    e.count += b.count;
+                    e.min = e.min.min(b.min);
+                    e.max = e.max.max(b.max);
+                    return;
+                }
+                Err(i) if self.buckets.len() < MAX_BUCKETS => {
+                    self.buckets.insert(i, (key, b));
+                    return;
+                }
+                Err(_) => {
+                    self.coarsen_to(self.coarsen + 1);
+                    key >>= 1;
+                }
             }
-            Err(i) => self.buckets.insert(
-                i,
-                (
-                    k,
-                    Bucket {
-                        count: 1,
-                        min: x,
-                        max: x,
-                    },
-                ),
-            ),
         }
+    }
+
+    /// Drops resolution to `level` (≥ the current one), merging buckets that now share a key.
+    fn coarsen_to(&mut self, level: u8) {
+        let shift = level - self.coarsen;
+        if shift == 0 {
+            return;
+        }
+        self.coarsen = level;
+        let mut out: Vec<(u64, Bucket)> = Vec::with_capacity(self.buckets.len());
+        for &(k, b) in &self.buckets {
+            let k = k >> shift;
+            match out.last_mut() {
+                Some((lk, lb)) if *lk == k => {
+                    lb.count += b.count;
+                    lb.min = lb.min.min(b.min);
+                    lb.max = lb.max.max(b.max);
+                }
+                _ => out.push((k, b)),
+            }
+        }
+        self.buckets.clear();
+        self.buckets.extend_from_slice(&out);
     }
 
     /// Adds another histogram's counts.
     pub fn merge(&mut self, other: &Histogram) {
+        self.coarsen_to(self.coarsen.max(other.coarsen));
         for &(k, o) in &other.buckets {
-            match self.buckets.binary_search_by_key(&k, |b| b.0) {
-                Ok(i) => {
-                    let b = &mut self.buckets[i].1;
-                    b.count += o.count;
-                    b.min = b.min.min(o.min);
-                    b.max = b.max.max(o.max);
-                }
-                Err(i) => self.buckets.insert(i, (k, o)),
-            }
+            // `put` may coarsen self further: bring the key to self's level each time.
+            self.put(k >> (self.coarsen - other.coarsen), o);
         }
     }
 
@@ -436,5 +479,45 @@ mod tests {
         assert_eq!(neg.quantile(0.0), -5.0);
         assert_eq!(neg.quantile(1.0), 2.0);
         assert_eq!(neg.quantile(0.5), -0.5);
+    }
+
+    #[test]
+    fn histogram_memory_is_bounded_and_order_free() {
+        // Values over 40 octaves need far more than MAX_BUCKETS buckets at full resolution.
+        let xs: Vec<f64> = (0..50_000u64)
+            .map(|i| {
+                let u = (i.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 11) as f64 / (1u64 << 53) as f64;
+                (u * 40.0 - 20.0).exp2() * if i % 7 == 0 { -1.0 } else { 1.0 }
+            })
+            .collect();
+        let mut one = Histogram::default();
+        xs.iter().for_each(|&x| one.add(x));
+        assert!(one.buckets.len() <= MAX_BUCKETS && one.coarsen > 0);
+        assert!(one.buckets.capacity() <= MAX_BUCKETS);
+        // Reversed, and in uneven shards merged in another order: the same histogram.
+        let mut rev = Histogram::default();
+        xs.iter().rev().for_each(|&x| rev.add(x));
+        assert_eq!(rev, one);
+        let mut shards: Vec<Histogram> = vec![Histogram::default(); 5];
+        for (i, &x) in xs.iter().enumerate() {
+            shards[(i * i) % 5].add(x);
+        }
+        let mut merged = shards[3].clone();
+        for k in [0, 4, 1, 2] {
+            merged.merge(&shards[k]);
+        }
+        assert_eq!(merged, one);
+        // Counts, extremes and a coarse percentile survive the coarsening.
+        let total: u64 = one.buckets.iter().map(|b| b.1.count).sum();
+        assert_eq!(total, xs.len() as u64);
+        let (lo, hi) = xs.iter().fold((f64::MAX, f64::MIN), |(a, b), &x| (a.min(x), b.max(x)));
+        assert_eq!(one.quantile(0.0, total), lo);
+        assert_eq!(one.quantile(1.0, total), hi);
+        let mut sorted = xs.clone();
+        sorted.sort_by(f64::total_cmp);
+        let want = sorted[(0.9 * (sorted.len() - 1) as f64) as usize];
+        let width = f64::powi(2.0, one.coarsen as i32 - 8);
+        let got = one.quantile(0.9, total);
+        assert!((got - want).abs() <= 2.0 * width * want.abs(), "{got} vs {want}");
     }
 }

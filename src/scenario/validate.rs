@@ -829,6 +829,7 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
         source: String::new(),
         format: Format::Toml,
         routing: Vec::new(),
+        static_paths: Vec::new(),
     };
     // The same tables as `Scenario::static_routing`, reusing those computed above.
     for f in &scenario.flows {
@@ -836,6 +837,27 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
             routing[d as usize].get_or_insert_with(|| scenario.network.routing_to(d, |_| true));
         }
     }
+    scenario.static_paths = scenario
+        .flows
+        .iter()
+        .map(|f| {
+            let mut path = Vec::new();
+            if f.path.is_none()
+                && let Some(t) = &routing[f.destination as usize]
+            {
+                let mut node = f.origin;
+                // A shortest path visits each node at most once.
+                while node != f.destination && path.len() < scenario.nodes.len() {
+                    let Some(r) = t.next[node as usize] else {
+                        break;
+                    };
+                    path.push(r);
+                    node = scenario.routes[r as usize].to;
+                }
+            }
+            path
+        })
+        .collect();
     scenario.routing = routing;
 
     // Stability: every server group must be below 100% busy in normal operation.
