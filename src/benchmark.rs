@@ -631,32 +631,40 @@ pub fn scaling_point(s: &Synthetic) -> Result<ScalingRow, String> {
     })
 }
 
-/// The networks of the scaling table: size at a fixed volume (10 to 1,000 ports, 10^5
-/// shipments), volume on 100 ports (10^4 to 10^6 shipments), and 1,000 ports with 10^6
-/// shipments. Routes are twice the ports; the horizon is 100 days.
+/// The networks of the scaling table, three axes: size at a fixed volume (10 to 1,000
+/// ports, 10^5 shipments); volume on 100 ports (10^4 to 10^6 shipments, more of them in
+/// flight at once); and days at a fixed volume (10^5 to 10^6 shipments, as many in flight),
+/// on 100 and on 1,000 ports. Routes are twice the ports.
 pub fn scaling_points(max_ports: usize, max_volume: f64) -> Vec<Synthetic> {
-    let point = |ports: usize, volume_per_day: f64| Synthetic {
+    let point = |ports: usize, volume_per_day: f64, horizon: f64| Synthetic {
         ports,
         routes: 2 * ports,
         volume_per_day,
-        horizon: SYNTHETIC_HORIZON,
+        horizon,
         seed: 1,
     };
     let mut out = Vec::new();
     let mut p = 10;
     while p <= max_ports {
-        out.push(point(p, 1000.0));
+        out.push(point(p, 1000.0, SYNTHETIC_HORIZON));
         p *= 10;
     }
     let mut v = 100.0;
     while v <= max_volume {
         if v != 1000.0 {
-            out.push(point(100.min(max_ports), v));
+            out.push(point(100.min(max_ports), v, SYNTHETIC_HORIZON));
         }
         v *= 10.0;
     }
     if max_ports >= 1000 && max_volume >= 10_000.0 {
-        out.push(point(1000, 10_000.0));
+        out.push(point(1000, 10_000.0, SYNTHETIC_HORIZON));
+    }
+    if max_volume >= 10_000.0 {
+        for p in [100, 1000] {
+            if p <= max_ports {
+                out.push(point(p, 1000.0, 10.0 * SYNTHETIC_HORIZON));
+            }
+        }
     }
     out
 }
@@ -666,11 +674,12 @@ pub fn scaling_table(rows: &[ScalingRow]) -> String {
     let mut t = String::new();
     let _ = writeln!(
         t,
-        "{:>6} {:>6} {:>6} {:>9} {:>10} {:>11} {:>8} {:>8} {:>8} {:>8} {:>8}",
+        "{:>6} {:>6} {:>6} {:>9} {:>5} {:>10} {:>11} {:>8} {:>8} {:>8} {:>8} {:>8}",
         "ports",
         "routes",
         "flows",
         "vol/day",
+        "days",
         "shipments",
         "events",
         "setup_s",
@@ -683,11 +692,12 @@ pub fn scaling_table(rows: &[ScalingRow]) -> String {
         let m = &r.run;
         let _ = writeln!(
             t,
-            "{:>6} {:>6} {:>6} {:>9} {:>10} {:>11} {:>8.3} {:>8.3} {:>8.3} {:>8.3} {:>8.1}",
+            "{:>6} {:>6} {:>6} {:>9} {:>5} {:>10} {:>11} {:>8.3} {:>8.3} {:>8.3} {:>8.3} {:>8.1}",
             r.ports,
             r.routes,
             r.flows,
             r.volume_per_day,
+            r.horizon,
             m.count,
             m.events,
             r.setup_seconds,

@@ -32,6 +32,20 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     write_all_atomic(&[(path, bytes)])
 }
 
+/// The temporary file a write of `path` goes through: `.<name>.tmp-<pid>` beside it (so
+/// the rename stays on one file system; `remove_stale_temporaries` knows the pattern).
+fn temporary_beside(path: &Path) -> PathBuf {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    dir.join(format!(".{name}.tmp-{}", std::process::id()))
+}
+
 /// Writes several files as one: each is first written and synced to a temporary file
 /// beside it, and only when all of them are written are they renamed into place. A full
 /// disk, an unwritable folder or a folder in the way fails before anything is replaced,
@@ -48,15 +62,7 @@ pub fn write_all_atomic(files: &[(&Path, &[u8])]) -> Result<(), WriteError> {
             path: path.to_path_buf(),
             source,
         };
-        let dir = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+        let tmp = temporary_beside(path);
         let written = if path.is_dir() {
             // The rename would fail on it: find out before anything is replaced.
             Err(std::io::Error::from(std::io::ErrorKind::IsADirectory))
@@ -99,15 +105,7 @@ pub fn write_atomic_streamed(
     if path.is_dir() {
         return Err(err(std::io::Error::from(std::io::ErrorKind::IsADirectory)));
     }
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let tmp = temporary_beside(path);
     let written = std::fs::File::create(&tmp).and_then(|f| {
         let mut w = std::io::BufWriter::with_capacity(1 << 16, f);
         write(&mut w)?;

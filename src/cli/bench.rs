@@ -204,8 +204,8 @@ pub fn bench(args: BenchArgs) -> ExitCode {
             let mut rows = Vec::new();
             for s in benchmark::scaling_points(max_ports, max_volume) {
                 eprintln!(
-                    "  {} ports, {} links, {} shipments/day …",
-                    s.ports, s.routes, s.volume_per_day
+                    "  {} ports, {} links, {} shipments/day, {} days …",
+                    s.ports, s.routes, s.volume_per_day, s.horizon
                 );
                 match benchmark::scaling_point(&s) {
                     Ok(r) => rows.push(r),

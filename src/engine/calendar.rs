@@ -461,7 +461,8 @@ mod tests {
 
     #[test]
     fn order_holds_across_layout_changes() {
-        // Grows past TO_RADIX, shrinks below TO_HEAP and grows again, popping all the while.
+        // Grows past MANY_UP, shrinks below FEW_DOWN and grows again, popping all the while:
+        // every layout and every move between them.
         let mut c = Calendar::new();
         let mut x: u64 = 99;
         let mut now = 0.0;

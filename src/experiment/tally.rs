@@ -510,7 +510,9 @@ mod tests {
         // Counts, extremes and a coarse percentile survive the coarsening.
         let total: u64 = one.buckets.iter().map(|b| b.1.count).sum();
         assert_eq!(total, xs.len() as u64);
-        let (lo, hi) = xs.iter().fold((f64::MAX, f64::MIN), |(a, b), &x| (a.min(x), b.max(x)));
+        let (lo, hi) = xs
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(a, b), &x| (a.min(x), b.max(x)));
         assert_eq!(one.quantile(0.0, total), lo);
         assert_eq!(one.quantile(1.0, total), hi);
         let mut sorted = xs.clone();
@@ -518,6 +520,9 @@ mod tests {
         let want = sorted[(0.9 * (sorted.len() - 1) as f64) as usize];
         let width = f64::powi(2.0, one.coarsen as i32 - 8);
         let got = one.quantile(0.9, total);
-        assert!((got - want).abs() <= 2.0 * width * want.abs(), "{got} vs {want}");
+        assert!(
+            (got - want).abs() <= 2.0 * width * want.abs(),
+            "{got} vs {want}"
+        );
     }
 }
