@@ -225,8 +225,9 @@ pub struct AccountingError {
 /// Cached queries into the World. A cached `QueryState` finds an entity's component
 /// without looking up the component's type on every call (as `World::get_mut` does), and
 /// [`fetch`] skips the archetype-cache refresh that `QueryState::get_mut` repeats on every
-/// call: together a large share of an event's cost (docs/performance.md). Every archetype
-/// the engine uses exists before the states are built (see `Simulation::new`).
+/// call: together a large share of an event's cost (docs/performance.md). Node and route
+/// archetypes exist before the states are built; the shipments' archetype is added to the
+/// shipment state's cache when the first shipment is spawned (`on_arrival`).
 struct Lookups {
     shipment: QueryState<&'static mut Shipment>,
     berths: QueryState<&'static mut Berths>,
