@@ -99,18 +99,44 @@ fn timed<T>(clock: Clock, f: impl FnOnce() -> T) -> (T, f64, f64) {
 
 // ---- the engine on one M/M/c queue ---------------------------------------------------------
 
-/// Scenario text of one M/M/c queue: a node of `servers` servers with exponential service
-/// at rate `mu` per day, Poisson arrivals at `lambda` per day that are handled once and
-/// delivered there, `days` long, no warm-up, the baseline strategy only.
-pub fn mmc_text(lambda: f64, mu: f64, servers: u32, days: f64, seed: u64) -> String {
-    format!(
-        r#"[scenario]
-name = "bench-mmc"
-description = "M/M/c queue for the engine benchmark (same queue as ../shared/bench)."
+/// One queue as scenario text: a node of `servers` servers with exponential service at
+/// rate `mu` per day, Poisson arrivals at `lambda` per day that are handled once and
+/// delivered there, the baseline strategy only. The engine and memory benchmarks use it.
+struct OneQueue<'a> {
+    name: &'a str,
+    description: &'a str,
+    flow: &'a str,
+    lambda: f64,
+    mu: f64,
+    servers: u32,
+    days: f64,
+    warmup: f64,
+    replications: u64,
+    seed: u64,
+}
+
+impl OneQueue<'_> {
+    fn text(&self) -> String {
+        let OneQueue {
+            name,
+            description,
+            flow,
+            lambda,
+            mu,
+            servers,
+            days,
+            warmup,
+            replications,
+            seed,
+        } = *self;
+        format!(
+            r#"[scenario]
+name = "{name}"
+description = "{description}"
 horizon = {days:?}
-warmup = 0
+warmup = {warmup:?}
 seed = {seed}
-replications = 1
+replications = {replications}
 strategies = ["baseline"]
 
 [[countries]]
@@ -126,13 +152,31 @@ servers = {servers}
 service = {{ dist = "exponential", mean = {mean:?} }}
 
 [[flows]]
-id = "mmc"
+id = "{flow}"
 origin = "Q"
 destination = "Q"
 rate_per_day = {lambda:?}
 "#,
-        mean = 1.0 / mu
-    )
+            mean = 1.0 / mu
+        )
+    }
+}
+
+/// Scenario text of one M/M/c queue ([`OneQueue`]), `days` long, no warm-up.
+pub fn mmc_text(lambda: f64, mu: f64, servers: u32, days: f64, seed: u64) -> String {
+    OneQueue {
+        name: "bench-mmc",
+        description: "M/M/c queue for the engine benchmark (same queue as ../shared/bench).",
+        flow: "mmc",
+        lambda,
+        mu,
+        servers,
+        days,
+        warmup: 0.0,
+        replications: 1,
+        seed,
+    }
+    .text()
 }
 
 /// The M/M/c scenario of [`mmc_text`], validated.
@@ -233,35 +277,23 @@ pub fn replications_on(scenario: &Scenario, threads: usize, replications: u64) -
 
 // ---- peak memory -----------------------------------------------------------------------
 
-/// The small scenario of the memory benchmark: one tiny queue, 20 days, baseline only, so
-/// that 100,000 replications take about a minute.
-pub const SMALL_SCENARIO: &str = r#"[scenario]
-name = "bench-small"
-description = "One tiny queue for the peak-memory benchmark: many replications, little work each."
-horizon = 20
-warmup = 2
-seed = 1
-replications = 1000
-strategies = ["baseline"]
-
-[[countries]]
-code = "JP"
-
-[[nodes]]
-id = "Q"
-kind = "seaport"
-country = "JP"
-lat = 35.6
-lon = 139.8
-servers = 1
-service = { dist = "exponential", mean = 0.2 }
-
-[[flows]]
-id = "small"
-origin = "Q"
-destination = "Q"
-rate_per_day = 2.0
-"#;
+/// The small scenario of the memory benchmark: one tiny queue (M/M/1, ρ = 0.4), 20 days,
+/// baseline only, so that 100,000 replications take about a minute.
+pub fn small_scenario() -> String {
+    OneQueue {
+        name: "bench-small",
+        description: "One tiny queue for the peak-memory benchmark: many replications, little work each.",
+        flow: "small",
+        lambda: 2.0,
+        mu: 5.0,
+        servers: 1,
+        days: 20.0,
+        warmup: 2.0,
+        replications: 1000,
+        seed: 1,
+    }
+    .text()
+}
 
 /// What a child `tradesim run` used.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -281,7 +313,7 @@ pub fn peak_memory(exe: &Path, replications: u64) -> Result<MemoryRun, String> {
     ));
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let scenario = dir.join("bench-small.toml");
-    std::fs::write(&scenario, SMALL_SCENARIO)
+    std::fs::write(&scenario, small_scenario())
         .map_err(|e| format!("{}: {e}", scenario.display()))?;
     let mut cmd = std::process::Command::new(exe);
     cmd.arg("run")
@@ -743,6 +775,6 @@ mod tests {
 
     #[test]
     fn small_scenario_is_valid() {
-        Scenario::parse(SMALL_SCENARIO, "bench-small.toml", Format::Toml).expect("valid");
+        Scenario::parse(&small_scenario(), "bench-small.toml", Format::Toml).expect("valid");
     }
 }

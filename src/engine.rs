@@ -166,7 +166,6 @@ struct Delivery {
 /// it (the hop counted, and the stage set to `Delivered` at its destination).
 #[derive(Debug, Clone, Copy)]
 struct Leaving {
-    flow: u32,
     arrived: f64,
     hop: u16,
     dest: NodeId,
@@ -182,7 +181,6 @@ impl Leaving {
             s.stage = Stage::Delivered;
         }
         Leaving {
-            flow: s.flow,
             arrived: s.node_arrival,
             hop: s.hop - 1,
             dest: s.destination,
@@ -921,12 +919,12 @@ impl<'a> Simulation<'a> {
     fn left_node(&mut self, e: Entity, node: NodeId, l: Leaving) {
         let now = self.now;
         let Leaving {
-            flow,
             arrived,
             hop,
             mut dest,
             done,
         } = l;
+        let flow = done.flow;
         fetch(
             &self.q.occupancy,
             &mut self.world,
@@ -1182,11 +1180,8 @@ impl<'a> Simulation<'a> {
         for (i, &ne) in self.nodes.iter().enumerate() {
             let o = MeasureSchema::node_offset(i);
             let v = &mut values[o..o + NODE_MEASURES.len()];
-            let b = fetch(&self.q.berths, &mut self.world, ne)
-                .expect("node")
-                .0
-                .stats(now);
-            let mut occ = fetch(&self.q.occupancy, &mut self.world, ne).expect("node");
+            let (mut berths, mut occ) = fetch(&self.q.node, &mut self.world, ne).expect("node");
+            let b = berths.0.stats(now);
             occ.advance(now);
             v[0] = occ.departures as f64 / window;
             v[1] = ratio(b.busy_area, b.capacity_area);

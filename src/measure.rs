@@ -244,24 +244,6 @@ impl Leads {
         self.values.push(x.to_bits());
     }
 
-    /// The q-quantile, by the rule of [`crate::experiment::stats::quantile_unsorted`]
-    /// (reorders the values).
-    fn quantile(&mut self, q: f64) -> f64 {
-        let v = &mut self.values;
-        if v.is_empty() {
-            return f64::NAN;
-        }
-        let h = (v.len() - 1) as f64 * q;
-        let lo = h.floor() as usize;
-        let (_, &mut a, upper) = v.select_nth_unstable(lo);
-        let a = f64::from_bits(a);
-        let frac = h - lo as f64;
-        match upper.iter().min() {
-            Some(&b) if frac != 0.0 => a + frac * (f64::from_bits(b) - a),
-            _ => a,
-        }
-    }
-
     fn merge(&mut self, o: &Leads) {
         self.sum += o.sum;
         self.values.extend_from_slice(&o.values);
@@ -272,7 +254,7 @@ impl Leads {
         let n = self.values.len();
         out[0] = n as f64;
         out[1] = if n > 0 { self.sum / n as f64 } else { f64::NAN };
-        out[2] = self.quantile(0.9);
+        out[2] = crate::experiment::stats::quantile_unsorted(&mut self.values, 0.9, f64::from_bits);
     }
 }
 

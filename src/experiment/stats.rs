@@ -74,19 +74,22 @@ pub fn quantile_sorted(v: &[f64], q: f64) -> f64 {
 }
 
 /// The q-quantile of unsorted data (reorders `v`), same definition as [`quantile_sorted`].
-pub fn quantile_unsorted(v: &mut [f64], q: f64) -> f64 {
+/// Items are ordered by `T`'s own order and read as numbers by `value`, which must keep
+/// that order: e.g. the bits of non-negative floats (`f64::from_bits`), which select faster
+/// than floats compared by `total_cmp`.
+pub fn quantile_unsorted<T: Ord + Copy>(v: &mut [T], q: f64, value: impl Fn(T) -> f64) -> f64 {
     if v.is_empty() {
         return f64::NAN;
     }
     let h = (v.len() - 1) as f64 * q;
     let lo = h.floor() as usize;
-    let (_, &mut a, upper) = v.select_nth_unstable_by(lo, f64::total_cmp);
+    let (_, &mut a, upper) = v.select_nth_unstable(lo);
+    let a = value(a);
     let frac = h - lo as f64;
-    if frac == 0.0 || upper.is_empty() {
-        return a;
+    match upper.iter().min() {
+        Some(&b) if frac != 0.0 => a + frac * (value(b) - a),
+        _ => a,
     }
-    let b = upper.iter().copied().fold(f64::INFINITY, f64::min);
-    a + frac * (b - a)
 }
 
 /// The 0.975 quantile of Student's t with `df` degrees of freedom.
@@ -164,8 +167,8 @@ mod tests {
         assert!((s.half_width() - 3.182_446_3 * s.sd / 2.0).abs() < 1e-9);
         assert_eq!(s.p50, 2.5);
         assert!((s.p90 - 3.7).abs() < 1e-12);
-        let mut v = vec![4.0, 1.0, 3.0, 2.0];
-        assert!((quantile_unsorted(&mut v, 0.9) - 3.7).abs() < 1e-12);
+        let mut v: Vec<u64> = [4.0f64, 1.0, 3.0, 2.0].map(f64::to_bits).to_vec();
+        assert!((quantile_unsorted(&mut v, 0.9, f64::from_bits) - 3.7).abs() < 1e-12);
         assert!(Stat::of(&[]).mean.is_nan());
     }
 }

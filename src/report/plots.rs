@@ -423,13 +423,7 @@ fn draw_daily<DB: DrawingBackend>(
         data.replications
     );
     let area = titled(root, title, &subtitle)?;
-    let mut chart = ChartBuilder::on(&area)
-        .margin(16)
-        .margin_right(40)
-        .x_label_area_size(64)
-        .y_label_area_size(104)
-        .build_cartesian_2d(0.0..x_max, 0.0..y_max)
-        .map_err(err)?;
+    let mut chart = chart_frame(&area, 104, 0.0..x_max, 0.0..y_max)?;
     let y_fmt = |v: &f64| tick(*v, y_max);
     chart
         .configure_mesh()
@@ -507,16 +501,7 @@ fn draw_daily<DB: DrawingBackend>(
     if let Some(o) = data.onset {
         onset_line(&mut chart, o, y_max, data.onset_varies)?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .margin(18)
-        .legend_area_size(40)
-        .label_font(font(18))
-        .background_style(WHITE.mix(0.92))
-        .border_style(GRID_BOLD)
-        .draw()
-        .map_err(err)
+    draw_legend(&mut chart, SeriesLabelPosition::LowerRight, 18)
 }
 
 type Chart<'a, DB> = ChartContext<
@@ -524,6 +509,40 @@ type Chart<'a, DB> = ChartContext<
     DB,
     Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
 >;
+
+/// A chart on `area` with the report's margins, `y_label_width` pixels for the y labels.
+fn chart_frame<'a, DB: DrawingBackend>(
+    area: &'a Area<DB>,
+    y_label_width: u32,
+    x: std::ops::Range<f64>,
+    y: std::ops::Range<f64>,
+) -> Result<Chart<'a, DB>, String> {
+    ChartBuilder::on(area)
+        .margin(16)
+        .margin_right(40)
+        .x_label_area_size(64)
+        .y_label_area_size(y_label_width)
+        .build_cartesian_2d(x, y)
+        .map_err(err)
+}
+
+/// The series legend in the report's style, at `position`, `margin` pixels in.
+fn draw_legend<'a, DB: DrawingBackend + 'a>(
+    chart: &mut Chart<'a, DB>,
+    position: SeriesLabelPosition,
+    margin: u32,
+) -> Res {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .margin(margin)
+        .legend_area_size(40)
+        .label_font(font(18))
+        .background_style(WHITE.mix(0.92))
+        .border_style(GRID_BOLD)
+        .draw()
+        .map_err(err)
+}
 
 /// The dashed onset line with its label, and its legend entry.
 fn onset_line<'a, DB: DrawingBackend + 'a>(
@@ -595,13 +614,7 @@ fn draw_ecdf<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Res {
         "Time to recover (whole system): share of replications recovered",
         "after the first onset; rings mark replications not recovered by the end of the run (censored)",
     )?;
-    let mut chart = ChartBuilder::on(&area)
-        .margin(16)
-        .margin_right(40)
-        .x_label_area_size(64)
-        .y_label_area_size(104)
-        .build_cartesian_2d(0.0..x_max, 0.0..1.05)
-        .map_err(err)?;
+    let mut chart = chart_frame(&area, 104, 0.0..x_max, 0.0..1.05)?;
     chart
         .configure_mesh()
         .x_desc("days from the first onset until recovered")
@@ -697,16 +710,7 @@ fn draw_ecdf<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Res {
             })
             .legend(|(x, y)| Circle::new((x + 14, y), 7, BLACK.stroke_width(2)));
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .margin(18)
-        .legend_area_size(40)
-        .label_font(font(18))
-        .background_style(WHITE.mix(0.92))
-        .border_style(GRID_BOLD)
-        .draw()
-        .map_err(err)
+    draw_legend(&mut chart, SeriesLabelPosition::LowerRight, 18)
 }
 
 fn class_stat(data: &RunData, strategy: &str, class: &str) -> Option<StatView> {
@@ -737,13 +741,7 @@ fn draw_by_class<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Res {
         "Time to recover: trusted vs ordinary cargo",
         "mean days from the first onset, with the 95% confidence interval of the mean",
     )?;
-    let mut chart = ChartBuilder::on(&area)
-        .margin(16)
-        .margin_right(40)
-        .x_label_area_size(64)
-        .y_label_area_size(210)
-        .build_cartesian_2d(0.0..x_max, -0.6..(n as f64 - 0.4))
-        .map_err(err)?;
+    let mut chart = chart_frame(&area, 210, 0.0..x_max, -0.6..(n as f64 - 0.4))?;
     chart
         .configure_mesh()
         .disable_y_mesh()
@@ -854,16 +852,7 @@ fn draw_by_class<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Res {
             .map_err(err)?;
         }
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .margin(14)
-        .legend_area_size(40)
-        .label_font(font(18))
-        .background_style(WHITE.mix(0.92))
-        .border_style(GRID_BOLD)
-        .draw()
-        .map_err(err)
+    draw_legend(&mut chart, SeriesLabelPosition::UpperRight, 14)
 }
 
 // ---------------------------------------------------------------------------------
