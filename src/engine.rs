@@ -24,6 +24,7 @@ use crate::network::RoutingTable;
 use crate::policy::{Notice, Priority, Recognition, Reroute, Strategy};
 use crate::scenario::{Members, NodeId, RouteId, Scenario};
 use crate::streams::{self, Stream, StreamKind};
+use bevy_ecs::component::ComponentId;
 use bevy_ecs::prelude::*;
 use calendar::{Calendar, Event};
 use queue::ServerPool;
@@ -234,6 +235,8 @@ struct Lookups {
     gate: QueryState<&'static mut RouteGate>,
     /// A node's servers and occupancy in one lookup.
     node: QueryState<(&'static mut Berths, &'static mut Occupancy)>,
+    /// The `Shipment` component, to find a shipment's row for [`Simulation::prefetch`].
+    shipment_id: ComponentId,
 }
 
 impl Lookups {
@@ -245,6 +248,7 @@ impl Lookups {
             customs: world.query(),
             gate: world.query(),
             node: world.query(),
+            shipment_id: world.register_component::<Shipment>(),
         }
     }
 }
@@ -263,6 +267,19 @@ fn fetch<'w, D: bevy_ecs::query::QueryData>(
     // read or write the World meanwhile: the one mutable access is unique. A stale archetype
     // cache is not unsound; an entity outside it is reported as an error.
     unsafe { state.query_unchecked_manual(world.as_unsafe_world_cell()) }.get_inner(e)
+}
+
+/// A hint to bring the cache line holding `p` closer (no effect on results; none on other
+/// processors than x86-64).
+#[inline(always)]
+fn prefetch_line(p: *const u8) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch never faults, whatever the address.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(p as *const i8);
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
 }
 
 /// One replication of one strategy in progress.
@@ -436,9 +453,41 @@ impl<'a> Simulation<'a> {
         Ok(self.finish())
     }
 
+    /// Asks the processor to load shipment `e`'s row while the current event is handled.
+    /// With many shipments in flight their rows are rarely in cache, and the next event's
+    /// shipment is known (docs/performance.md, Scaling); a hint only, never a result.
+    #[inline]
+    fn prefetch(&self, e: Entity) {
+        let Ok(at) = self.world.entities().get_spawned(e) else {
+            return;
+        };
+        let Some(table) = self.world.storages().tables.get(at.table_id) else {
+            return;
+        };
+        let Some(column) = table.get_column(self.q.shipment_id) else {
+            return;
+        };
+        let row = at.table_row.index();
+        // SAFETY: the column stores `Shipment` (its component id) and holds exactly the
+        // table's `entity_count` rows; the slice is only read for an address.
+        let rows = unsafe { column.get_data_slice::<Shipment>(table.entity_count() as usize) };
+        if let Some(cell) = rows.get(row) {
+            prefetch_line(cell.get() as *const u8);
+            prefetch_line((cell.get() as *const u8).wrapping_add(size_of::<Shipment>() - 1));
+        }
+        if let Some(ticks) = table.get_changed_ticks_slice_for(self.q.shipment_id)
+            && let Some(t) = ticks.get(row)
+        {
+            prefetch_line(t.get() as *const u8);
+        }
+    }
+
     /// Processes every event up to and including time `t`.
     pub fn run_until(&mut self, t: f64) -> Result<(), AccountingError> {
         while let Some((at, event)) = self.calendar.pop_until(t) {
+            if let Some(next) = self.calendar.peek_if_large().and_then(|e| e.shipment()) {
+                self.prefetch(next);
+            }
             self.dispatch(at, event);
             if self.options.audit {
                 self.audit()?;

@@ -33,6 +33,20 @@ pub enum Event {
     Change { index: u32 },
 }
 
+impl Event {
+    /// The shipment the event is about, if any.
+    #[inline]
+    pub fn shipment(&self) -> Option<Entity> {
+        match *self {
+            Event::HandlingDone { shipment, .. }
+            | Event::InspectionDone { shipment, .. }
+            | Event::ClearanceDone { shipment, .. }
+            | Event::TransitDone { shipment, .. } => Some(shipment),
+            _ => None,
+        }
+    }
+}
+
 /// A pending event. `key` orders entries exactly as (time by `f64::total_cmp`, then
 /// sequence number) would, computed once when the event is scheduled so that every heap
 /// comparison is a single integer comparison.
@@ -168,6 +182,14 @@ impl RadixHeap {
         }
         self.len -= 1;
         Some(e)
+    }
+
+    /// The earliest entry.
+    fn peek_entry(&mut self) -> Option<&Entry> {
+        if !self.settle() {
+            return None;
+        }
+        self.buckets[0].iter().min_by_key(|e| e.key)
     }
 
     /// The earliest key.
@@ -371,6 +393,17 @@ impl Calendar {
         }
     }
 
+    /// The next event, when the calendar is in its large layout, else `None`. Settling the
+    /// radix heap here instead of in the next pop moves work without adding any (an entry
+    /// scheduled below the new minimum waits in bucket 0, which pops scan).
+    #[inline]
+    pub fn peek_if_large(&mut self) -> Option<Event> {
+        if self.layout != Layout::Many {
+            return None;
+        }
+        self.radix.peek_entry().map(|e| e.event)
+    }
+
     /// Number of pending events.
     pub fn len(&self) -> usize {
         self.few.len() + self.heap.len() + self.radix.len
@@ -507,6 +540,54 @@ mod tests {
             last = k;
         }
         assert!(c.is_empty() && c.layout == Layout::Few);
+    }
+
+    #[test]
+    fn peeking_ahead_changes_no_order() {
+        // The engine peeks at the next event after every pop (to prefetch its shipment)
+        // and then schedules events, some before the one it peeked at: the pops must still
+        // come out in key order, and the peeked event next when nothing earlier arrived.
+        let mut c = Calendar::new();
+        let mut x: u64 = 7;
+        let mut rand = move || {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            x >> 33
+        };
+        // Each event's id is its sequence number.
+        let schedule = |c: &mut Calendar, t: f64| {
+            let flow = c.seq as u32 + 1;
+            c.schedule(t, Event::Arrival { flow });
+            assert_eq!(c.seq, flow as u64);
+        };
+        for _ in 0..2 * MANY_UP {
+            schedule(&mut c, (rand() % 100_000) as f64 * 0.01);
+        }
+        assert_eq!(c.layout, Layout::Many);
+        let mut last = (f64::NEG_INFINITY, 0u64);
+        let (mut peeked, mut hits, mut earlier) = (None, 0, 0);
+        while let Some((t, ev)) = c.pop() {
+            let Event::Arrival { flow } = ev else {
+                unreachable!()
+            };
+            let k = (t, flow as u64);
+            assert!(k.0 > last.0 || (k.0 == last.0 && k.1 > last.1));
+            last = k;
+            if let Some(p) = peeked.take() {
+                assert!(p == ev || c.is_empty() || earlier > 0);
+                hits += usize::from(p == ev);
+            }
+            earlier = 0;
+            peeked = c.peek_if_large();
+            if c.len() > MANY_UP && rand() % 3 == 0 {
+                // Before the peeked event (or at the same time, later in sequence).
+                let next = c.peek_time().unwrap_or(t);
+                schedule(&mut c, t + (next - t) * (rand() % 4) as f64 / 4.0);
+                earlier += 1;
+            }
+        }
+        assert!(hits > MANY_UP, "the large layout was peeked at ({hits})");
     }
 
     #[test]
