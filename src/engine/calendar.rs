@@ -1,10 +1,13 @@
 //! The event calendar, ordered by (time, sequence number). The sequence number breaks
 //! ties in scheduling order, so simultaneous events run in a deterministic order. Keys are
 //! unique, so the pop order is fixed whatever the queue's layout, which lets the calendar
-//! change layout with its size: a binary heap while few events are pending (an M/M/c
-//! queue has a dozen: a few comparisons per event), a radix heap when many are (hundreds
-//! of thousands on a large network: sequential moves instead of a cache miss per heap
-//! level). Measured in docs/performance.md.
+//! change layout with its size: a sorted vector while few events are pending (an M/M/c
+//! queue has a dozen), a binary heap for thousands, and time windows (a calendar queue)
+//! when many more are (hundreds of thousands on a large network: appends to a window's
+//! bucket and a small heap instead of a cache miss per heap level). Measured in
+//! docs/performance.md.
+
+use std::collections::BinaryHeap;
 
 use bevy_ecs::entity::Entity;
 
@@ -74,139 +77,149 @@ fn time_of(key: u128) -> f64 {
     f64::from_bits((ordered ^ ((((ordered >> 63) as u64) >> 1) as i64)) as u64)
 }
 
-/// Buckets of the radix heap: bucket 0 and one per bit of a key.
-const BUCKETS: usize = 129;
+/// Windows in the ring of [`Windows`].
+const WINDOWS: usize = 1024;
 
-/// Pending events in time order: a radix heap on `key`.
+/// Pending events in time order when many are pending: a calendar queue (after Brown,
+/// 1988) over the time half of the keys.
 ///
-/// Simulated time never goes back (every event is scheduled at or after the current
-/// time, and a later sequence number breaks ties), so every key pushed is above the
-/// last key taken out, `last`. Bucket 0 holds keys at or below `last`; bucket b ≥ 1
-/// holds keys whose highest bit differing from `last` is bit b − 1. Taking out the
-/// minimum empties the lowest non-empty bucket into lower ones around its smallest key.
-/// Each entry only ever moves down, through sequential vectors, which keeps a calendar of
-/// hundreds of thousands of events cache-friendly where a binary heap misses the cache on
-/// every level. A key below `last` (which the engine never schedules) still comes out in
-/// order: it waits in bucket 0, whose minimum is always the calendar's.
+/// The time bits of a key (its high 64 bits, which order as the times do) are cut into
+/// windows of 2^`shift` units from `origin`. Entries of the windows up to the current one,
+/// `cur`, are in a binary heap (`near`); each later window of the ring has an unsorted
+/// bucket; entries past the ring wait in `overflow`. A key's window never decreases as the
+/// key grows, so the heap's minimum is the calendar's. When the heap is empty the next
+/// non-empty bucket becomes current and moves into it; when the ring is used up it is
+/// rebuilt around the overflow, its width chosen so that most entries fall inside. An entry
+/// is moved a few times (bucket, heap, now and then a rebuild), where a radix heap moved
+/// it once for every leading bit its key shared with the minimum; buckets are appended to
+/// sequentially and the heap stays small, so large calendars stay cache-friendly.
 #[derive(Debug, Clone)]
-struct RadixHeap {
-    buckets: Vec<Vec<Entry>>,
-    /// Bit b set when bucket b is not empty.
-    nonempty: [u64; 3],
-    last: u128,
+struct Windows {
+    near: BinaryHeap<Entry>,
+    ring: Vec<Vec<Entry>>,
+    /// Bit w set when `ring[w]` is not empty.
+    nonempty: [u64; WINDOWS / 64],
+    overflow: Vec<Entry>,
+    origin: u64,
+    shift: u32,
+    cur: u64,
     len: usize,
 }
 
-impl Default for RadixHeap {
+impl Default for Windows {
     fn default() -> Self {
-        RadixHeap {
-            buckets: vec![Vec::new(); BUCKETS],
-            nonempty: [0; 3],
-            last: 0,
+        Windows {
+            near: BinaryHeap::new(),
+            ring: vec![Vec::new(); WINDOWS],
+            nonempty: [0; WINDOWS / 64],
+            overflow: Vec::new(),
+            origin: 0,
+            shift: 0,
+            cur: 0,
             len: 0,
         }
     }
 }
 
-impl RadixHeap {
+impl Windows {
     #[inline]
-    fn bucket(&self, key: u128) -> usize {
-        if key <= self.last {
-            0
+    fn push(&mut self, entry: Entry) {
+        self.len += 1;
+        // Keys below the origin (below the last taken out) count as window 0.
+        let w = ((entry.key >> 64) as u64).saturating_sub(self.origin) >> self.shift;
+        if w <= self.cur {
+            self.near.push(entry);
+        } else if w < WINDOWS as u64 {
+            let w = w as usize;
+            self.ring[w].push(entry);
+            self.nonempty[w / 64] |= 1 << (w % 64);
         } else {
-            128 - (key ^ self.last).leading_zeros() as usize
+            self.overflow.push(entry);
         }
     }
 
-    #[inline]
-    fn put(&mut self, entry: Entry) {
-        let b = self.bucket(entry.key);
-        self.buckets[b].push(entry);
-        self.nonempty[b / 64] |= 1 << (b % 64);
-    }
-
-    #[inline]
-    fn push(&mut self, entry: Entry) {
-        self.put(entry);
-        self.len += 1;
-    }
-
-    /// Makes bucket 0 hold the minimum: if it is empty, redistributes the lowest
-    /// non-empty bucket around that bucket's smallest key. False if nothing is pending.
-    #[inline]
-    fn settle(&mut self) -> bool {
+    /// Fills the empty heap from the next non-empty window, rebuilding the ring around the
+    /// overflow when it is used up. False if nothing is pending.
+    fn advance(&mut self) -> bool {
+        debug_assert!(self.near.is_empty());
         if self.len == 0 {
             return false;
         }
-        if self.nonempty[0] & 1 != 0 {
-            return true;
+        // Windows up to `cur` are always empty (their entries go to the heap), so the
+        // first marked window is the next one.
+        if let Some(i) = self.nonempty.iter().position(|&m| m != 0) {
+            let w = i * 64 + self.nonempty[i].trailing_zeros() as usize;
+            self.nonempty[i] &= !(1 << (w % 64));
+            self.cur = w as u64;
+            let mut bucket = std::mem::take(&mut self.ring[w]);
+            self.near.extend(bucket.drain(..));
+            // Kept for the window's next use: allocation is slower than holding on.
+            self.ring[w] = bucket;
+        } else {
+            self.rebuild();
         }
-        let b = match self.nonempty.iter().position(|&w| w != 0) {
-            Some(w) => w * 64 + self.nonempty[w].trailing_zeros() as usize,
-            None => unreachable!("len > 0 but every bucket is empty"),
-        };
-        let mut moved = std::mem::take(&mut self.buckets[b]);
-        self.nonempty[b / 64] &= !(1 << (b % 64));
-        self.last = moved.iter().map(|e| e.key).min().expect("a marked bucket");
-        for e in moved.drain(..) {
-            self.put(e);
-        }
-        // Keep the allocation for the next entries of this bucket: faster than freeing it
-        // (measured: 15-25 % on large calendars), at the price of each bucket holding on to
-        // its largest size (+24 MB peak on the 10^6-shipment scaling run).
-        self.buckets[b] = moved;
         true
     }
 
-    /// Removes and returns the earliest entry if its key is at most `bound` (one settle
-    /// and one scan of bucket 0 for both the test and the removal).
+    /// Spreads the overflow over a new ring (heap and ring are empty): the origin at its
+    /// smallest key, the width such that seven in eight of its entries fall in the ring.
+    #[cold]
+    fn rebuild(&mut self) {
+        let mut all = std::mem::take(&mut self.overflow);
+        let Some(origin) = all.iter().map(|e| (e.key >> 64) as u64).min() else {
+            return;
+        };
+        let q = (all.len() - 1) * 7 / 8;
+        let span = ((all.select_nth_unstable_by_key(q, |e| e.key).1.key >> 64) as u64) - origin;
+        // The smallest width (a power of two) that puts the quantile inside the ring.
+        self.origin = origin;
+        self.shift = (64 - span.leading_zeros()).saturating_sub(WINDOWS.trailing_zeros());
+        self.cur = 0;
+        self.len -= all.len();
+        for e in all.drain(..) {
+            self.push(e);
+        }
+    }
+
+    /// Removes and returns the earliest entry if its key is at most `bound`.
     #[inline]
     fn pop_at_most(&mut self, bound: u128) -> Option<Entry> {
-        if !self.settle() {
+        if self.near.is_empty() && !self.advance() {
             return None;
         }
-        let b0 = &mut self.buckets[0];
-        // Usually one entry; more only if keys below `last` were scheduled.
-        let mut i = 0;
-        for (j, e) in b0.iter().enumerate().skip(1) {
-            if e.key < b0[i].key {
-                i = j;
-            }
-        }
-        if b0[i].key > bound {
+        if self.near.peek()?.key > bound {
             return None;
-        }
-        let e = b0.swap_remove(i);
-        if b0.is_empty() {
-            self.nonempty[0] &= !1;
         }
         self.len -= 1;
-        Some(e)
+        self.near.pop()
     }
 
     /// The earliest entry.
     fn peek_entry(&mut self) -> Option<&Entry> {
-        if !self.settle() {
+        if self.near.is_empty() && !self.advance() {
             return None;
         }
-        self.buckets[0].iter().min_by_key(|e| e.key)
+        self.near.peek()
     }
 
-    /// The earliest key.
-    fn peek(&mut self) -> Option<u128> {
-        if !self.settle() {
-            return None;
-        }
-        self.buckets[0].iter().map(|e| e.key).min()
-    }
-
-    /// Takes every entry out, in no particular order (the allocations are kept).
+    /// Takes every entry out, in no particular order.
     fn drain_into(&mut self, out: &mut Vec<Entry>) {
-        for b in &mut self.buckets {
+        out.extend(self.near.drain());
+        for b in &mut self.ring {
             out.append(b);
         }
-        self.nonempty = [0; 3];
+        out.append(&mut self.overflow);
+        self.nonempty = [0; WINDOWS / 64];
         self.len = 0;
+    }
+
+    /// Applies `f` to every entry (their keys must not change).
+    fn for_each_mut(&mut self, f: impl Fn(&mut Entry)) {
+        let mut v = std::mem::take(&mut self.near).into_vec();
+        v.iter_mut().for_each(&f);
+        self.near = v.into();
+        self.ring.iter_mut().flatten().for_each(&f);
+        self.overflow.iter_mut().for_each(&f);
     }
 }
 
@@ -238,7 +251,7 @@ enum Layout {
     Few,
     /// A binary heap.
     Some,
-    /// A radix heap.
+    /// Time windows: a calendar queue.
     Many,
 }
 
@@ -255,11 +268,9 @@ const MANY_DOWN: usize = 1024;
 pub struct Calendar {
     /// Sorted by key, latest first.
     few: Vec<Entry>,
-    heap: std::collections::BinaryHeap<Entry>,
-    radix: RadixHeap,
+    heap: BinaryHeap<Entry>,
+    windows: Windows,
     layout: Layout,
-    /// The last key taken out: no key scheduled since is below it.
-    last: u128,
     seq: u64,
 }
 
@@ -277,28 +288,36 @@ impl Calendar {
             key: key(time, self.seq),
             event,
         };
-        match self.layout {
-            Layout::Few => {
-                // Insertion from the earliest end, where most new events land.
-                let few = &mut self.few;
-                few.push(entry);
-                let mut i = few.len() - 1;
-                while i > 0 && few[i - 1].key < entry.key {
-                    few[i] = few[i - 1];
-                    i -= 1;
-                }
-                few[i] = entry;
-                if self.few.len() > FEW_UP {
-                    self.relayout(Layout::Some);
-                }
+        if self.layout == Layout::Few {
+            // Insertion from the earliest end, where most new events land.
+            self.few.push(entry);
+            // On a slice, whose length and address the compiler keeps in registers.
+            let few = self.few.as_mut_slice();
+            let mut i = few.len() - 1;
+            while i > 0 && few[i - 1].key < entry.key {
+                few[i] = few[i - 1];
+                i -= 1;
             }
-            Layout::Some => {
-                self.heap.push(entry);
-                if self.heap.len() > MANY_UP {
-                    self.relayout(Layout::Many);
-                }
+            few[i] = entry;
+            if self.few.len() > FEW_UP {
+                self.relayout(Layout::Some);
             }
-            Layout::Many => self.radix.push(entry),
+        } else {
+            self.schedule_layered(entry);
+        }
+    }
+
+    /// [`Calendar::schedule`] for the heap layouts (apart, like `pop_layered`, so that the
+    /// small layout's path stays tight).
+    #[inline(never)]
+    fn schedule_layered(&mut self, entry: Entry) {
+        if self.layout == Layout::Some {
+            self.heap.push(entry);
+            if self.heap.len() > MANY_UP {
+                self.relayout(Layout::Many);
+            }
+        } else {
+            self.windows.push(entry);
         }
     }
 
@@ -308,7 +327,7 @@ impl Calendar {
     fn relayout(&mut self, layout: Layout) {
         let mut all = std::mem::take(&mut self.few);
         all.append(&mut std::mem::take(&mut self.heap).into_vec());
-        self.radix.drain_into(&mut all);
+        self.windows.drain_into(&mut all);
         self.layout = layout;
         match layout {
             Layout::Few => {
@@ -317,10 +336,9 @@ impl Calendar {
             }
             Layout::Some => self.heap = all.into(),
             Layout::Many => {
-                self.radix.last = self.last;
-                for e in all {
-                    self.radix.push(e);
-                }
+                self.windows.len = all.len();
+                self.windows.overflow = all;
+                self.windows.rebuild();
             }
         }
     }
@@ -358,7 +376,6 @@ impl Calendar {
         } else {
             self.pop_layered(bound)?
         };
-        self.last = e.key;
         Some((time_of(e.key), e.event))
     }
 
@@ -375,8 +392,8 @@ impl Calendar {
             }
             Some(e)
         } else {
-            let e = self.radix.pop_at_most(bound)?;
-            if self.radix.len < MANY_DOWN {
+            let e = self.windows.pop_at_most(bound)?;
+            if self.windows.len < MANY_DOWN {
                 self.relayout(Layout::Some);
             }
             Some(e)
@@ -389,24 +406,24 @@ impl Calendar {
         match self.layout {
             Layout::Few => self.few.last().map(|e| time_of(e.key)),
             Layout::Some => self.heap.peek().map(|e| time_of(e.key)),
-            Layout::Many => self.radix.peek().map(time_of),
+            Layout::Many => self.windows.peek_entry().map(|e| time_of(e.key)),
         }
     }
 
-    /// The next event, when the calendar is in its large layout, else `None`. Settling the
-    /// radix heap here instead of in the next pop moves work without adding any (an entry
-    /// scheduled below the new minimum waits in bucket 0, which pops scan).
+    /// The next event, when the calendar is in its large layout, else `None`. Filling the
+    /// windows' heap here instead of in the next pop moves work without adding any (an
+    /// entry scheduled later below the peeked one joins the same heap).
     #[inline]
     pub fn peek_if_large(&mut self) -> Option<Event> {
         if self.layout != Layout::Many {
             return None;
         }
-        self.radix.peek_entry().map(|e| e.event)
+        self.windows.peek_entry().map(|e| e.event)
     }
 
     /// Number of pending events.
     pub fn len(&self) -> usize {
-        self.few.len() + self.heap.len() + self.radix.len
+        self.few.len() + self.heap.len() + self.windows.len
     }
 
     /// Rewrites the shipment entity of every pending event (when a simulation is copied
@@ -423,7 +440,7 @@ impl Calendar {
         let mut v = std::mem::take(&mut self.heap).into_vec();
         v.iter_mut().for_each(&remap);
         self.heap = v.into();
-        self.radix.buckets.iter_mut().flatten().for_each(&remap);
+        self.windows.for_each_mut(remap);
     }
 
     /// True when nothing is pending.
@@ -604,6 +621,58 @@ mod tests {
         assert_eq!(c.pop(), Some((6.0, Event::Arrival { flow: 1 })));
         assert_eq!(c.pop(), None);
         assert!(c.is_empty());
+    }
+
+    #[test]
+    fn large_calendars_order_far_infinite_and_late_keys() {
+        // Many pending (the windowed layout), at very different scales, with keys at
+        // infinity and below the last taken out, and repeated times: every pop is the
+        // smallest pending key, as a sorted set says.
+        let mut c = Calendar::new();
+        let mut pending = std::collections::BTreeSet::new();
+        let mut x: u64 = 3;
+        let mut rand = move || {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            x >> 33
+        };
+        let schedule =
+            |c: &mut Calendar, t: f64, pending: &mut std::collections::BTreeSet<u128>| {
+                let flow = c.seq as u32 + 1;
+                c.schedule(t, Event::Arrival { flow });
+                pending.insert(key(t, c.seq));
+            };
+        let mut now = 0.0;
+        let mut rounds = 0;
+        while rounds < 20 * MANY_UP {
+            rounds += 1;
+            let grow = (rounds / (4 * MANY_UP)).is_multiple_of(2);
+            for _ in 0..if grow { 2 } else { rand() % 2 } {
+                let r = rand();
+                let t = match r % 11 {
+                    0 => f64::INFINITY,
+                    1 => 1e300 * (r % 1000) as f64,
+                    2 => now * 0.5,
+                    3 => now,
+                    4 => now + (r % 1000) as f64 * 1e-12,
+                    _ => now + (r % 10_000) as f64 * 0.01,
+                };
+                schedule(&mut c, t, &mut pending);
+            }
+            if let Some((t, Event::Arrival { flow })) = c.pop() {
+                let k = key(t, flow as u64);
+                assert_eq!(Some(k), pending.pop_first(), "round {rounds}");
+                if t.is_finite() {
+                    now = t;
+                }
+            }
+        }
+        assert!(c.len() > MANY_UP, "the windowed layout was used");
+        while let Some((t, Event::Arrival { flow })) = c.pop() {
+            assert_eq!(Some(key(t, flow as u64)), pending.pop_first());
+        }
+        assert!(c.is_empty() && pending.is_empty());
     }
 
     #[test]
