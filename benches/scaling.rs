@@ -20,14 +20,14 @@ fn scaling(c: &mut Criterion) {
             horizon: benchmark::SYNTHETIC_HORIZON,
             seed: 1,
         };
-        let first = benchmark::scaling_point(&s).expect("the synthetic network runs");
+        let first = benchmark::scaling_point(&s, 1).expect("the synthetic network runs");
         g.throughput(Throughput::Elements(first.run.count));
         let id = BenchmarkId::new(format!("{ports}_ports"), format!("{volume}_per_day"));
         g.bench_with_input(id, &s, |b, s| {
             b.iter_custom(|iters| {
                 (0..iters)
                     .map(|_| {
-                        let row = benchmark::scaling_point(s).expect("runs");
+                        let row = benchmark::scaling_point(s, 1).expect("runs");
                         Duration::from_secs_f64(row.run.seconds)
                     })
                     .sum()

@@ -83,6 +83,9 @@ pub enum BenchKind {
         /// Largest volume (shipments/day; the horizon is 100 days).
         #[arg(long, default_value_t = 10_000.0)]
         max_volume: f64,
+        /// Runs of each network; the fastest counts.
+        #[arg(long, default_value_t = 3)]
+        repeat: usize,
     },
 }
 
@@ -200,6 +203,7 @@ pub fn bench(args: BenchArgs) -> ExitCode {
         BenchKind::Scaling {
             max_ports,
             max_volume,
+            repeat,
         } => {
             let mut rows = Vec::new();
             for s in benchmark::scaling_points(max_ports, max_volume) {
@@ -207,7 +211,7 @@ pub fn bench(args: BenchArgs) -> ExitCode {
                     "  {} ports, {} links, {} shipments/day, {} days …",
                     s.ports, s.routes, s.volume_per_day, s.horizon
                 );
-                match benchmark::scaling_point(&s) {
+                match benchmark::scaling_point(&s, repeat) {
                     Ok(r) => rows.push(r),
                     Err(e) => return fail(1, e),
                 }
