@@ -93,9 +93,10 @@ const WINDOWS: usize = 1024;
 /// is moved a few times (bucket, heap, now and then a rebuild), where a radix heap moved
 /// it once for every leading bit its key shared with the minimum; buckets are appended to
 /// sequentially and the heap stays small, so large calendars stay cache-friendly.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 struct Windows {
     near: BinaryHeap<Entry>,
+    /// The buckets, made at the first rebuild (most calendars never need them).
     ring: Vec<Vec<Entry>>,
     /// Bit w set when `ring[w]` is not empty.
     nonempty: [u64; WINDOWS / 64],
@@ -104,21 +105,6 @@ struct Windows {
     shift: u32,
     cur: u64,
     len: usize,
-}
-
-impl Default for Windows {
-    fn default() -> Self {
-        Windows {
-            near: BinaryHeap::new(),
-            ring: vec![Vec::new(); WINDOWS],
-            nonempty: [0; WINDOWS / 64],
-            overflow: Vec::new(),
-            origin: 0,
-            shift: 0,
-            cur: 0,
-            len: 0,
-        }
-    }
 }
 
 impl Windows {
@@ -165,6 +151,9 @@ impl Windows {
     /// smallest key, the width such that seven in eight of its entries fall in the ring.
     #[cold]
     fn rebuild(&mut self) {
+        if self.ring.is_empty() {
+            self.ring = vec![Vec::new(); WINDOWS];
+        }
         let mut all = std::mem::take(&mut self.overflow);
         let Some(origin) = all.iter().map(|e| (e.key >> 64) as u64).min() else {
             return;
