@@ -642,19 +642,17 @@ pub fn scaling_point(s: &Synthetic, repeat: usize) -> Result<ScalingRow, String>
     let scenario = Scenario::parse(&text, "synthetic.toml", Format::Toml)
         .map_err(|e| format!("the synthetic network does not validate: {e}"))?;
     let setup_seconds = t0.elapsed().as_secs_f64();
-    let mut fastest: Option<((u64, u64), f64, f64)> = None;
-    for _ in 0..repeat.max(1) {
-        let run = timed(Clock::Thread, || {
-            let mut sim = Simulation::new(&scenario, 0, 0, s.seed, RunOptions::default());
-            sim.run_until(scenario.horizon).expect("accounting holds");
-            let (created, _) = sim.counts();
-            (created, sim.finish().events)
-        });
-        if fastest.is_none_or(|f| run.2 < f.2) {
-            fastest = Some(run);
-        }
-    }
-    let ((created, events), seconds, cpu) = fastest.expect("at least one run");
+    let ((created, events), seconds, cpu) = (0..repeat.max(1))
+        .map(|_| {
+            timed(Clock::Thread, || {
+                let mut sim = Simulation::new(&scenario, 0, 0, s.seed, RunOptions::default());
+                sim.run_until(scenario.horizon).expect("accounting holds");
+                let (created, _) = sim.counts();
+                (created, sim.finish().events)
+            })
+        })
+        .min_by(|a, b| a.2.total_cmp(&b.2))
+        .expect("at least one run");
     Ok(ScalingRow {
         ports: s.ports,
         routes: s.routes,

@@ -484,22 +484,27 @@ impl<'a> Simulation<'a> {
 
     /// Processes every event up to and including time `t`.
     pub fn run_until(&mut self, t: f64) -> Result<(), AccountingError> {
-        while let Some((at, event)) = self.calendar.pop_until(t) {
-            if let Some(next) = self.calendar.peek_if_large().and_then(|e| e.shipment()) {
-                self.prefetch(next);
-            }
-            self.dispatch(at, event);
-            if self.options.audit {
-                self.audit()?;
-            }
-        }
+        self.run_while(|c| c.pop_until(t))?;
         self.now = self.now.max(t.min(self.scenario.horizon));
         Ok(())
     }
 
     /// Processes every event strictly before time `t` (to branch at a disruption's onset).
     pub fn run_before(&mut self, t: f64) -> Result<(), AccountingError> {
-        while let Some((at, event)) = self.calendar.pop_before(t) {
+        self.run_while(|c| c.pop_before(t))
+    }
+
+    /// The event loop: carries out the events `next` takes from the calendar, prefetching
+    /// the following event's shipment on large calendars and auditing if asked.
+    #[inline]
+    fn run_while(
+        &mut self,
+        next: impl Fn(&mut Calendar) -> Option<(f64, Event)>,
+    ) -> Result<(), AccountingError> {
+        while let Some((at, event)) = next(&mut self.calendar) {
+            if let Some(s) = self.calendar.peek_if_large().and_then(Event::shipment) {
+                self.prefetch(s);
+            }
             self.dispatch(at, event);
             if self.options.audit {
                 self.audit()?;

@@ -39,8 +39,14 @@ pub enum Event {
 impl Event {
     /// The shipment the event is about, if any.
     #[inline]
-    pub fn shipment(&self) -> Option<Entity> {
-        match *self {
+    pub fn shipment(mut self) -> Option<Entity> {
+        self.shipment_mut().copied()
+    }
+
+    /// The event's shipment, to rewrite.
+    #[inline]
+    fn shipment_mut(&mut self) -> Option<&mut Entity> {
+        match self {
             Event::HandlingDone { shipment, .. }
             | Event::InspectionDone { shipment, .. }
             | Event::ClearanceDone { shipment, .. }
@@ -147,6 +153,14 @@ impl Windows {
         true
     }
 
+    /// Takes `entries` (the windows being empty) and spreads them over a new ring.
+    fn fill(&mut self, entries: Vec<Entry>) {
+        debug_assert!(self.len == 0);
+        self.len = entries.len();
+        self.overflow = entries;
+        self.rebuild();
+    }
+
     /// Spreads the overflow over a new ring (heap and ring are empty): the origin at its
     /// smallest key, the width such that seven in eight of its entries fall in the ring.
     #[cold]
@@ -204,12 +218,17 @@ impl Windows {
 
     /// Applies `f` to every entry (their keys must not change).
     fn for_each_mut(&mut self, f: impl Fn(&mut Entry)) {
-        let mut v = std::mem::take(&mut self.near).into_vec();
-        v.iter_mut().for_each(&f);
-        self.near = v.into();
+        for_each_in_heap(&mut self.near, &f);
         self.ring.iter_mut().flatten().for_each(&f);
         self.overflow.iter_mut().for_each(&f);
     }
+}
+
+/// Applies `f` to every entry of `heap` (keys unchanged, so the heap's order holds).
+fn for_each_in_heap(heap: &mut BinaryHeap<Entry>, f: impl Fn(&mut Entry)) {
+    let mut v = std::mem::take(heap).into_vec();
+    v.iter_mut().for_each(f);
+    *heap = v.into();
 }
 
 impl PartialEq for Entry {
@@ -324,11 +343,7 @@ impl Calendar {
                 self.few = all;
             }
             Layout::Some => self.heap = all.into(),
-            Layout::Many => {
-                self.windows.len = all.len();
-                self.windows.overflow = all;
-                self.windows.rebuild();
-            }
+            Layout::Many => self.windows.fill(all),
         }
     }
 
@@ -418,17 +433,13 @@ impl Calendar {
     /// Rewrites the shipment entity of every pending event (when a simulation is copied
     /// into a new World); the keys, and so the pop order, are unchanged.
     pub fn map_shipments(&mut self, f: impl Fn(Entity) -> Entity) {
-        let remap = |e: &mut Entry| match &mut e.event {
-            Event::HandlingDone { shipment, .. }
-            | Event::InspectionDone { shipment, .. }
-            | Event::ClearanceDone { shipment, .. }
-            | Event::TransitDone { shipment, .. } => *shipment = f(*shipment),
-            _ => {}
+        let remap = |e: &mut Entry| {
+            if let Some(s) = e.event.shipment_mut() {
+                *s = f(*s);
+            }
         };
         self.few.iter_mut().for_each(&remap);
-        let mut v = std::mem::take(&mut self.heap).into_vec();
-        v.iter_mut().for_each(&remap);
-        self.heap = v.into();
+        for_each_in_heap(&mut self.heap, remap);
         self.windows.for_each_mut(remap);
     }
 
@@ -441,6 +452,33 @@ impl Calendar {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A deterministic stream of 64-bit states (a linear congruential generator).
+    fn lcg(mut x: u64) -> impl FnMut() -> u64 {
+        move || {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            x
+        }
+    }
+
+    /// Schedules an arrival at `t` whose flow is its sequence number, so that a popped
+    /// event gives back its key: `key(t, flow)`.
+    fn schedule_numbered(c: &mut Calendar, t: f64) -> u128 {
+        let flow = c.seq as u32 + 1;
+        c.schedule(t, Event::Arrival { flow });
+        assert_eq!(c.seq, flow as u64);
+        key(t, c.seq)
+    }
+
+    /// The key of a popped arrival scheduled by [`schedule_numbered`].
+    fn popped_key(t: f64, event: Event) -> u128 {
+        let Event::Arrival { flow } = event else {
+            unreachable!("only arrivals are scheduled")
+        };
+        key(t, flow as u64)
+    }
 
     #[test]
     fn key_orders_as_total_cmp_then_sequence() {
@@ -472,13 +510,11 @@ mod tests {
         // A deterministic mix of times with many ties, scheduled and popped interleaved.
         let mut c = Calendar::new();
         let mut expected: Vec<(u128, f64, u32)> = Vec::new();
-        let mut x: u64 = 12345;
+        let mut rand = lcg(12345);
         let mut now = 0.0;
         let mut popped = Vec::new();
         for i in 0..5000u32 {
-            x = x
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
+            let x = rand();
             let t = now + ((x >> 40) % 50) as f64 * 0.25;
             c.schedule(t, Event::Arrival { flow: i });
             expected.push((key(t, c.seq), t, i));
@@ -505,30 +541,24 @@ mod tests {
     fn order_holds_across_layout_changes() {
         // Grows past MANY_UP, shrinks below FEW_DOWN and grows again, popping all the while:
         // every layout and every move between them.
+        // Keys rise strictly: (time, sequence number) in order.
         let mut c = Calendar::new();
-        let mut x: u64 = 99;
+        let mut rand = lcg(99);
         let mut now = 0.0;
-        let mut last = (f64::NEG_INFINITY, 0u64);
-        let mut id = 0u32;
-        let mut seqs = std::collections::HashMap::new();
+        let mut last = 0u128;
         let mut switched = 0;
         for phase in 0..6 {
             let (pushes, pops) = if phase % 2 == 0 { (3, 1) } else { (1, 3) };
             for _ in 0..6000 {
                 for _ in 0..pushes {
-                    x = x
-                        .wrapping_mul(6364136223846793005)
-                        .wrapping_add(1442695040888963407);
-                    let t = now + ((x >> 33) % 1000) as f64 * 0.125;
-                    c.schedule(t, Event::Arrival { flow: id });
-                    seqs.insert(id, c.seq);
-                    id += 1;
+                    let t = now + ((rand() >> 33) % 1000) as f64 * 0.125;
+                    schedule_numbered(&mut c, t);
                 }
                 let was = c.layout;
                 for _ in 0..pops {
-                    if let Some((t, Event::Arrival { flow })) = c.pop() {
-                        let k = (t, seqs[&flow]);
-                        assert!(k.0 > last.0 || (k.0 == last.0 && k.1 > last.1));
+                    if let Some((t, ev)) = c.pop() {
+                        let k = popped_key(t, ev);
+                        assert!(k > last);
                         last = k;
                         now = t;
                     }
@@ -540,9 +570,9 @@ mod tests {
             switched >= 4,
             "the test must cross the thresholds ({switched})"
         );
-        while let Some((t, Event::Arrival { flow })) = c.pop() {
-            let k = (t, seqs[&flow]);
-            assert!(k.0 > last.0 || (k.0 == last.0 && k.1 > last.1));
+        while let Some((t, ev)) = c.pop() {
+            let k = popped_key(t, ev);
+            assert!(k > last);
             last = k;
         }
         assert!(c.is_empty() && c.layout == Layout::Few);
@@ -554,31 +584,17 @@ mod tests {
         // and then schedules events, some before the one it peeked at: the pops must still
         // come out in key order, and the peeked event next when nothing earlier arrived.
         let mut c = Calendar::new();
-        let mut x: u64 = 7;
-        let mut rand = move || {
-            x = x
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            x >> 33
-        };
-        // Each event's id is its sequence number.
-        let schedule = |c: &mut Calendar, t: f64| {
-            let flow = c.seq as u32 + 1;
-            c.schedule(t, Event::Arrival { flow });
-            assert_eq!(c.seq, flow as u64);
-        };
+        let mut lcg = lcg(7);
+        let mut rand = move || lcg() >> 33;
         for _ in 0..2 * MANY_UP {
-            schedule(&mut c, (rand() % 100_000) as f64 * 0.01);
+            schedule_numbered(&mut c, (rand() % 100_000) as f64 * 0.01);
         }
         assert_eq!(c.layout, Layout::Many);
-        let mut last = (f64::NEG_INFINITY, 0u64);
+        let mut last = 0u128;
         let (mut peeked, mut hits, mut earlier) = (None, 0, 0);
         while let Some((t, ev)) = c.pop() {
-            let Event::Arrival { flow } = ev else {
-                unreachable!()
-            };
-            let k = (t, flow as u64);
-            assert!(k.0 > last.0 || (k.0 == last.0 && k.1 > last.1));
+            let k = popped_key(t, ev);
+            assert!(k > last);
             last = k;
             if let Some(p) = peeked.take() {
                 assert!(p == ev || c.is_empty() || earlier > 0);
@@ -589,7 +605,7 @@ mod tests {
             if c.len() > MANY_UP && rand() % 3 == 0 {
                 // Before the peeked event (or at the same time, later in sequence).
                 let next = c.peek_time().unwrap_or(t);
-                schedule(&mut c, t + (next - t) * (rand() % 4) as f64 / 4.0);
+                schedule_numbered(&mut c, t + (next - t) * (rand() % 4) as f64 / 4.0);
                 earlier += 1;
             }
         }
@@ -619,19 +635,8 @@ mod tests {
         // smallest pending key, as a sorted set says.
         let mut c = Calendar::new();
         let mut pending = std::collections::BTreeSet::new();
-        let mut x: u64 = 3;
-        let mut rand = move || {
-            x = x
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            x >> 33
-        };
-        let schedule =
-            |c: &mut Calendar, t: f64, pending: &mut std::collections::BTreeSet<u128>| {
-                let flow = c.seq as u32 + 1;
-                c.schedule(t, Event::Arrival { flow });
-                pending.insert(key(t, c.seq));
-            };
+        let mut lcg = lcg(3);
+        let mut rand = move || lcg() >> 33;
         let mut now = 0.0;
         let mut rounds = 0;
         while rounds < 20 * MANY_UP {
@@ -647,19 +652,22 @@ mod tests {
                     4 => now + (r % 1000) as f64 * 1e-12,
                     _ => now + (r % 10_000) as f64 * 0.01,
                 };
-                schedule(&mut c, t, &mut pending);
+                pending.insert(schedule_numbered(&mut c, t));
             }
-            if let Some((t, Event::Arrival { flow })) = c.pop() {
-                let k = key(t, flow as u64);
-                assert_eq!(Some(k), pending.pop_first(), "round {rounds}");
+            if let Some((t, ev)) = c.pop() {
+                assert_eq!(
+                    Some(popped_key(t, ev)),
+                    pending.pop_first(),
+                    "round {rounds}"
+                );
                 if t.is_finite() {
                     now = t;
                 }
             }
         }
         assert!(c.len() > MANY_UP, "the windowed layout was used");
-        while let Some((t, Event::Arrival { flow })) = c.pop() {
-            assert_eq!(Some(key(t, flow as u64)), pending.pop_first());
+        while let Some((t, ev)) = c.pop() {
+            assert_eq!(Some(popped_key(t, ev)), pending.pop_first());
         }
         assert!(c.is_empty() && pending.is_empty());
     }
