@@ -14,6 +14,7 @@
 
 pub mod calendar;
 pub mod queue;
+mod rows;
 
 use crate::disruption::{self, Change, Realisation};
 use crate::measure::recovery::{RecoveryParams, recovery};
@@ -24,12 +25,12 @@ use crate::network::RoutingTable;
 use crate::policy::{Notice, Priority, Recognition, Reroute, Strategy};
 use crate::scenario::{Members, NodeId, RouteId, Scenario};
 use crate::streams::{self, Stream, StreamKind};
-use bevy_ecs::component::ComponentId;
 use bevy_ecs::prelude::*;
 use calendar::{Calendar, Event};
 use queue::ServerPool;
 use rand::RngExt;
 use rand_distr::{Distribution, Exp1};
+use rows::ShipmentRows;
 use std::collections::VecDeque;
 
 /// A node's identity (its index in the scenario).
@@ -225,30 +226,25 @@ pub struct AccountingError {
 /// without looking up the component's type on every call (as `World::get_mut` does), and
 /// [`fetch`] skips the archetype-cache refresh that `QueryState::get_mut` repeats on every
 /// call: together a large share of an event's cost (docs/performance.md). Node and route
-/// archetypes exist before the states are built; the shipments' archetype is added to the
-/// shipment state's cache when the first shipment is spawned (`on_arrival`).
+/// archetypes exist before the states are built. Shipments, far more numerous, are reached
+/// through their recorded table rows instead ([`ShipmentRows`]).
 struct Lookups {
-    shipment: QueryState<&'static mut Shipment>,
     berths: QueryState<&'static mut Berths>,
     occupancy: QueryState<&'static mut Occupancy>,
     customs: QueryState<&'static mut CustomsPost>,
     gate: QueryState<&'static mut RouteGate>,
     /// A node's servers and occupancy in one lookup.
     node: QueryState<(&'static mut Berths, &'static mut Occupancy)>,
-    /// The `Shipment` component, to find a shipment's row for [`Simulation::prefetch`].
-    shipment_id: ComponentId,
 }
 
 impl Lookups {
     fn new(world: &mut World) -> Self {
         Lookups {
-            shipment: world.query(),
             berths: world.query(),
             occupancy: world.query(),
             customs: world.query(),
             gate: world.query(),
             node: world.query(),
-            shipment_id: world.register_component::<Shipment>(),
         }
     }
 }
@@ -291,6 +287,8 @@ pub struct Simulation<'a> {
     seed: u64,
     world: World,
     q: Lookups,
+    /// Each shipment's table row: the engine's way to its `Shipment` component.
+    rows: ShipmentRows,
     calendar: Calendar,
     now: f64,
     nodes: Vec<Entity>,
@@ -384,6 +382,7 @@ impl<'a> Simulation<'a> {
             replication,
             seed,
             q: Lookups::new(&mut world),
+            rows: ShipmentRows::new(&mut world),
             world,
             calendar: Calendar::new(),
             now: 0.0,
@@ -458,27 +457,9 @@ impl<'a> Simulation<'a> {
     /// shipment is known (docs/performance.md, Scaling); a hint only, never a result.
     #[inline]
     fn prefetch(&self, e: Entity) {
-        let Ok(at) = self.world.entities().get_spawned(e) else {
-            return;
-        };
-        let Some(table) = self.world.storages().tables.get(at.table_id) else {
-            return;
-        };
-        let Some(column) = table.get_column(self.q.shipment_id) else {
-            return;
-        };
-        let row = at.table_row.index();
-        // SAFETY: the column stores `Shipment` (its component id) and holds exactly the
-        // table's `entity_count` rows; the slice is only read for an address.
-        let rows = unsafe { column.get_data_slice::<Shipment>(table.entity_count() as usize) };
-        if let Some(cell) = rows.get(row) {
-            prefetch_line(cell.get() as *const u8);
-            prefetch_line((cell.get() as *const u8).wrapping_add(size_of::<Shipment>() - 1));
-        }
-        if let Some(ticks) = table.get_changed_ticks_slice_for(self.q.shipment_id)
-            && let Some(t) = ticks.get(row)
-        {
-            prefetch_line(t.get() as *const u8);
+        if let Some(p) = self.rows.address(&self.world, e) {
+            prefetch_line(p as *const u8);
+            prefetch_line((p as *const u8).wrapping_add(size_of::<Shipment>() - 1));
         }
     }
 
@@ -552,11 +533,12 @@ impl<'a> Simulation<'a> {
                     .id()
             })
             .collect();
+        let mut rows = ShipmentRows::new(&mut world);
         let mut map = std::collections::HashMap::new();
         if let Some(mut q) = old.try_query::<(Entity, &Shipment)>() {
             for (e, s) in q.iter(old) {
                 if s.stage != Stage::Delivered {
-                    map.insert(e, world.spawn(s.clone()).id());
+                    map.insert(e, rows.spawn(&mut world, s.clone()));
                 }
             }
         }
@@ -590,6 +572,7 @@ impl<'a> Simulation<'a> {
             replication: self.replication,
             seed: self.seed,
             q: Lookups::new(&mut world),
+            rows,
             world,
             calendar,
             now: self.now,
@@ -697,15 +680,13 @@ impl<'a> Simulation<'a> {
         // Delivered shipments' entities are reused: no archetype moves, no removal records.
         let e = match self.free.pop() {
             Some(e) => {
-                *fetch(&self.q.shipment, &mut self.world, e).expect("pooled shipment") = shipment;
+                *self
+                    .rows
+                    .get_mut(&mut self.world, e)
+                    .expect("pooled shipment") = shipment;
                 e
             }
-            None => {
-                let e = self.world.spawn(shipment).id();
-                // The first shipment creates its archetype: let the cached query see it.
-                self.q.shipment.update_archetypes(&self.world);
-                e
-            }
+            None => self.rows.spawn(&mut self.world, shipment),
         };
         self.created += 1;
         self.collector
@@ -779,7 +760,10 @@ impl<'a> Simulation<'a> {
     fn arrive_at_node(&mut self, e: Entity, node: NodeId) {
         let now = self.now;
         let (members, revoke_draw) = {
-            let mut s = fetch(&self.q.shipment, &mut self.world, e).expect("live shipment");
+            let s = self
+                .rows
+                .get_mut(&mut self.world, e)
+                .expect("live shipment");
             s.stage = Stage::Queued(node);
             s.node_arrival = now;
             (s.members, s.revoke_draw)
@@ -806,7 +790,10 @@ impl<'a> Simulation<'a> {
         let level = self.status.alert_level[n.country as usize];
         let slowdown =
             sc.countries[n.country as usize].alert_effects[(level - 1) as usize].handling_slowdown;
-        let mut s = fetch(&self.q.shipment, &mut self.world, e).expect("live shipment");
+        let s = self
+            .rows
+            .get_mut(&mut self.world, e)
+            .expect("live shipment");
         s.stage = Stage::Handling(node);
         let t = n.service.sample(&mut s.rng) * slowdown;
         self.calendar
@@ -828,7 +815,10 @@ impl<'a> Simulation<'a> {
         // One lookup: customs marked done on entering the destination's country, and, if
         // the shipment does not stop for customs here, its leaving the node recorded.
         let leaving = {
-            let mut s = fetch(&self.q.shipment, &mut self.world, e).expect("live shipment");
+            let s = self
+                .rows
+                .get_mut(&mut self.world, e)
+                .expect("live shipment");
             let f = &sc.flows[s.flow as usize];
             let dest_country = sc.nodes[f.destination as usize].country;
             let first = !s.customs_done && n.country == dest_country;
@@ -839,7 +829,7 @@ impl<'a> Simulation<'a> {
             if first && import && n.customs.is_some() {
                 None
             } else {
-                Some(Leaving::record(&mut s, node))
+                Some(Leaving::record(s, node))
             }
         };
         match leaving {
@@ -859,11 +849,7 @@ impl<'a> Simulation<'a> {
         let level = self.status.alert_level[n.country as usize];
         let effect = country.alert_effects[(level - 1) as usize];
         let members = {
-            let s = self
-                .q
-                .shipment
-                .get_manual(&self.world, e)
-                .expect("live shipment");
+            let s = self.rows.get(&self.world, e).expect("live shipment");
             self.effective_members(s.members, s.revoke_draw, n.country)
         };
         // Routine risk assessment always recognises the arrangements' partners (MRA III.B).
@@ -884,7 +870,10 @@ impl<'a> Simulation<'a> {
         let priority =
             self.strategy.priority == Priority::TrustedFirst && knobs && strategy_trusted;
         let (inspect, clearance) = {
-            let mut s = fetch(&self.q.shipment, &mut self.world, e).expect("live shipment");
+            let s = self
+                .rows
+                .get_mut(&mut self.world, e)
+                .expect("live shipment");
             let u: f64 = s.rng.random();
             let inspect = u < rate;
             let clearance = if inspect {
@@ -925,7 +914,10 @@ impl<'a> Simulation<'a> {
         let mult =
             sc.countries[n.country as usize].alert_effects[(level - 1) as usize].inspection_time;
         let customs = n.customs.as_ref().expect("customs node");
-        let mut s = fetch(&self.q.shipment, &mut self.world, e).expect("live shipment");
+        let s = self
+            .rows
+            .get_mut(&mut self.world, e)
+            .expect("live shipment");
         s.stage = Stage::Inspection(node);
         let t = customs.inspection.sample(&mut s.rng) * mult;
         self.calendar
@@ -962,7 +954,9 @@ impl<'a> Simulation<'a> {
 
     fn leave_node(&mut self, e: Entity, node: NodeId) {
         let l = Leaving::record(
-            &mut fetch(&self.q.shipment, &mut self.world, e).expect("live shipment"),
+            self.rows
+                .get_mut(&mut self.world, e)
+                .expect("live shipment"),
             node,
         );
         self.left_node(e, node, l);
@@ -993,7 +987,8 @@ impl<'a> Simulation<'a> {
             && let Some(a) = self.diversion(f, node, dest)
         {
             dest = a;
-            fetch(&self.q.shipment, &mut self.world, e)
+            self.rows
+                .get_mut(&mut self.world, e)
                 .expect("live shipment")
                 .destination = a;
         }
@@ -1111,7 +1106,8 @@ impl<'a> Simulation<'a> {
             if schedule {
                 gate.ready_scheduled = true;
             }
-            fetch(&self.q.shipment, &mut self.world, e)
+            self.rows
+                .get_mut(&mut self.world, e)
                 .expect("live shipment")
                 .stage = Stage::AwaitingDeparture(route);
             if schedule {
@@ -1148,7 +1144,10 @@ impl<'a> Simulation<'a> {
         fetch(&self.q.gate, &mut self.world, self.routes[route as usize])
             .expect("route")
             .in_transit += 1;
-        let mut s = fetch(&self.q.shipment, &mut self.world, e).expect("live shipment");
+        let s = self
+            .rows
+            .get_mut(&mut self.world, e)
+            .expect("live shipment");
         s.stage = Stage::InTransit(route);
         let t = r.transit.sample(&mut s.rng);
         self.calendar
@@ -1169,7 +1168,8 @@ impl<'a> Simulation<'a> {
             .delivered(self.now, s.flow, country, s.trusted, s.created, s.value);
         self.delivered += 1;
         if !s.marked {
-            fetch(&self.q.shipment, &mut self.world, e)
+            self.rows
+                .get_mut(&mut self.world, e)
                 .expect("live shipment")
                 .stage = Stage::Delivered;
         }
@@ -1503,8 +1503,10 @@ impl<'a> Simulation<'a> {
         let mut at_node = vec![[0u64; 5]; n];
         let mut on_route = vec![[0u64; 2]; self.scenario.routes.len()];
         let mut total = 0u64;
+        let mut entities = 0;
         let mut q = self.world.query::<&Shipment>();
         for s in q.iter(&self.world) {
+            entities += 1;
             if s.stage == Stage::Delivered {
                 continue;
             }
@@ -1524,6 +1526,7 @@ impl<'a> Simulation<'a> {
             time: self.now,
             detail,
         };
+        self.rows.check(&self.world, entities).map_err(&err)?;
         if total != self.created - self.delivered {
             return Err(err(format!(
                 "{total} shipment entities, but created − delivered = {}",
