@@ -278,6 +278,9 @@ fn prefetch_line(p: *const u8) {
     let _ = p;
 }
 
+/// How many events ahead the run loop prefetches a shipment's row.
+const PREFETCH_AHEAD: usize = 4;
+
 /// One replication of one strategy in progress.
 pub struct Simulation<'a> {
     scenario: &'a Scenario,
@@ -452,9 +455,9 @@ impl<'a> Simulation<'a> {
         Ok(self.finish())
     }
 
-    /// Asks the processor to load shipment `e`'s row while the current event is handled.
-    /// With many shipments in flight their rows are rarely in cache, and the next event's
-    /// shipment is known (docs/performance.md, Scaling); a hint only, never a result.
+    /// Asks the processor to load shipment `e`'s row while the events before its own are
+    /// handled. With many shipments in flight their rows are rarely in cache, and the
+    /// coming events' shipments are known (docs/performance.md, Scaling); a hint only.
     #[inline]
     fn prefetch(&self, e: Entity) {
         if let Some(p) = self.rows.address(&self.world, e) {
@@ -476,14 +479,19 @@ impl<'a> Simulation<'a> {
     }
 
     /// The event loop: carries out the events `next` takes from the calendar, prefetching
-    /// the following event's shipment on large calendars and auditing if asked.
+    /// the shipment of the event `PREFETCH_AHEAD` places on in large calendars, and
+    /// auditing if asked.
     #[inline]
     fn run_while(
         &mut self,
         next: impl Fn(&mut Calendar) -> Option<(f64, Event)>,
     ) -> Result<(), AccountingError> {
         while let Some((at, event)) = next(&mut self.calendar) {
-            if let Some(s) = self.calendar.peek_if_large().and_then(Event::shipment) {
+            if let Some(s) = self
+                .calendar
+                .ahead_if_large(PREFETCH_AHEAD)
+                .and_then(Event::shipment)
+            {
                 self.prefetch(s);
             }
             self.dispatch(at, event);
