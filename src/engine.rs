@@ -455,14 +455,24 @@ impl<'a> Simulation<'a> {
         Ok(self.finish())
     }
 
-    /// Asks the processor to load shipment `e`'s row while the events before its own are
-    /// handled. With many shipments in flight their rows are rarely in cache, and the
-    /// coming events' shipments are known (docs/performance.md, Scaling); a hint only.
+    /// Asks the processor to load what coming events will read, while the events before
+    /// them are handled: with many shipments in flight their rows are rarely in cache, and
+    /// the large calendar's current window is sorted, so the coming events are known
+    /// (docs/performance.md, Scaling). The shipment's row `PREFETCH_AHEAD` events on, and
+    /// its recorded row number, needed to find the row, three times as far. Hints only.
     #[inline]
-    fn prefetch(&self, e: Entity) {
-        if let Some(p) = self.rows.address(&self.world, e) {
+    fn prefetch_ahead(&self) {
+        let shipment = |ahead| {
+            self.calendar
+                .ahead_if_large(ahead)
+                .and_then(Event::shipment)
+        };
+        if let Some(p) = shipment(PREFETCH_AHEAD).and_then(|e| self.rows.address(&self.world, e)) {
             prefetch_line(p as *const u8);
             prefetch_line((p as *const u8).wrapping_add(size_of::<Shipment>() - 1));
+        }
+        if let Some(e) = shipment(3 * PREFETCH_AHEAD) {
+            self.rows.prefetch_record(e);
         }
     }
 
@@ -479,21 +489,14 @@ impl<'a> Simulation<'a> {
     }
 
     /// The event loop: carries out the events `next` takes from the calendar, prefetching
-    /// the shipment of the event `PREFETCH_AHEAD` places on in large calendars, and
-    /// auditing if asked.
+    /// for the events to come in large calendars, and auditing if asked.
     #[inline]
     fn run_while(
         &mut self,
         next: impl Fn(&mut Calendar) -> Option<(f64, Event)>,
     ) -> Result<(), AccountingError> {
         while let Some((at, event)) = next(&mut self.calendar) {
-            if let Some(s) = self
-                .calendar
-                .ahead_if_large(PREFETCH_AHEAD)
-                .and_then(Event::shipment)
-            {
-                self.prefetch(s);
-            }
+            self.prefetch_ahead();
             self.dispatch(at, event);
             if self.options.audit {
                 self.audit()?;

@@ -128,7 +128,11 @@ impl Windows {
             self.late.push(entry);
         } else if w < WINDOWS as u64 {
             let w = w as usize;
-            self.ring[w].push(entry);
+            let bucket = &mut self.ring[w];
+            // Buckets grow at 1,024 places at once, too many for the processor to see as
+            // streams: ask for the line two ahead of the end, so the append does not wait.
+            super::prefetch_line(bucket.as_ptr().wrapping_add(bucket.len() + 4) as *const u8);
+            bucket.push(entry);
             self.nonempty[w / 64] |= 1 << (w % 64);
         } else {
             self.overflow.push(entry);

@@ -94,6 +94,14 @@ impl ShipmentRows {
         rows.get(row).map(|c| c.get() as *const Shipment)
     }
 
+    /// Asks the processor to load `e`'s recorded row number (a hint, ahead of `address`).
+    #[inline]
+    pub(super) fn prefetch_record(&self, e: Entity) {
+        if let Some(r) = self.rows.get(e.index_u32() as usize) {
+            super::prefetch_line(r as *const u32 as *const u8);
+        }
+    }
+
     /// Checks the recorded rows against bevy's table, given the number of `Shipment`
     /// components in the World: an error names the first shipment whose row has moved.
     pub(super) fn check(&self, world: &World, shipments: usize) -> Result<(), String> {
