@@ -7,8 +7,8 @@
 //! [`Entity`] straight to its component: bevy's own path (`Query::get`) first reads the
 //! entity's record in `Entities`, one of ~24 bytes per entity that is rarely in cache when
 //! 10⁵ shipments are in flight and cannot be prefetched (bevy does not expose its address),
-//! then checks the archetype and the world. With the row known, the next event's shipment
-//! is prefetched from this table alone (docs/performance.md, Scaling).
+//! then checks the archetype and the world. With the row known, the coming events'
+//! shipments are prefetched from this record alone (docs/performance.md, Scaling).
 //!
 //! A wrong row could only give another shipment's component, never memory that is not a
 //! `Shipment`: the row is bounds-checked against the column. `Simulation::census` (audit
@@ -19,7 +19,8 @@
 use super::Shipment;
 use bevy_ecs::component::ComponentId;
 use bevy_ecs::prelude::*;
-use bevy_ecs::storage::{Table, TableId};
+use bevy_ecs::storage::TableId;
+use std::cell::UnsafeCell;
 
 /// The table row of every shipment, by entity index.
 #[derive(Debug, Clone)]
@@ -55,21 +56,21 @@ impl ShipmentRows {
         e
     }
 
-    /// The shipments' table and `e`'s row in it.
-    #[inline]
-    fn locate<'w>(&self, world: &'w World, e: Entity) -> Option<(&'w Table, usize)> {
+    /// The cell holding shipment `e`'s component; `None` if `e` is not a shipment.
+    #[inline(always)]
+    fn cell<'w>(&self, world: &'w World, e: Entity) -> Option<&'w UnsafeCell<Shipment>> {
         let row = *self.rows.get(e.index_u32() as usize)? as usize;
-        Some((world.storages().tables.get(self.table?)?, row))
+        let table = world.storages().tables.get(self.table?)?;
+        // SAFETY: the column of `self.component` stores `Shipment`s, and the slice's length
+        // is the table's row count, as `get_data_slice_for` requires.
+        let rows = unsafe { table.get_data_slice_for::<Shipment>(self.component) }?;
+        rows.get(row)
     }
 
     /// Shipment `e`'s component; `None` if `e` is not a shipment.
     #[inline]
     pub(super) fn get_mut<'w>(&self, world: &'w mut World, e: Entity) -> Option<&'w mut Shipment> {
-        let (table, row) = self.locate(world, e)?;
-        // SAFETY: the column of `self.component` stores `Shipment`s, and the slice's length
-        // is the table's row count, as `get_data_slice_for` requires.
-        let rows = unsafe { table.get_data_slice_for::<Shipment>(self.component) }?;
-        let cell = rows.get(row)?;
+        let cell = self.cell(world, e)?;
         // SAFETY: `world` is borrowed mutably for `'w`, so nothing else can read or write
         // the World's components meanwhile: this is the only reference to the cell's value.
         Some(unsafe { &mut *cell.get() })
@@ -78,20 +79,15 @@ impl ShipmentRows {
     /// Shipment `e`'s component, to read; `None` if `e` is not a shipment.
     #[inline]
     pub(super) fn get<'w>(&self, world: &'w World, e: Entity) -> Option<&'w Shipment> {
-        let (table, row) = self.locate(world, e)?;
-        // SAFETY: as in `get_mut`.
-        let rows = unsafe { table.get_data_slice_for::<Shipment>(self.component) }?;
+        let cell = self.cell(world, e)?;
         // SAFETY: `world` is borrowed for `'w`, so no one can write the World meanwhile.
-        rows.get(row).map(|c| unsafe { &*c.get() })
+        Some(unsafe { &*cell.get() })
     }
 
     /// The address of shipment `e`'s component, for a prefetch; `None` if not a shipment.
     #[inline]
     pub(super) fn address(&self, world: &World, e: Entity) -> Option<*const Shipment> {
-        let (table, row) = self.locate(world, e)?;
-        // SAFETY: as in `get_mut`; the slice is only read for an address.
-        let rows = unsafe { table.get_data_slice_for::<Shipment>(self.component) }?;
-        rows.get(row).map(|c| c.get() as *const Shipment)
+        self.cell(world, e).map(|c| c.get() as *const Shipment)
     }
 
     /// Asks the processor to load `e`'s recorded row number (a hint, ahead of `address`).
