@@ -467,9 +467,8 @@ impl<'a> Simulation<'a> {
                 .ahead_if_large(ahead)
                 .and_then(Event::shipment)
         };
-        if let Some(p) = shipment(PREFETCH_AHEAD).and_then(|e| self.rows.address(&self.world, e)) {
-            prefetch_line(p as *const u8);
-            prefetch_line((p as *const u8).wrapping_add(size_of::<Shipment>() - 1));
+        if let Some(e) = shipment(PREFETCH_AHEAD) {
+            self.rows.prefetch(&self.world, e);
         }
         if let Some(e) = shipment(3 * PREFETCH_AHEAD) {
             self.rows.prefetch_record(e);

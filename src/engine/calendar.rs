@@ -4,7 +4,7 @@
 //! change layout with its size: a sorted vector while few events are pending (an M/M/c
 //! queue has a dozen), a binary heap for thousands, and time windows (a calendar queue)
 //! when many more are (hundreds of thousands on a large network: appends to a window's
-//! bucket and a small heap instead of a cache miss per heap level). Measured in
+//! bucket, sorted whole when its window comes up, instead of a cache miss per heap level). Measured in
 //! docs/performance.md.
 
 use std::collections::BinaryHeap;
@@ -92,7 +92,7 @@ const WINDOWS: usize = 1024;
 /// The time bits of a key (its high 64 bits, which order as the times do) are cut into
 /// windows of 2^`shift` units from `origin`. Each window of the ring after the current one,
 /// `cur`, has an unsorted bucket; entries past the ring wait in `overflow`. The current
-/// window's bucket is sorted when it comes up (`now`, latest first, taken from the end);
+/// window's bucket is sorted when it comes up (`current`, latest first, taken from the end);
 /// entries scheduled into it (or below it) after that go to a binary heap (`late`). A key's
 /// window never decreases as the key grows, so the smaller of the two heads is the
 /// calendar's minimum. When both are empty the next non-empty bucket becomes current;
@@ -104,7 +104,7 @@ const WINDOWS: usize = 1024;
 #[derive(Debug, Clone, Default)]
 struct Windows {
     /// The current window, sorted latest first.
-    now: Vec<Entry>,
+    current: Vec<Entry>,
     /// Entries scheduled into the current window or below after it was sorted.
     late: BinaryHeap<Entry>,
     /// The buckets, made at the first rebuild (most calendars never need them).
@@ -142,7 +142,7 @@ impl Windows {
     /// Makes the next non-empty window current (both heads being empty), rebuilding the
     /// ring around the overflow when it is used up. False if nothing is pending.
     fn advance(&mut self) -> bool {
-        debug_assert!(self.now.is_empty() && self.late.is_empty());
+        debug_assert!(self.current.is_empty() && self.late.is_empty());
         if self.len == 0 {
             return false;
         }
@@ -155,7 +155,7 @@ impl Windows {
             self.ring[w].sort_unstable_by_key(|e| std::cmp::Reverse(e.key));
             // The emptied vector goes back to the ring for the window's next use:
             // allocation is slower than holding on.
-            std::mem::swap(&mut self.now, &mut self.ring[w]);
+            std::mem::swap(&mut self.current, &mut self.ring[w]);
         } else {
             self.rebuild();
         }
@@ -197,10 +197,10 @@ impl Windows {
     /// to the next window if both are empty; `None` if nothing is pending.
     #[inline]
     fn head_is_late(&mut self) -> Option<bool> {
-        if self.now.is_empty() && self.late.is_empty() && !self.advance() {
+        if self.current.is_empty() && self.late.is_empty() && !self.advance() {
             return None;
         }
-        Some(match (self.now.last(), self.late.peek()) {
+        Some(match (self.current.last(), self.late.peek()) {
             (Some(a), Some(b)) => b.key < a.key,
             (None, _) => true,
             (_, None) => false,
@@ -214,7 +214,7 @@ impl Windows {
         let head = if late {
             self.late.peek()
         } else {
-            self.now.last()
+            self.current.last()
         };
         if head?.key > bound {
             return None;
@@ -223,7 +223,7 @@ impl Windows {
         if late {
             self.late.pop()
         } else {
-            self.now.pop()
+            self.current.pop()
         }
     }
 
@@ -232,13 +232,13 @@ impl Windows {
         if self.head_is_late()? {
             self.late.peek()
         } else {
-            self.now.last()
+            self.current.last()
         }
     }
 
     /// Takes every entry out, in no particular order.
     fn drain_into(&mut self, out: &mut Vec<Entry>) {
-        out.append(&mut self.now);
+        out.append(&mut self.current);
         out.extend(self.late.drain());
         for b in &mut self.ring {
             out.append(b);
@@ -250,7 +250,7 @@ impl Windows {
 
     /// Applies `f` to every entry (their keys must not change).
     fn for_each_mut(&mut self, f: impl Fn(&mut Entry)) {
-        self.now.iter_mut().for_each(&f);
+        self.current.iter_mut().for_each(&f);
         for_each_in_heap(&mut self.late, &f);
         self.ring.iter_mut().flatten().for_each(&f);
         self.overflow.iter_mut().for_each(&f);
@@ -455,8 +455,11 @@ impl Calendar {
         if self.layout != Layout::Many {
             return None;
         }
-        let now = &self.windows.now;
-        now.len().checked_sub(ahead + 1).map(|i| now[i].event)
+        let current = &self.windows.current;
+        current
+            .len()
+            .checked_sub(ahead + 1)
+            .map(|i| current[i].event)
     }
 
     /// Number of pending events.

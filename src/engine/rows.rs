@@ -86,11 +86,22 @@ impl ShipmentRows {
 
     /// The address of shipment `e`'s component, for a prefetch; `None` if not a shipment.
     #[inline]
-    pub(super) fn address(&self, world: &World, e: Entity) -> Option<*const Shipment> {
+    fn address(&self, world: &World, e: Entity) -> Option<*const Shipment> {
         self.cell(world, e).map(|c| c.get() as *const Shipment)
     }
 
-    /// Asks the processor to load `e`'s recorded row number (a hint, ahead of `address`).
+    /// Asks the processor to load shipment `e`'s component (both lines its row may span);
+    /// a hint, no effect if `e` is not a shipment.
+    #[inline]
+    pub(super) fn prefetch(&self, world: &World, e: Entity) {
+        if let Some(p) = self.address(world, e) {
+            super::prefetch_line(p as *const u8);
+            super::prefetch_line((p as *const u8).wrapping_add(size_of::<Shipment>() - 1));
+        }
+    }
+
+    /// Asks the processor to load `e`'s recorded row number, which [`Self::prefetch`]
+    /// reads first: a hint, to be given further ahead.
     #[inline]
     pub(super) fn prefetch_record(&self, e: Entity) {
         if let Some(r) = self.rows.get(e.index_u32() as usize) {
