@@ -319,6 +319,18 @@ impl Dist {
     /// One draw (always ≥ 0).
     #[inline]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        // The two most used shapes inline at the call site; the rest out of line, so a
+        // fixed value costs a comparison rather than a call through a nine-way match.
+        match &self.sampler {
+            Sampler::Fixed(v) => *v,
+            Sampler::Exponential(d) => d.sample(rng),
+            _ => self.sample_other(rng),
+        }
+    }
+
+    /// [`Dist::sample`] for the shapes other than fixed and exponential.
+    #[inline(never)]
+    fn sample_other<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         match &self.sampler {
             Sampler::Fixed(v) => *v,
             Sampler::Uniform(d) => d.sample(rng),

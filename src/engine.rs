@@ -202,6 +202,9 @@ impl Leaving {
 struct FlowSource {
     rng: Stream,
     next_seq: u64,
+    /// The stream of shipment `next_seq`, made when the previous shipment arrived: its
+    /// five mixing rounds are then off the path from an arrival to the new shipment's draws.
+    next_stream: Stream,
     /// Largest weekly multiplier (thinning bound).
     peak: f64,
 }
@@ -415,6 +418,7 @@ impl<'a> Simulation<'a> {
             sim.sources.push(FlowSource {
                 rng: streams::stream(seed, replication, StreamKind::FlowArrivals, i as u64),
                 next_seq: 0,
+                next_stream: streams::shipment(seed, replication, i as u32, 0),
                 peak,
             });
             let t = sim.next_arrival(i, 0.0);
@@ -659,9 +663,10 @@ impl<'a> Simulation<'a> {
     fn on_arrival(&mut self, flow: u32) {
         let sc = self.scenario;
         let f = &sc.flows[flow as usize];
-        let seq = self.sources[flow as usize].next_seq;
-        self.sources[flow as usize].next_seq += 1;
-        let mut rng = streams::shipment(self.seed, self.replication, flow, seq);
+        let src = &mut self.sources[flow as usize];
+        src.next_seq += 1;
+        let following = streams::shipment(self.seed, self.replication, flow, src.next_seq);
+        let mut rng = std::mem::replace(&mut src.next_stream, following);
         let u: f64 = rng.random();
         let members = f
             .traders
