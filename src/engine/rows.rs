@@ -10,40 +10,80 @@
 //! then checks the archetype and the world. With the row known, the coming events'
 //! shipments are prefetched from this record alone (docs/performance.md, Scaling).
 //!
+//! The column's address is kept too, taken from bevy after every spawn: a table's column
+//! is reallocated only when rows are added to it, and rows are added to the shipments'
+//! table only by [`ShipmentRows::spawn`] (the engine's World is private to it, and no
+//! shipment is ever despawned). Reaching a shipment is then two loads (its row, and the
+//! shipment), where going through the World's tables each time was four more, one after
+//! another, on the path of every event.
+//!
 //! A wrong row could only give another shipment's component, never memory that is not a
-//! `Shipment`: the row is bounds-checked against the column. `Simulation::census` (audit
-//! mode, in the test suite) checks every recorded row against bevy's own record. Writes
-//! through [`ShipmentRows::get_mut`] do not mark the component changed for bevy's change
-//! detection, which nothing in tradesim reads.
+//! `Shipment`: the row is bounds-checked against the column's length, and a World other
+//! than the one the rows were made for gets `None`. `Simulation::census` (audit mode, in
+//! the test suite) checks every recorded row, and the kept column, against bevy's own
+//! records. Writes through [`ShipmentRows::get_mut`] do not mark the component changed for
+//! bevy's change detection, which nothing in tradesim reads.
 
 use super::Shipment;
 use bevy_ecs::component::ComponentId;
 use bevy_ecs::prelude::*;
 use bevy_ecs::storage::TableId;
+use bevy_ecs::world::WorldId;
 use std::cell::UnsafeCell;
+use std::ptr::NonNull;
 
-/// The table row of every shipment, by entity index.
-#[derive(Debug, Clone)]
+/// The table row of every shipment, by entity index. Not `Clone`: its column address
+/// belongs to one World.
+#[derive(Debug)]
 pub(super) struct ShipmentRows {
     component: ComponentId,
+    /// The World the rows are recorded in.
+    world: WorldId,
     /// The shipments' table, once the first one is spawned.
     table: Option<TableId>,
     /// Table row by entity index; `u32::MAX` (beyond any table) for other entities.
     rows: Vec<u32>,
+    /// The table's `Shipment` column as of the last spawn: its first cell and its length
+    /// (dangling and 0 before the first spawn).
+    column: NonNull<UnsafeCell<Shipment>>,
+    len: usize,
 }
+
+// SAFETY: the column address is only dereferenced through `cell`, which takes a borrow of
+// the World that owns the column (checked by id), so the usual borrow rules of that World
+// govern every access, from whatever thread; `Shipment` is itself `Send + Sync`.
+unsafe impl Send for ShipmentRows {}
+// SAFETY: as for `Send`: `&ShipmentRows` gives no access to the column without the World.
+unsafe impl Sync for ShipmentRows {}
 
 impl ShipmentRows {
     /// No shipment yet.
     pub(super) fn new(world: &mut World) -> Self {
         ShipmentRows {
             component: world.register_component::<Shipment>(),
+            world: world.id(),
             table: None,
             rows: Vec::new(),
+            column: NonNull::dangling(),
+            len: 0,
         }
+    }
+
+    /// The shipments' column in `world`'s table as bevy has it now (`None` before any spawn).
+    fn column_now<'w>(&self, world: &'w World) -> Option<&'w [UnsafeCell<Shipment>]> {
+        let table = world.storages().tables.get(self.table?)?;
+        // SAFETY: the column of `self.component` stores `Shipment`s, and the slice's length
+        // is the table's row count, as `get_data_slice_for` requires.
+        unsafe { table.get_data_slice_for::<Shipment>(self.component) }
     }
 
     /// Spawns `shipment` and records its row.
     pub(super) fn spawn(&mut self, world: &mut World, shipment: Shipment) -> Entity {
+        assert_eq!(
+            world.id(),
+            self.world,
+            "shipments spawned in their rows' World"
+        );
         let e = world.spawn(shipment).id();
         let at = world.entities().get_spawned(e).expect("just spawned");
         let table = *self.table.get_or_insert(at.table_id);
@@ -53,6 +93,10 @@ impl ShipmentRows {
             self.rows.resize(i + 1, u32::MAX);
         }
         self.rows[i] = at.table_row.index_u32();
+        // The spawn may have moved the column: keep its new place.
+        let column = self.column_now(world).expect("the shipments' column");
+        self.column = NonNull::from(column).cast();
+        self.len = column.len();
         e
     }
 
@@ -60,11 +104,15 @@ impl ShipmentRows {
     #[inline(always)]
     fn cell<'w>(&self, world: &'w World, e: Entity) -> Option<&'w UnsafeCell<Shipment>> {
         let row = *self.rows.get(e.index_u32() as usize)? as usize;
-        let table = world.storages().tables.get(self.table?)?;
-        // SAFETY: the column of `self.component` stores `Shipment`s, and the slice's length
-        // is the table's row count, as `get_data_slice_for` requires.
-        let rows = unsafe { table.get_data_slice_for::<Shipment>(self.component) }?;
-        rows.get(row)
+        if row >= self.len || world.id() != self.world {
+            return None;
+        }
+        // SAFETY: `column` and `len` are the shipments' column in this World (checked by
+        // id) as it was after the last spawn, and only a spawn, which refreshes them, adds
+        // rows to that table (the engine never despawns a shipment nor gives one another
+        // component): the column has not moved or shrunk since, so `row` is within it. The
+        // cell lives as long as the World's borrow, `'w`.
+        Some(unsafe { &*self.column.as_ptr().add(row) })
     }
 
     /// Shipment `e`'s component; `None` if `e` is not a shipment.
@@ -118,6 +166,7 @@ impl ShipmentRows {
                 n => Err(format!("{n} shipments but no recorded table")),
             };
         };
+
         if table.entity_count() as usize != shipments {
             return Err(format!(
                 "{shipments} shipments, but {} rows in the shipments' table",
@@ -131,6 +180,12 @@ impl ShipmentRows {
                     "shipment {e} is at row {row}, recorded at {recorded:?}"
                 ));
             }
+        }
+        let column = self.column_now(world).ok_or("no shipments' column")?;
+        if (column.as_ptr(), column.len()) != (self.column.as_ptr().cast_const(), self.len) {
+            return Err(
+                "the shipments' column has moved or changed length since the last spawn".into(),
+            );
         }
         Ok(())
     }
@@ -193,5 +248,27 @@ mod tests {
         world.despawn(a);
         let err = rows.check(&world, 2).expect_err("a row has moved");
         assert!(err.contains("row 0"), "{err}");
+    }
+
+    #[test]
+    fn a_column_changed_behind_the_rows_is_reported() {
+        let mut world = World::new();
+        let mut rows = ShipmentRows::new(&mut world);
+        let a = rows.spawn(&mut world, shipment(0));
+        assert!(rows.check(&world, 1).is_ok());
+        // Shipments spawned behind the rows' back grow (move) the column; despawned again,
+        // every recorded row is right but the kept column is not. The engine never does this.
+        let behind: Vec<Entity> = (1..1000).map(|f| world.spawn(shipment(f)).id()).collect();
+        let err = rows.check(&world, 1000).expect_err("rows unrecorded");
+        assert!(err.contains(&format!("{}", behind[0])), "{err}");
+        for e in behind {
+            world.despawn(e);
+        }
+        let err = rows.check(&world, 1).expect_err("the column moved");
+        assert!(err.contains("column"), "{err}");
+        // Rows of another World are not looked up in this one.
+        let mut other = World::new();
+        let _ = ShipmentRows::new(&mut other).spawn(&mut other, shipment(2));
+        assert!(rows.get(&other, a).is_none());
     }
 }
