@@ -13,6 +13,7 @@
 //! after a document delay) → delivered at the destination (its entity kept for reuse).
 
 pub mod calendar;
+mod cells;
 pub mod queue;
 mod rows;
 
@@ -27,6 +28,7 @@ use crate::scenario::{Members, NodeId, RouteId, Scenario};
 use crate::streams::{self, Stream, StreamKind};
 use bevy_ecs::prelude::*;
 use calendar::{Calendar, Event};
+use cells::{Cells, pair_mut};
 use queue::ServerPool;
 use rand::RngExt;
 use rand_distr::{Distribution, Exp1};
@@ -225,47 +227,34 @@ pub struct AccountingError {
     pub detail: String,
 }
 
-/// Cached queries into the World. A cached `QueryState` finds an entity's component
-/// without looking up the component's type on every call (as `World::get_mut` does), and
-/// [`fetch`] skips the archetype-cache refresh that `QueryState::get_mut` repeats on every
-/// call: together a large share of an event's cost (docs/performance.md). Node and route
-/// archetypes exist before the states are built. Shipments, far more numerous, are reached
-/// through their recorded table rows instead ([`ShipmentRows`]).
-struct Lookups {
-    berths: QueryState<&'static mut Berths>,
-    occupancy: QueryState<&'static mut Occupancy>,
-    customs: QueryState<&'static mut CustomsPost>,
-    gate: QueryState<&'static mut RouteGate>,
-    /// A node's servers and occupancy in one lookup.
-    node: QueryState<(&'static mut Berths, &'static mut Occupancy)>,
+/// Where the nodes' and routes' components sit (by node and by route index), so that an
+/// event reaches them in one load ([`cells`]). Shipments, far more numerous and made
+/// during the run, are reached through their recorded table rows ([`ShipmentRows`]).
+struct NetworkCells {
+    berths: Cells<Berths>,
+    occupancy: Cells<Occupancy>,
+    customs: Cells<CustomsPost>,
+    gates: Cells<RouteGate>,
 }
 
-impl Lookups {
-    fn new(world: &mut World) -> Self {
-        Lookups {
-            berths: world.query(),
-            occupancy: world.query(),
-            customs: world.query(),
-            gate: world.query(),
-            node: world.query(),
+impl NetworkCells {
+    /// Records the cells once every node and route is spawned.
+    fn record(world: &World, nodes: &[Entity], routes: &[Entity]) -> Self {
+        NetworkCells {
+            berths: Cells::record(world, nodes),
+            occupancy: Cells::record(world, nodes),
+            customs: Cells::record(world, nodes),
+            gates: Cells::record(world, routes),
         }
     }
-}
 
-/// Component `T` of entity `e`, through a cached query state made from `world`; an error
-/// if `e` has no `T` (or lives in an archetype created after the state).
-#[inline]
-fn fetch<'w, D: bevy_ecs::query::QueryData>(
-    state: &'w QueryState<D>,
-    world: &'w mut World,
-    e: Entity,
-) -> Result<D::Item<'w, 'w>, bevy_ecs::query::QueryEntityError> {
-    state.validate_world(world.id());
-    // SAFETY: the state was made from this world (checked just above), and `world` is
-    // borrowed mutably for as long as the returned component lives, so nothing else can
-    // read or write the World meanwhile: the one mutable access is unique. A stale archetype
-    // cache is not unsound; an entity outside it is reported as an error.
-    unsafe { state.query_unchecked_manual(world.as_unsafe_world_cell()) }.get_inner(e)
+    /// Checks every recorded cell against bevy's own lookup.
+    fn check(&self, world: &World, nodes: &[Entity], routes: &[Entity]) -> Result<(), String> {
+        self.berths.check(world, nodes)?;
+        self.occupancy.check(world, nodes)?;
+        self.customs.check(world, nodes)?;
+        self.gates.check(world, routes)
+    }
 }
 
 /// A hint to bring the cache line holding `p` closer (no effect on results; none on other
@@ -292,7 +281,8 @@ pub struct Simulation<'a> {
     replication: u64,
     seed: u64,
     world: World,
-    q: Lookups,
+    /// The nodes' and routes' components.
+    cells: NetworkCells,
     /// Each shipment's table row: the engine's way to its `Shipment` component.
     rows: ShipmentRows,
     calendar: Calendar,
@@ -332,7 +322,7 @@ impl<'a> Simulation<'a> {
         options: RunOptions,
     ) -> Self {
         let mut world = World::new();
-        let nodes = scenario
+        let nodes: Vec<Entity> = scenario
             .nodes
             .iter()
             .enumerate()
@@ -356,7 +346,7 @@ impl<'a> Simulation<'a> {
                 e.id()
             })
             .collect();
-        let routes = (0..scenario.routes.len())
+        let routes: Vec<Entity> = (0..scenario.routes.len())
             .map(|r| {
                 world
                     .spawn(RouteGate {
@@ -387,7 +377,7 @@ impl<'a> Simulation<'a> {
             strategy_index: strategy,
             replication,
             seed,
-            q: Lookups::new(&mut world),
+            cells: NetworkCells::record(&world, &nodes, &routes),
             rows: ShipmentRows::new(&mut world),
             world,
             calendar: Calendar::new(),
@@ -585,7 +575,7 @@ impl<'a> Simulation<'a> {
             strategy_index: strategy,
             replication: self.replication,
             seed: self.seed,
-            q: Lookups::new(&mut world),
+            cells: NetworkCells::record(&world, &nodes, &routes),
             rows,
             world,
             calendar,
@@ -790,8 +780,13 @@ impl<'a> Simulation<'a> {
     fn enter_node(&mut self, e: Entity, node: NodeId, members: Members, revoke_draw: f64) {
         let now = self.now;
         let priority = self.priority_at(node, members, revoke_draw);
-        let ne = self.nodes[node as usize];
-        let (mut berths, mut occ) = fetch(&self.q.node, &mut self.world, ne).expect("node");
+        let (berths, occ) = pair_mut(
+            &self.cells.berths,
+            &self.cells.occupancy,
+            &mut self.world,
+            node as usize,
+        )
+        .expect("node");
         occ.enter(now);
         let start = berths.0.arrive(now, e, priority);
         if start {
@@ -816,8 +811,10 @@ impl<'a> Simulation<'a> {
     }
 
     fn on_handling_done(&mut self, node: NodeId, e: Entity) {
-        let ne = self.nodes[node as usize];
-        let next = fetch(&self.q.berths, &mut self.world, ne)
+        let next = self
+            .cells
+            .berths
+            .get_mut(&mut self.world, node as usize)
             .expect("node")
             .0
             .finish(self.now);
@@ -905,8 +902,11 @@ impl<'a> Simulation<'a> {
             };
             (inspect, clearance)
         };
-        let ne = self.nodes[node as usize];
-        let mut post = fetch(&self.q.customs, &mut self.world, ne).expect("customs post");
+        let post = self
+            .cells
+            .customs
+            .get_mut(&mut self.world, node as usize)
+            .expect("customs post");
         post.advance(now);
         post.in_customs += 1;
         post.decided += 1;
@@ -940,10 +940,13 @@ impl<'a> Simulation<'a> {
     }
 
     fn on_inspection_done(&mut self, node: NodeId, e: Entity) {
-        let ne = self.nodes[node as usize];
         let now = self.now;
         let next = {
-            let mut post = fetch(&self.q.customs, &mut self.world, ne).expect("customs post");
+            let post = self
+                .cells
+                .customs
+                .get_mut(&mut self.world, node as usize)
+                .expect("customs post");
             post.advance(now);
             post.in_customs -= 1;
             post.inspectors.finish(now)
@@ -956,9 +959,12 @@ impl<'a> Simulation<'a> {
     }
 
     fn on_clearance_done(&mut self, node: NodeId, e: Entity) {
-        let ne = self.nodes[node as usize];
         let now = self.now;
-        let mut post = fetch(&self.q.customs, &mut self.world, ne).expect("customs post");
+        let post = self
+            .cells
+            .customs
+            .get_mut(&mut self.world, node as usize)
+            .expect("customs post");
         post.advance(now);
         post.in_customs -= 1;
         post.clearing -= 1;
@@ -988,13 +994,11 @@ impl<'a> Simulation<'a> {
             done,
         } = l;
         let flow = done.flow;
-        fetch(
-            &self.q.occupancy,
-            &mut self.world,
-            self.nodes[node as usize],
-        )
-        .expect("node")
-        .leave(now, arrived);
+        self.cells
+            .occupancy
+            .get_mut(&mut self.world, node as usize)
+            .expect("node")
+            .leave(now, arrived);
         let f = &self.scenario.flows[flow as usize];
         if node != dest
             && !f.alternates.is_empty()
@@ -1109,8 +1113,11 @@ impl<'a> Simulation<'a> {
     fn depart(&mut self, e: Entity, route: RouteId) {
         let now = self.now;
         let headway = self.scenario.routes[route as usize].headway;
-        let re = self.routes[route as usize];
-        let mut gate = fetch(&self.q.gate, &mut self.world, re).expect("route");
+        let gate = self
+            .cells
+            .gates
+            .get_mut(&mut self.world, route as usize)
+            .expect("route");
         if gate.open && gate.waiting.is_empty() && gate.next_free <= now {
             gate.next_free = now + headway;
             self.start_transit(e, route);
@@ -1135,8 +1142,11 @@ impl<'a> Simulation<'a> {
     fn on_route_ready(&mut self, route: RouteId) {
         let now = self.now;
         let headway = self.scenario.routes[route as usize].headway;
-        let re = self.routes[route as usize];
-        let mut gate = fetch(&self.q.gate, &mut self.world, re).expect("route");
+        let gate = self
+            .cells
+            .gates
+            .get_mut(&mut self.world, route as usize)
+            .expect("route");
         gate.ready_scheduled = false;
         if !gate.open {
             return;
@@ -1156,7 +1166,9 @@ impl<'a> Simulation<'a> {
 
     fn start_transit(&mut self, e: Entity, route: RouteId) {
         let r = &self.scenario.routes[route as usize];
-        fetch(&self.q.gate, &mut self.world, self.routes[route as usize])
+        self.cells
+            .gates
+            .get_mut(&mut self.world, route as usize)
             .expect("route")
             .in_transit += 1;
         let s = self
@@ -1170,7 +1182,9 @@ impl<'a> Simulation<'a> {
     }
 
     fn on_transit_done(&mut self, route: RouteId, e: Entity) {
-        fetch(&self.q.gate, &mut self.world, self.routes[route as usize])
+        self.cells
+            .gates
+            .get_mut(&mut self.world, route as usize)
             .expect("route")
             .in_transit -= 1;
         self.arrive_at_node(e, self.scenario.routes[route as usize].to);
@@ -1208,8 +1222,12 @@ impl<'a> Simulation<'a> {
     fn close_day(&mut self, length: f64) {
         let now = self.now;
         self.collector.close_day(now, length);
-        for (i, &ne) in self.nodes.iter().enumerate() {
-            let mut o = fetch(&self.q.occupancy, &mut self.world, ne).expect("node");
+        for i in 0..self.nodes.len() {
+            let o = self
+                .cells
+                .occupancy
+                .get_mut(&mut self.world, i)
+                .expect("node");
             o.advance(now);
             let (dep, area) = (o.total_departures, o.total_area);
             let (ld, la) = self.node_last[i];
@@ -1246,10 +1264,16 @@ impl<'a> Simulation<'a> {
         }
         let window = (now - sc.warmup).max(f64::MIN_POSITIVE);
         let mut values = vec![f64::NAN; MeasureSchema::len_for(sc)];
-        for (i, &ne) in self.nodes.iter().enumerate() {
+        for i in 0..self.nodes.len() {
             let o = MeasureSchema::node_offset(i);
             let v = &mut values[o..o + NODE_MEASURES.len()];
-            let (mut berths, mut occ) = fetch(&self.q.node, &mut self.world, ne).expect("node");
+            let (berths, occ) = pair_mut(
+                &self.cells.berths,
+                &self.cells.occupancy,
+                &mut self.world,
+                i,
+            )
+            .expect("node");
             let b = berths.0.stats(now);
             occ.advance(now);
             v[0] = occ.departures as f64 / window;
@@ -1258,7 +1282,7 @@ impl<'a> Simulation<'a> {
             v[3] = b.queue_area / window;
             v[4] = occ.area / window;
             v[5] = ratio(occ.time_sum, occ.departures as f64);
-            if let Ok(mut c) = fetch(&self.q.customs, &mut self.world, ne) {
+            if let Some(c) = self.cells.customs.get_mut(&mut self.world, i) {
                 c.advance(now);
                 let s = c.inspectors.stats(now);
                 v[6] = ratio(s.busy_area, s.capacity_area);
@@ -1292,8 +1316,11 @@ impl<'a> Simulation<'a> {
             Change::NodeShare { node, slot, share } => self.set_limit(node, slot, share),
             Change::Route { route, closed } => {
                 let now = self.now;
-                let re = self.routes[route as usize];
-                let mut gate = fetch(&self.q.gate, &mut self.world, re).expect("route");
+                let gate = self
+                    .cells
+                    .gates
+                    .get_mut(&mut self.world, route as usize)
+                    .expect("route");
                 gate.open = !closed;
                 let resume = !closed && !gate.waiting.is_empty() && !gate.ready_scheduled;
                 if resume {
@@ -1344,16 +1371,15 @@ impl<'a> Simulation<'a> {
         if !self.status.draining[i] {
             return;
         }
-        let ne = self.nodes[i];
         let mut empty = self
-            .q
+            .cells
             .berths
-            .get_manual(&self.world, ne)
+            .get(&self.world, i)
             .expect("node")
             .0
             .queued()
             == 0;
-        if let Ok(c) = self.q.customs.get_manual(&self.world, ne) {
+        if let Some(c) = self.cells.customs.get(&self.world, i) {
             empty &= c.inspectors.queued() == 0;
         }
         if empty {
@@ -1382,13 +1408,17 @@ impl<'a> Simulation<'a> {
                 st.closed(node),
             )
         };
-        let ne = self.nodes[node as usize];
-        fetch(&self.q.berths, &mut self.world, ne)
+        self.cells
+            .berths
+            .get_mut(&mut self.world, node as usize)
             .expect("node")
             .0
             .set_capacity(now, capacity);
         loop {
-            let next = fetch(&self.q.berths, &mut self.world, ne)
+            let next = self
+                .cells
+                .berths
+                .get_mut(&mut self.world, node as usize)
                 .expect("node")
                 .0
                 .next(now);
@@ -1411,11 +1441,7 @@ impl<'a> Simulation<'a> {
         let st = &self.status;
         let open: Vec<bool> = (0..sc.routes.len())
             .map(|r| {
-                self.q
-                    .gate
-                    .get_manual(&self.world, self.routes[r])
-                    .expect("route")
-                    .open
+                self.cells.gates.get(&self.world, r).expect("route").open
                     && !st.closed(sc.routes[r].to)
             })
             .collect();
@@ -1542,6 +1568,9 @@ impl<'a> Simulation<'a> {
             detail,
         };
         self.rows.check(&self.world, entities).map_err(&err)?;
+        self.cells
+            .check(&self.world, &self.nodes, &self.routes)
+            .map_err(&err)?;
         if total != self.created - self.delivered {
             return Err(err(format!(
                 "{total} shipment entities, but created − delivered = {}",
@@ -1549,7 +1578,7 @@ impl<'a> Simulation<'a> {
             )));
         }
         for (i, &ne) in self.nodes.iter().enumerate() {
-            let b = &self.q.berths.get_manual(&self.world, ne).expect("node").0;
+            let b = &self.world.get::<Berths>(ne).expect("node").0;
             let found = [b.queued() as u64, b.busy as u64];
             if found != [at_node[i][0], at_node[i][1]] {
                 return Err(err(format!(
@@ -1558,7 +1587,7 @@ impl<'a> Simulation<'a> {
                     &at_node[i][..2]
                 )));
             }
-            let c = self.q.customs.get_manual(&self.world, ne);
+            let c = self.world.get::<CustomsPost>(ne);
             let found = c.map_or([0; 3], |c| {
                 [
                     c.inspectors.queued() as u64,
@@ -1575,7 +1604,7 @@ impl<'a> Simulation<'a> {
             }
         }
         for (r, &re) in self.routes.iter().enumerate() {
-            let g = self.q.gate.get_manual(&self.world, re).expect("route");
+            let g = self.world.get::<RouteGate>(re).expect("route");
             let found = [g.waiting.len() as u64, g.in_transit as u64];
             if found != on_route[r] {
                 return Err(err(format!(
