@@ -691,18 +691,12 @@ impl ScalingNetwork {
     }
 }
 
-/// The faster (in CPU time) of two runs of the same network.
-fn faster(a: Measurement, b: Measurement) -> Measurement {
-    if b.cpu_seconds < a.cpu_seconds { b } else { a }
-}
-
 /// Generates the network, then runs one replication of its baseline strategy on the
 /// calling thread (timing `Simulation::new` and `run`), `repeat` times: the fastest run
 /// counts (a busy machine only ever adds time; every run gives the same result).
 pub fn scaling_point(s: &Synthetic, repeat: usize) -> Result<ScalingRow, String> {
-    let network = ScalingNetwork::prepare(s)?;
-    let run = (1..repeat.max(1)).fold(network.run(), |best, _| faster(best, network.run()));
-    Ok(network.row(run))
+    let mut rows = scaling_rows(std::slice::from_ref(s), repeat, |_, _| {})?;
+    Ok(rows.remove(0))
 }
 
 /// The rows of [`scaling_point`] for every network of `points`, with the repeats taken in
@@ -724,7 +718,11 @@ pub fn scaling_rows(
         for (n, b) in networks.iter().zip(&mut best) {
             progress(round, &n.synthetic);
             let run = n.run();
-            *b = Some(b.map_or(run, |b| faster(b, run)));
+            // The faster in CPU time.
+            *b = Some(
+                b.filter(|b| b.cpu_seconds <= run.cpu_seconds)
+                    .unwrap_or(run),
+            );
         }
     }
     Ok(networks

@@ -76,10 +76,16 @@ fn key(time: f64, seq: u64) -> u128 {
     ((unsigned as u128) << 64) | seq as u128
 }
 
+/// The time half of a key: the time's bits, as an unsigned integer ordered as the times.
+#[inline]
+fn time_half(key: u128) -> u64 {
+    (key >> 64) as u64
+}
+
 /// The time of a key (the transform is its own inverse).
 #[inline]
 fn time_of(key: u128) -> f64 {
-    let ordered = (((key >> 64) as u64) ^ (1 << 63)) as i64;
+    let ordered = (time_half(key) ^ (1 << 63)) as i64;
     f64::from_bits((ordered ^ ((((ordered >> 63) as u64) >> 1) as i64)) as u64)
 }
 
@@ -123,7 +129,7 @@ impl Windows {
     fn push(&mut self, entry: Entry) {
         self.len += 1;
         // Keys below the origin (below the last taken out) count as window 0.
-        let w = ((entry.key >> 64) as u64).saturating_sub(self.origin) >> self.shift;
+        let w = time_half(entry.key).saturating_sub(self.origin) >> self.shift;
         if w <= self.cur {
             self.late.push(entry);
         } else if w < WINDOWS as u64 {
@@ -178,11 +184,11 @@ impl Windows {
             self.ring = vec![Vec::new(); WINDOWS];
         }
         let mut all = std::mem::take(&mut self.overflow);
-        let Some(origin) = all.iter().map(|e| (e.key >> 64) as u64).min() else {
+        let Some(origin) = all.iter().map(|e| time_half(e.key)).min() else {
             return;
         };
         let q = (all.len() - 1) * 7 / 8;
-        let span = ((all.select_nth_unstable_by_key(q, |e| e.key).1.key >> 64) as u64) - origin;
+        let span = time_half(all.select_nth_unstable_by_key(q, |e| e.key).1.key) - origin;
         // The smallest width (a power of two) that puts the quantile inside the ring.
         self.origin = origin;
         self.shift = (64 - span.leading_zeros()).saturating_sub(WINDOWS.trailing_zeros());
@@ -338,8 +344,8 @@ impl Calendar {
             // The new entry's sequence number is the largest yet, so a pending key is
             // below it exactly when its time half is at or below the new time half: one
             // 64-bit comparison a step instead of a 128-bit one.
-            let time_half = (entry.key >> 64) as u64;
-            while i > 0 && (few[i - 1].key >> 64) as u64 <= time_half {
+            let new_time = time_half(entry.key);
+            while i > 0 && time_half(few[i - 1].key) <= new_time {
                 few[i] = few[i - 1];
                 i -= 1;
             }

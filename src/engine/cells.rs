@@ -14,8 +14,9 @@
 //! bevy's borrow rules govern them as they do its own queries. `Simulation::census` (audit
 //! mode, in the test suite) checks every recorded cell against bevy's own lookup.
 
-use bevy_ecs::component::Component;
+use bevy_ecs::component::{Component, ComponentId};
 use bevy_ecs::prelude::*;
+use bevy_ecs::storage::TableId;
 use bevy_ecs::world::WorldId;
 use std::any::TypeId;
 use std::cell::UnsafeCell;
@@ -35,15 +36,24 @@ unsafe impl<T: Component> Send for Cells<T> {}
 // SAFETY: as for `Send`: `&Cells` gives no access to a component without the World.
 unsafe impl<T: Component> Sync for Cells<T> {}
 
+/// The column of component `T` (whose id is `component`) in table `table` of `world`, as
+/// bevy has it now: one cell per row; `None` if there is no such table or column.
+pub(super) fn column<T: Component>(
+    world: &World,
+    table: TableId,
+    component: ComponentId,
+) -> Option<&[UnsafeCell<T>]> {
+    let table = world.storages().tables.get(table)?;
+    debug_assert_eq!(world.component_id::<T>(), Some(component));
+    // SAFETY: the column of `T`'s component id stores `T`s (the callers pass that id), and
+    // the slice's length is the table's row count, as `get_data_slice_for` requires.
+    unsafe { table.get_data_slice_for::<T>(component) }
+}
+
 /// Entity `e`'s cell of component `T`, looked up through bevy's own records.
 fn lookup<T: Component>(world: &World, e: Entity) -> Option<NonNull<UnsafeCell<T>>> {
     let at = world.entities().get_spawned(e).ok()?;
-    let id = world.component_id::<T>()?;
-    let table = world.storages().tables.get(at.table_id)?;
-    // SAFETY: the column of `T`'s component id stores `T`s, and the slice's length is the
-    // table's row count, as `get_data_slice_for` requires.
-    let column = unsafe { table.get_data_slice_for::<T>(id) }?;
-    column
+    column::<T>(world, at.table_id, world.component_id::<T>()?)?
         .get(at.table_row.index_u32() as usize)
         .map(NonNull::from)
 }

@@ -71,10 +71,7 @@ impl ShipmentRows {
 
     /// The shipments' column in `world`'s table as bevy has it now (`None` before any spawn).
     fn column_now<'w>(&self, world: &'w World) -> Option<&'w [UnsafeCell<Shipment>]> {
-        let table = world.storages().tables.get(self.table?)?;
-        // SAFETY: the column of `self.component` stores `Shipment`s, and the slice's length
-        // is the table's row count, as `get_data_slice_for` requires.
-        unsafe { table.get_data_slice_for::<Shipment>(self.component) }
+        super::cells::column(world, self.table?, self.component)
     }
 
     /// Spawns `shipment` and records its row.
