@@ -32,6 +32,7 @@ use cells::{Cells, pair_mut};
 use queue::ServerPool;
 use rand::RngExt;
 use rand_distr::{Distribution, Exp1};
+pub use rows::ShipmentId;
 use rows::ShipmentRows;
 use std::collections::VecDeque;
 
@@ -81,7 +82,7 @@ pub struct RouteGate {
     pub open: bool,
     /// Earliest time the next departure may leave (capacity headway).
     pub next_free: f64,
-    pub waiting: VecDeque<Entity>,
+    pub waiting: VecDeque<ShipmentId>,
     pub ready_scheduled: bool,
     pub in_transit: u32,
 }
@@ -229,7 +230,7 @@ pub struct AccountingError {
 
 /// Where the nodes' and routes' components sit (by node and by route index), so that an
 /// event reaches them in one load ([`cells`]). Shipments, far more numerous and made
-/// during the run, are reached through their recorded table rows ([`ShipmentRows`]).
+/// during the run, are reached by their table rows ([`ShipmentId`], [`ShipmentRows`]).
 struct NetworkCells {
     berths: Cells<Berths>,
     occupancy: Cells<Occupancy>,
@@ -302,7 +303,7 @@ pub struct Simulation<'a> {
     /// the World rather than looked up in it on every event.
     status: NetworkStatus,
     /// Entities of delivered shipments, to be reused.
-    free: Vec<Entity>,
+    free: Vec<ShipmentId>,
     /// A failed daily census (audit mode), reported by `run_until`.
     audit_error: Option<AccountingError>,
     /// Per node, per full day: departures and mean shipments present.
@@ -452,8 +453,8 @@ impl<'a> Simulation<'a> {
     /// Asks the processor to load what coming events will read, while the events before
     /// them are handled: with many shipments in flight their rows are rarely in cache, and
     /// the large calendar's current window is sorted, so the coming events are known
-    /// (docs/performance.md, Scaling). The shipment's row `PREFETCH_AHEAD` events on, and
-    /// its recorded row number, needed to find the row, three times as far. Hints only.
+    /// (docs/performance.md, Scaling): the shipment's row `PREFETCH_AHEAD` events on.
+    /// Hints only.
     #[inline]
     fn prefetch_ahead(&self) {
         let shipment = |ahead| {
@@ -463,9 +464,6 @@ impl<'a> Simulation<'a> {
         };
         if let Some(e) = shipment(PREFETCH_AHEAD) {
             self.rows.prefetch(&self.world, e);
-        }
-        if let Some(e) = shipment(3 * PREFETCH_AHEAD) {
-            self.rows.prefetch_record(e);
         }
     }
 
@@ -539,14 +537,13 @@ impl<'a> Simulation<'a> {
             .collect();
         let mut rows = ShipmentRows::new(&mut world);
         let mut map = std::collections::HashMap::new();
-        if let Some(mut q) = old.try_query::<(Entity, &Shipment)>() {
-            for (e, s) in q.iter(old) {
-                if s.stage != Stage::Delivered {
-                    map.insert(e, rows.spawn(&mut world, s.clone()));
-                }
+        for id in self.rows.ids() {
+            let s = self.rows.get(old, id).expect("a shipment");
+            if s.stage != Stage::Delivered {
+                map.insert(id, rows.spawn(&mut world, s.clone()));
             }
         }
-        let remap = |e: Entity| *map.get(&e).expect("every referenced shipment is live");
+        let remap = |id: ShipmentId| *map.get(&id).expect("every referenced shipment is live");
         for &ne in &nodes {
             world
                 .get_mut::<Berths>(ne)
@@ -616,15 +613,34 @@ impl<'a> Simulation<'a> {
         self.events += 1;
         match event {
             Event::Arrival { flow } => self.on_arrival(flow),
-            Event::HandlingDone { node, shipment } => self.on_handling_done(node, shipment),
-            Event::InspectionDone { node, shipment } => self.on_inspection_done(node, shipment),
-            Event::ClearanceDone { node, shipment } => self.on_clearance_done(node, shipment),
-            Event::TransitDone { route, shipment } => self.on_transit_done(route, shipment),
+            Event::HandlingDone { shipment } => match self.stage(shipment) {
+                Stage::Handling(node) => self.on_handling_done(node, shipment),
+                stage => unreachable!("handling done for a shipment {stage:?}"),
+            },
+            Event::InspectionDone { shipment } => match self.stage(shipment) {
+                Stage::Inspection(node) => self.on_inspection_done(node, shipment),
+                stage => unreachable!("inspection done for a shipment {stage:?}"),
+            },
+            Event::ClearanceDone { shipment } => match self.stage(shipment) {
+                Stage::Clearance(node) => self.on_clearance_done(node, shipment),
+                stage => unreachable!("clearance done for a shipment {stage:?}"),
+            },
+            Event::TransitDone { shipment } => match self.stage(shipment) {
+                Stage::InTransit(route) => self.on_transit_done(route, shipment),
+                stage => unreachable!("transit done for a shipment {stage:?}"),
+            },
             Event::RouteReady { route } => self.on_route_ready(route),
             Event::DayEnd { day } => self.on_day_end(day),
             Event::WarmupEnd => self.on_warmup_end(),
             Event::Change { index } => self.on_change(index),
         }
+    }
+
+    /// Shipment `e`'s stage, which says where its pending event happens (the calendar keeps
+    /// only the shipment).
+    #[inline]
+    fn stage(&self, e: ShipmentId) -> Stage {
+        self.rows.get(&self.world, e).expect("live shipment").stage
     }
 
     // ---- demand ------------------------------------------------------------------------
@@ -762,7 +778,7 @@ impl<'a> Simulation<'a> {
         m
     }
 
-    fn arrive_at_node(&mut self, e: Entity, node: NodeId) {
+    fn arrive_at_node(&mut self, e: ShipmentId, node: NodeId) {
         let now = self.now;
         let (members, revoke_draw) = {
             let s = self
@@ -777,7 +793,7 @@ impl<'a> Simulation<'a> {
     }
 
     /// A shipment whose stage (`Queued(node)`) and arrival time are set joins the node.
-    fn enter_node(&mut self, e: Entity, node: NodeId, members: Members, revoke_draw: f64) {
+    fn enter_node(&mut self, e: ShipmentId, node: NodeId, members: Members, revoke_draw: f64) {
         let now = self.now;
         let priority = self.priority_at(node, members, revoke_draw);
         let (berths, occ) = pair_mut(
@@ -794,7 +810,7 @@ impl<'a> Simulation<'a> {
         }
     }
 
-    fn start_handling(&mut self, e: Entity, node: NodeId) {
+    fn start_handling(&mut self, e: ShipmentId, node: NodeId) {
         let sc = self.scenario;
         let n = &sc.nodes[node as usize];
         let level = self.status.alert_level[n.country as usize];
@@ -807,10 +823,10 @@ impl<'a> Simulation<'a> {
         s.stage = Stage::Handling(node);
         let t = n.service.sample(&mut s.rng) * slowdown;
         self.calendar
-            .schedule(self.now + t, Event::HandlingDone { node, shipment: e });
+            .schedule(self.now + t, Event::HandlingDone { shipment: e });
     }
 
-    fn on_handling_done(&mut self, node: NodeId, e: Entity) {
+    fn on_handling_done(&mut self, node: NodeId, e: ShipmentId) {
         let next = self
             .cells
             .berths
@@ -852,7 +868,7 @@ impl<'a> Simulation<'a> {
 
     // ---- customs -----------------------------------------------------------------------
 
-    fn enter_customs(&mut self, e: Entity, node: NodeId) {
+    fn enter_customs(&mut self, e: ShipmentId, node: NodeId) {
         let sc = self.scenario;
         let now = self.now;
         let n = &sc.nodes[node as usize];
@@ -918,11 +934,11 @@ impl<'a> Simulation<'a> {
         } else {
             post.clearing += 1;
             self.calendar
-                .schedule(now + clearance, Event::ClearanceDone { node, shipment: e });
+                .schedule(now + clearance, Event::ClearanceDone { shipment: e });
         }
     }
 
-    fn start_inspection(&mut self, e: Entity, node: NodeId) {
+    fn start_inspection(&mut self, e: ShipmentId, node: NodeId) {
         let sc = self.scenario;
         let n = &sc.nodes[node as usize];
         let level = self.status.alert_level[n.country as usize];
@@ -936,10 +952,10 @@ impl<'a> Simulation<'a> {
         s.stage = Stage::Inspection(node);
         let t = customs.inspection.sample(&mut s.rng) * mult;
         self.calendar
-            .schedule(self.now + t, Event::InspectionDone { node, shipment: e });
+            .schedule(self.now + t, Event::InspectionDone { shipment: e });
     }
 
-    fn on_inspection_done(&mut self, node: NodeId, e: Entity) {
+    fn on_inspection_done(&mut self, node: NodeId, e: ShipmentId) {
         let now = self.now;
         let next = {
             let post = self
@@ -958,7 +974,7 @@ impl<'a> Simulation<'a> {
         self.leave_node(e, node);
     }
 
-    fn on_clearance_done(&mut self, node: NodeId, e: Entity) {
+    fn on_clearance_done(&mut self, node: NodeId, e: ShipmentId) {
         let now = self.now;
         let post = self
             .cells
@@ -973,7 +989,7 @@ impl<'a> Simulation<'a> {
 
     // ---- routes ------------------------------------------------------------------------
 
-    fn leave_node(&mut self, e: Entity, node: NodeId) {
+    fn leave_node(&mut self, e: ShipmentId, node: NodeId) {
         let l = Leaving::record(
             self.rows
                 .get_mut(&mut self.world, e)
@@ -985,7 +1001,7 @@ impl<'a> Simulation<'a> {
 
     /// The shipment, whose leaving is recorded in `l`, goes on from `node`: delivered,
     /// diverted, or onto its next route.
-    fn left_node(&mut self, e: Entity, node: NodeId, l: Leaving) {
+    fn left_node(&mut self, e: ShipmentId, node: NodeId, l: Leaving) {
         let now = self.now;
         let Leaving {
             arrived,
@@ -1110,7 +1126,7 @@ impl<'a> Simulation<'a> {
             .expect("validated: every flow destination is reachable from every node on its paths")
     }
 
-    fn depart(&mut self, e: Entity, route: RouteId) {
+    fn depart(&mut self, e: ShipmentId, route: RouteId) {
         let now = self.now;
         let headway = self.scenario.routes[route as usize].headway;
         let gate = self
@@ -1164,7 +1180,7 @@ impl<'a> Simulation<'a> {
         self.start_transit(e, route);
     }
 
-    fn start_transit(&mut self, e: Entity, route: RouteId) {
+    fn start_transit(&mut self, e: ShipmentId, route: RouteId) {
         let r = &self.scenario.routes[route as usize];
         self.cells
             .gates
@@ -1178,10 +1194,10 @@ impl<'a> Simulation<'a> {
         s.stage = Stage::InTransit(route);
         let t = r.transit.sample(&mut s.rng);
         self.calendar
-            .schedule(self.now + t, Event::TransitDone { route, shipment: e });
+            .schedule(self.now + t, Event::TransitDone { shipment: e });
     }
 
-    fn on_transit_done(&mut self, route: RouteId, e: Entity) {
+    fn on_transit_done(&mut self, route: RouteId, e: ShipmentId) {
         self.cells
             .gates
             .get_mut(&mut self.world, route as usize)
@@ -1190,7 +1206,7 @@ impl<'a> Simulation<'a> {
         self.arrive_at_node(e, self.scenario.routes[route as usize].to);
     }
 
-    fn deliver(&mut self, e: Entity, s: Delivery) {
+    fn deliver(&mut self, e: ShipmentId, s: Delivery) {
         let country =
             self.scenario.nodes[self.scenario.flows[s.flow as usize].destination as usize].country;
         self.collector
@@ -1611,6 +1627,66 @@ impl<'a> Simulation<'a> {
                     "route {}: holds {found:?} but shipments say {:?}",
                     self.scenario.routes[r].id, on_route[r]
                 )));
+            }
+        }
+        self.check_references().map_err(err)
+    }
+
+    /// Every shipment a queue, a route or the calendar holds is a live shipment in the
+    /// stage that place means (looked up through bevy's own records, not the engine's
+    /// rows): a queue's in its queue at that node or route, a pending event's in the stage
+    /// the event ends, which is where the event will be carried out.
+    fn check_references(&self) -> Result<(), String> {
+        let stage = |id: ShipmentId| {
+            let e = self.rows.entity(&self.world, id);
+            e.and_then(|e| self.world.get::<Shipment>(e))
+                .map(|s| s.stage)
+        };
+        let expect = |id: ShipmentId, want: Stage, place: &str| match stage(id) {
+            Some(s) if s == want => Ok(()),
+            found => Err(format!(
+                "{place} holds shipment {id:?} whose stage is {found:?}, not {want:?}"
+            )),
+        };
+        for (i, &ne) in self.nodes.iter().enumerate() {
+            let node = i as NodeId;
+            let berths = &self.world.get::<Berths>(ne).expect("node").0;
+            for w in berths.waiting() {
+                expect(w.shipment, Stage::Queued(node), "a berth queue")?;
+            }
+            if let Some(c) = self.world.get::<CustomsPost>(ne) {
+                for w in c.inspectors.waiting() {
+                    expect(
+                        w.shipment,
+                        Stage::AwaitingInspection(node),
+                        "an inspection queue",
+                    )?;
+                }
+            }
+        }
+        for (r, &re) in self.routes.iter().enumerate() {
+            for &id in &self.world.get::<RouteGate>(re).expect("route").waiting {
+                expect(
+                    id,
+                    Stage::AwaitingDeparture(r as RouteId),
+                    "a route's queue",
+                )?;
+            }
+        }
+        for event in self.calendar.pending() {
+            let Some(id) = event.shipment() else { continue };
+            let ok = matches!(
+                (event, stage(id)),
+                (Event::HandlingDone { .. }, Some(Stage::Handling(_)))
+                    | (Event::InspectionDone { .. }, Some(Stage::Inspection(_)))
+                    | (Event::ClearanceDone { .. }, Some(Stage::Clearance(_)))
+                    | (Event::TransitDone { .. }, Some(Stage::InTransit(_)))
+            );
+            if !ok {
+                return Err(format!(
+                    "the calendar holds {event:?} for a shipment whose stage is {:?}",
+                    stage(id)
+                ));
             }
         }
         Ok(())

@@ -4,28 +4,30 @@
 //! change layout with its size: a sorted vector while few events are pending (an M/M/c
 //! queue has a dozen), a binary heap for thousands, and time windows (a calendar queue)
 //! when many more are (hundreds of thousands on a large network: appends to a window's
-//! bucket, sorted whole when its window comes up, instead of a cache miss per heap level). Measured in
-//! docs/performance.md.
+//! bucket, sorted whole when its window comes up, instead of a cache miss per heap level).
+//! A pending event takes 16 bytes (`Entry`): on large runs the calendar's appends and
+//! sorts move memory, and fewer bytes move faster. Measured in docs/performance.md.
 
 use std::collections::BinaryHeap;
 
-use bevy_ecs::entity::Entity;
+use super::ShipmentId;
+use crate::scenario::RouteId;
 
-use crate::scenario::{NodeId, RouteId};
-
-/// What happens at an instant.
+/// What happens at an instant. An event about a shipment names only the shipment: where it
+/// happens (the node or route) is the shipment's stage, set when the event was scheduled
+/// and unchanged until it comes up, so the calendar need not keep it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Event {
     /// The next shipment of a flow is created.
     Arrival { flow: u32 },
-    /// A server at a node finishes handling a shipment.
-    HandlingDone { node: NodeId, shipment: Entity },
-    /// An inspection team finishes inspecting a shipment.
-    InspectionDone { node: NodeId, shipment: Entity },
+    /// A server at the shipment's node finishes handling it.
+    HandlingDone { shipment: ShipmentId },
+    /// An inspection team finishes inspecting the shipment.
+    InspectionDone { shipment: ShipmentId },
     /// A shipment not inspected is cleared (document delay, no server).
-    ClearanceDone { node: NodeId, shipment: Entity },
-    /// A shipment reaches the end of a route.
-    TransitDone { route: RouteId, shipment: Entity },
+    ClearanceDone { shipment: ShipmentId },
+    /// The shipment reaches the end of its route.
+    TransitDone { shipment: ShipmentId },
     /// A capacity-limited route can dispatch its next waiting shipment.
     RouteReady { route: RouteId },
     /// The end of day `day`: daily series are closed.
@@ -36,44 +38,114 @@ pub enum Event {
     Change { index: u32 },
 }
 
+/// Bits of a packed event that hold its number (flow, shipment, route, day or change);
+/// the four above them hold its kind.
+const VALUE_BITS: u32 = 28;
+
 impl Event {
     /// The shipment the event is about, if any.
     #[inline]
-    pub fn shipment(mut self) -> Option<Entity> {
-        self.shipment_mut().copied()
+    pub fn shipment(self) -> Option<ShipmentId> {
+        match self {
+            Event::HandlingDone { shipment }
+            | Event::InspectionDone { shipment }
+            | Event::ClearanceDone { shipment }
+            | Event::TransitDone { shipment } => Some(shipment),
+            _ => None,
+        }
     }
 
-    /// The event's shipment, to rewrite.
+    /// The event in 32 bits: its kind, then its number. Numbers reach 2²⁸: scenarios are
+    /// validated to create at most 10⁸ shipments in a replication (fewer are ever in
+    /// flight, and shipment ids are reused), over at most 10⁵ days.
     #[inline]
-    fn shipment_mut(&mut self) -> Option<&mut Entity> {
-        match self {
-            Event::HandlingDone { shipment, .. }
-            | Event::InspectionDone { shipment, .. }
-            | Event::ClearanceDone { shipment, .. }
-            | Event::TransitDone { shipment, .. } => Some(shipment),
-            _ => None,
+    fn pack(self) -> u32 {
+        let (kind, value) = match self {
+            Event::Arrival { flow } => (0, flow),
+            Event::HandlingDone { shipment } => (1, shipment.0),
+            Event::InspectionDone { shipment } => (2, shipment.0),
+            Event::ClearanceDone { shipment } => (3, shipment.0),
+            Event::TransitDone { shipment } => (4, shipment.0),
+            Event::RouteReady { route } => (5, route),
+            Event::DayEnd { day } => (6, day),
+            Event::WarmupEnd => (7, 0),
+            Event::Change { index } => (8, index),
+        };
+        assert!(
+            value < 1 << VALUE_BITS,
+            "{self:?}: the calendar holds numbers below 2^{VALUE_BITS}"
+        );
+        kind << VALUE_BITS | value
+    }
+
+    /// The event [`Event::pack`] made `bits` of.
+    #[inline]
+    fn unpack(bits: u32) -> Event {
+        let value = bits & ((1 << VALUE_BITS) - 1);
+        let shipment = ShipmentId(value);
+        match bits >> VALUE_BITS {
+            0 => Event::Arrival { flow: value },
+            1 => Event::HandlingDone { shipment },
+            2 => Event::InspectionDone { shipment },
+            3 => Event::ClearanceDone { shipment },
+            4 => Event::TransitDone { shipment },
+            5 => Event::RouteReady { route: value },
+            6 => Event::DayEnd { day: value },
+            7 => Event::WarmupEnd,
+            _ => Event::Change { index: value },
         }
     }
 }
 
-/// A pending event. `key` orders entries exactly as (time by `f64::total_cmp`, then
-/// sequence number) would, computed once when the event is scheduled so that every heap
-/// comparison is a single integer comparison.
+/// A pending event in 16 bytes, ordered as (time by `f64::total_cmp`, then sequence
+/// number): the time's bits mapped to an unsigned integer with the order of
+/// `f64::total_cmp` (the same transform it applies) in the high 64 bits, the sequence
+/// number in the next 32, the packed event in the low 32. Sequence numbers are unique among
+/// pending entries, so the event never decides an order, and every comparison is a single
+/// integer comparison. Half the bytes of a key beside an unpacked event: with 10⁵ events
+/// pending, the calendar's appends and sorts move half as much memory.
 #[derive(Debug, Clone, Copy)]
 struct Entry {
     key: u128,
-    event: Event,
 }
 
-/// The sort key of (`time`, `seq`): the bits of `time` mapped to an unsigned integer with
-/// the order of `f64::total_cmp` (the same transform it applies), in the high half, and
-/// the sequence number in the low half.
+impl Entry {
+    #[inline]
+    fn new(time: f64, seq: u32, event: Event) -> Self {
+        Entry {
+            key: key(time, seq, event.pack()),
+        }
+    }
+
+    #[inline]
+    fn event(self) -> Event {
+        Event::unpack(self.key as u32)
+    }
+
+    /// The same entry (time and sequence number) holding `event` instead.
+    #[inline]
+    fn with_event(self, event: Event) -> Self {
+        Entry {
+            key: (self.key & !u128::from(u32::MAX)) | u128::from(event.pack()),
+        }
+    }
+
+    /// The same entry with sequence number `seq`.
+    #[inline]
+    fn renumbered(self, seq: u32) -> Self {
+        Entry {
+            key: (self.key & !(u128::from(u32::MAX) << 32)) | u128::from(seq) << 32,
+        }
+    }
+}
+
+/// The sort key of (`time`, `seq`, `low`); see [`Entry`].
 #[inline]
-fn key(time: f64, seq: u64) -> u128 {
+fn key(time: f64, seq: u32, low: u32) -> u128 {
     let bits = time.to_bits() as i64;
     let ordered = bits ^ ((((bits >> 63) as u64) >> 1) as i64);
     let unsigned = (ordered as u64) ^ (1 << 63);
-    ((unsigned as u128) << 64) | seq as u128
+    ((unsigned as u128) << 64) | u128::from(seq) << 32 | u128::from(low)
 }
 
 /// The time half of a key: the time's bits, as an unsigned integer ordered as the times.
@@ -254,6 +326,15 @@ impl Windows {
         self.len = 0;
     }
 
+    /// Every entry, in no particular order.
+    fn entries(&self) -> impl Iterator<Item = &Entry> {
+        self.current
+            .iter()
+            .chain(self.late.iter())
+            .chain(self.ring.iter().flatten())
+            .chain(self.overflow.iter())
+    }
+
     /// Applies `f` to every entry (their keys must not change).
     fn for_each_mut(&mut self, f: impl Fn(&mut Entry)) {
         self.current.iter_mut().for_each(&f);
@@ -318,7 +399,8 @@ pub struct Calendar {
     heap: BinaryHeap<Entry>,
     windows: Windows,
     layout: Layout,
-    seq: u64,
+    /// The last sequence number given.
+    seq: u32,
 }
 
 impl Calendar {
@@ -330,11 +412,11 @@ impl Calendar {
     /// Schedules `event` at `time`.
     #[inline]
     pub fn schedule(&mut self, time: f64, event: Event) {
+        if self.seq == u32::MAX {
+            self.renumber();
+        }
         self.seq += 1;
-        let entry = Entry {
-            key: key(time, self.seq),
-            event,
-        };
+        let entry = Entry::new(time, self.seq, event);
         if self.layout == Layout::Few {
             // Insertion from the earliest end, where most new events land.
             self.few.push(entry);
@@ -372,13 +454,36 @@ impl Calendar {
         }
     }
 
-    /// Moves every pending event into `layout`.
+    /// Gives the pending entries sequence numbers 1, 2, … in their order, when the numbers
+    /// have run out (after 2³² events scheduled): only their order among themselves matters,
+    /// and it is kept, so what comes out is unchanged.
     #[cold]
     #[inline(never)]
-    fn relayout(&mut self, layout: Layout) {
+    fn renumber(&mut self) {
+        let mut all = self.take_all();
+        all.sort_unstable_by_key(|e| e.key);
+        assert!(
+            all.len() < u32::MAX as usize,
+            "{} events pending: more than sequence numbers can order",
+            all.len()
+        );
+        for (i, e) in all.iter_mut().enumerate() {
+            *e = e.renumbered(i as u32 + 1);
+        }
+        self.seq = all.len() as u32;
+        self.put_all(all, self.layout);
+    }
+
+    /// Takes every pending entry out, in no particular order.
+    fn take_all(&mut self) -> Vec<Entry> {
         let mut all = std::mem::take(&mut self.few);
         all.append(&mut std::mem::take(&mut self.heap).into_vec());
         self.windows.drain_into(&mut all);
+        all
+    }
+
+    /// Puts `all` (the calendar being empty) into `layout`.
+    fn put_all(&mut self, mut all: Vec<Entry>, layout: Layout) {
         self.layout = layout;
         match layout {
             Layout::Few => {
@@ -388,6 +493,14 @@ impl Calendar {
             Layout::Some => self.heap = all.into(),
             Layout::Many => self.windows.fill(all),
         }
+    }
+
+    /// Moves every pending event into `layout`.
+    #[cold]
+    #[inline(never)]
+    fn relayout(&mut self, layout: Layout) {
+        let all = self.take_all();
+        self.put_all(all, layout);
     }
 
     /// Removes and returns the earliest event.
@@ -400,14 +513,14 @@ impl Calendar {
     #[inline]
     pub fn pop_until(&mut self, t: f64) -> Option<(f64, Event)> {
         // The largest key at time `t`: due if at or below it.
-        self.pop_at_most(key(t, u64::MAX))
+        self.pop_at_most(key(t, u32::MAX, u32::MAX))
     }
 
     /// Removes and returns the earliest event if it is due strictly before `t`.
     #[inline]
     pub fn pop_before(&mut self, t: f64) -> Option<(f64, Event)> {
         // The smallest key at time `t`, less one: due if at or below it.
-        self.pop_at_most(key(t, 0).checked_sub(1)?)
+        self.pop_at_most(key(t, 0, 0).checked_sub(1)?)
     }
 
     /// Removes and returns the earliest event if its key is at most `bound`.
@@ -423,7 +536,7 @@ impl Calendar {
         } else {
             self.pop_layered(bound)?
         };
-        Some((time_of(e.key), e.event))
+        Some((time_of(e.key), e.event()))
     }
 
     /// [`Calendar::pop_at_most`] for the heap layouts, moving to a smaller layout when the
@@ -469,7 +582,7 @@ impl Calendar {
         current
             .len()
             .checked_sub(ahead + 1)
-            .map(|i| current[i].event)
+            .map(|i| current[i].event())
     }
 
     /// Number of pending events.
@@ -477,17 +590,39 @@ impl Calendar {
         self.few.len() + self.heap.len() + self.windows.len
     }
 
-    /// Rewrites the shipment entity of every pending event (when a simulation is copied
-    /// into a new World); the keys, and so the pop order, are unchanged.
-    pub fn map_shipments(&mut self, f: impl Fn(Entity) -> Entity) {
+    /// Rewrites the shipment of every pending event (when a simulation is copied into a
+    /// new World); times and sequence numbers, and so the pop order, are unchanged.
+    pub fn map_shipments(&mut self, f: impl Fn(ShipmentId) -> ShipmentId) {
         let remap = |e: &mut Entry| {
-            if let Some(s) = e.event.shipment_mut() {
-                *s = f(*s);
-            }
+            let event = match e.event() {
+                Event::HandlingDone { shipment } => Event::HandlingDone {
+                    shipment: f(shipment),
+                },
+                Event::InspectionDone { shipment } => Event::InspectionDone {
+                    shipment: f(shipment),
+                },
+                Event::ClearanceDone { shipment } => Event::ClearanceDone {
+                    shipment: f(shipment),
+                },
+                Event::TransitDone { shipment } => Event::TransitDone {
+                    shipment: f(shipment),
+                },
+                other => other,
+            };
+            *e = e.with_event(event);
         };
         self.few.iter_mut().for_each(&remap);
         for_each_in_heap(&mut self.heap, remap);
         self.windows.for_each_mut(remap);
+    }
+
+    /// Every pending event, in no particular order (for audits).
+    pub fn pending(&self) -> impl Iterator<Item = Event> + '_ {
+        self.few
+            .iter()
+            .chain(self.heap.iter())
+            .chain(self.windows.entries())
+            .map(|e| e.event())
     }
 
     /// True when nothing is pending.
@@ -513,10 +648,11 @@ mod tests {
     /// Schedules an arrival at `t` whose flow is its sequence number, so that a popped
     /// event gives back its key: `key(t, flow)`.
     fn schedule_numbered(c: &mut Calendar, t: f64) -> u128 {
-        let flow = c.seq as u32 + 1;
-        c.schedule(t, Event::Arrival { flow });
-        assert_eq!(c.seq, flow as u64);
-        key(t, c.seq)
+        let flow = c.seq + 1;
+        let event = Event::Arrival { flow };
+        c.schedule(t, event);
+        assert_eq!(c.seq, flow);
+        key(t, c.seq, event.pack())
     }
 
     /// The key of a popped arrival scheduled by [`schedule_numbered`].
@@ -524,7 +660,7 @@ mod tests {
         let Event::Arrival { flow } = event else {
             unreachable!("only arrivals are scheduled")
         };
-        key(t, flow as u64)
+        key(t, flow, event.pack())
     }
 
     #[test]
@@ -544,9 +680,14 @@ mod tests {
         for &a in &times {
             for &b in &times {
                 for (sa, sb) in [(1, 2), (2, 1), (7, 7)] {
-                    let want = a.total_cmp(&b).then(u64::cmp(&sa, &sb));
-                    assert_eq!(key(a, sa).cmp(&key(b, sb)), want, "{a} {sa} vs {b} {sb}");
-                    assert_eq!(time_of(key(a, sa)).to_bits(), a.to_bits());
+                    let want = a.total_cmp(&b).then(u32::cmp(&sa, &sb));
+                    // The event's bits never decide between different sequence numbers.
+                    let (ka, kb) = (key(a, sa, u32::MAX), key(b, sb, 0));
+                    if sa != sb {
+                        assert_eq!(ka.cmp(&kb), want, "{a} {sa} vs {b} {sb}");
+                    }
+                    assert_eq!(key(a, sa, 0).cmp(&key(b, sb, 0)), want);
+                    assert_eq!(time_of(ka).to_bits(), a.to_bits());
                 }
             }
         }
@@ -564,7 +705,7 @@ mod tests {
             let x = rand();
             let t = now + ((x >> 40) % 50) as f64 * 0.25;
             c.schedule(t, Event::Arrival { flow: i });
-            expected.push((key(t, c.seq), t, i));
+            expected.push((key(t, c.seq, 0), t, i));
             if x.is_multiple_of(3) {
                 let (t, e) = c.pop().expect("not empty");
                 now = t;
@@ -724,5 +865,78 @@ mod tests {
         assert_eq!(c.pop(), Some((1.0, Event::Arrival { flow: 0 })));
         assert_eq!(c.pop(), Some((2.0, Event::DayEnd { day: 2 })));
         assert!(c.pop().is_none());
+    }
+
+    #[test]
+    fn every_event_packs_into_32_bits_and_back() {
+        let top = (1 << VALUE_BITS) - 1;
+        for v in [0, 1, 12_345, top] {
+            let shipment = ShipmentId(v);
+            for event in [
+                Event::Arrival { flow: v },
+                Event::HandlingDone { shipment },
+                Event::InspectionDone { shipment },
+                Event::ClearanceDone { shipment },
+                Event::TransitDone { shipment },
+                Event::RouteReady { route: v },
+                Event::DayEnd { day: v },
+                Event::WarmupEnd,
+                Event::Change { index: v },
+            ] {
+                assert_eq!(Event::unpack(event.pack()), event);
+                let entry = Entry::new(2.5, 7, event);
+                assert_eq!((time_of(entry.key), entry.event()), (2.5, event));
+            }
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "below 2^28")]
+    fn a_number_past_the_packed_range_is_refused() {
+        Event::DayEnd {
+            day: 1 << VALUE_BITS,
+        }
+        .pack();
+    }
+
+    #[test]
+    fn order_holds_when_sequence_numbers_run_out() {
+        // Numbers close to running out: they are renumbered (several times, in each layout,
+        // as the calendar grows and shrinks) and the pops keep the order of (time, order
+        // of scheduling), many times tied.
+        for pending in [8, 200, 3 * MANY_UP] {
+            let mut c = Calendar::new();
+            c.seq = u32::MAX - 5000;
+            let mut order = 0u64; // scheduling order, which the numbers stood for
+            let mut reference = std::collections::BTreeMap::new();
+            let mut rand = lcg(pending as u64);
+            let mut now = 0.0;
+            let mut renumbered = 0;
+            for round in 0..40_000 {
+                let grow = round % 10_000 < 6_000;
+                if c.len() < pending && (grow || c.is_empty()) {
+                    let t = now + ((rand() >> 40) % 8) as f64 * 0.5;
+                    order += 1;
+                    let flow = (order % (1 << VALUE_BITS)) as u32;
+                    let before = c.seq;
+                    c.schedule(t, Event::Arrival { flow });
+                    renumbered += usize::from(c.seq < before);
+                    reference.insert((t.to_bits(), order), flow);
+                } else if let Some((t, ev)) = c.pop() {
+                    let ((bits, _), flow) = reference.pop_first().expect("as many pending");
+                    assert_eq!((t, ev), (f64::from_bits(bits), Event::Arrival { flow }));
+                    now = t;
+                }
+                if round == 20_000 {
+                    c.seq = u32::MAX - 3000; // run out again
+                }
+            }
+            assert!(renumbered >= 2, "renumbered {renumbered} times");
+            while let Some((t, ev)) = c.pop() {
+                let ((bits, _), flow) = reference.pop_first().expect("as many pending");
+                assert_eq!((t, ev), (f64::from_bits(bits), Event::Arrival { flow }));
+            }
+            assert!(reference.is_empty());
+        }
     }
 }

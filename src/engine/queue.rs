@@ -6,13 +6,13 @@
 //! The pool also integrates its own time-weighted statistics (queue length, busy and
 //! active servers) so that measures need no extra events.
 
-use bevy_ecs::entity::Entity;
+use super::ShipmentId;
 use std::collections::VecDeque;
 
 /// A shipment waiting for a server.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Waiting {
-    pub shipment: Entity,
+    pub shipment: ShipmentId,
     pub since: f64,
 }
 
@@ -81,7 +81,7 @@ impl ServerPool {
     /// A shipment arrives: true if it takes a server at once (the caller starts service),
     /// false if it joins a lane.
     #[inline]
-    pub fn arrive(&mut self, now: f64, shipment: Entity, priority: bool) -> bool {
+    pub fn arrive(&mut self, now: f64, shipment: ShipmentId, priority: bool) -> bool {
         self.advance(now);
         self.stats.arrivals += 1;
         if self.busy < self.capacity && self.queued() == 0 {
@@ -100,7 +100,7 @@ impl ServerPool {
     /// A server finishes: frees it and returns the next shipment to start, if any
     /// (the server is then taken again).
     #[inline]
-    pub fn finish(&mut self, now: f64) -> Option<Entity> {
+    pub fn finish(&mut self, now: f64) -> Option<ShipmentId> {
         self.advance(now);
         self.busy -= 1;
         self.next(now)
@@ -108,7 +108,7 @@ impl ServerPool {
 
     /// Starts waiting shipments while servers are free (after capacity returns); the
     /// caller starts service for each returned shipment.
-    pub fn next(&mut self, now: f64) -> Option<Entity> {
+    pub fn next(&mut self, now: f64) -> Option<ShipmentId> {
         if self.busy >= self.capacity {
             return None;
         }
@@ -144,7 +144,7 @@ impl ServerPool {
     }
 
     /// Rewrites every waiting shipment's entity (when a simulation is copied).
-    pub fn map_shipments(&mut self, f: &impl Fn(Entity) -> Entity) {
+    pub fn map_shipments(&mut self, f: &impl Fn(ShipmentId) -> ShipmentId) {
         for lane in &mut self.lanes {
             for w in lane.iter_mut() {
                 w.shipment = f(w.shipment);
@@ -162,8 +162,8 @@ impl ServerPool {
 mod tests {
     use super::*;
 
-    fn e(i: u32) -> Entity {
-        Entity::from_raw_u32(i).expect("nonzero index")
+    fn e(i: u32) -> ShipmentId {
+        ShipmentId(i)
     }
 
     #[test]

@@ -1,28 +1,29 @@
-//! Where each shipment's [`Shipment`] component sits in the World's table, kept by the
-//! engine so that an event reaches its shipment in one lookup.
+//! Shipments by [`ShipmentId`], their row in the World's shipment table, so that an event
+//! reaches its shipment in one load.
 //!
 //! Shipments are spawned with a single component and never despawned (a delivered one is
 //! reused for a new shipment) nor given or stripped of components, so each keeps the table
-//! row it was spawned in. Recording that row at spawn time lets the engine go from an
-//! [`Entity`] straight to its component: bevy's own path (`Query::get`) first reads the
-//! entity's record in `Entities`, one of ~24 bytes per entity that is rarely in cache when
-//! 10⁵ shipments are in flight and cannot be prefetched (bevy does not expose its address),
-//! then checks the archetype and the world. With the row known, the coming events'
-//! shipments are prefetched from this record alone (docs/performance.md, Scaling).
+//! row it was spawned in for the rest of the replication: that row is its identity in the
+//! engine (events, queues and routes hold it). Going through bevy instead (`Query::get`)
+//! first reads the entity's record in `Entities`, one of ~24 bytes per entity that is
+//! rarely in cache when 10⁵ shipments are in flight and cannot be prefetched (bevy does not
+//! expose its address), then checks the archetype and the world; and an [`Entity`] takes 8
+//! bytes in every event and queue place where a row takes 4 (docs/performance.md, Scaling).
 //!
 //! The column's address is kept too, taken from bevy after every spawn: a table's column
 //! is reallocated only when rows are added to it, and rows are added to the shipments'
 //! table only by [`ShipmentRows::spawn`] (the engine's World is private to it, and no
-//! shipment is ever despawned). Reaching a shipment is then two loads (its row, and the
-//! shipment), where going through the World's tables each time was four more, one after
-//! another, on the path of every event.
+//! shipment is ever despawned). Reaching a shipment is then one load, where going through
+//! the World's tables each time was four more, one after another, on the path of every
+//! event.
 //!
-//! A wrong row could only give another shipment's component, never memory that is not a
-//! `Shipment`: the row is bounds-checked against the column's length, and a World other
+//! A wrong id could only give another shipment's component, never memory that is not a
+//! `Shipment`: the id is bounds-checked against the column's length, and a World other
 //! than the one the rows were made for gets `None`. `Simulation::census` (audit mode, in
-//! the test suite) checks every recorded row, and the kept column, against bevy's own
-//! records. Writes through [`ShipmentRows::get_mut`] do not mark the component changed for
-//! bevy's change detection, which nothing in tradesim reads.
+//! the test suite) checks the table and the kept column against bevy's own records, and
+//! every id the queues and routes hold against the shipment's stage. Writes through
+//! [`ShipmentRows::get_mut`] do not mark the component changed for bevy's change
+//! detection, which nothing in tradesim reads.
 
 use super::Shipment;
 use bevy_ecs::component::ComponentId;
@@ -32,8 +33,21 @@ use bevy_ecs::world::WorldId;
 use std::cell::UnsafeCell;
 use std::ptr::NonNull;
 
-/// The table row of every shipment, by entity index. Not `Clone`: its column address
-/// belongs to one World.
+/// A shipment in the engine: its row in the World's shipment table, fixed for the
+/// replication (see the module doc).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ShipmentId(pub(super) u32);
+
+impl ShipmentId {
+    /// The row, as an index.
+    #[inline(always)]
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// The shipments' table and column in one World. Not `Clone`: its column address belongs
+/// to one World.
 #[derive(Debug)]
 pub(super) struct ShipmentRows {
     component: ComponentId,
@@ -41,8 +55,6 @@ pub(super) struct ShipmentRows {
     world: WorldId,
     /// The shipments' table, once the first one is spawned.
     table: Option<TableId>,
-    /// Table row by entity index; `u32::MAX` (beyond any table) for other entities.
-    rows: Vec<u32>,
     /// The table's `Shipment` column as of the last spawn: its first cell and its length
     /// (dangling and 0 before the first spawn).
     column: NonNull<UnsafeCell<Shipment>>,
@@ -63,7 +75,6 @@ impl ShipmentRows {
             component: world.register_component::<Shipment>(),
             world: world.id(),
             table: None,
-            rows: Vec::new(),
             column: NonNull::dangling(),
             len: 0,
         }
@@ -74,8 +85,8 @@ impl ShipmentRows {
         super::cells::column(world, self.table?, self.component)
     }
 
-    /// Spawns `shipment` and records its row.
-    pub(super) fn spawn(&mut self, world: &mut World, shipment: Shipment) -> Entity {
+    /// Spawns `shipment`; its id is the row it was given.
+    pub(super) fn spawn(&mut self, world: &mut World, shipment: Shipment) -> ShipmentId {
         assert_eq!(
             world.id(),
             self.world,
@@ -85,77 +96,72 @@ impl ShipmentRows {
         let at = world.entities().get_spawned(e).expect("just spawned");
         let table = *self.table.get_or_insert(at.table_id);
         assert_eq!(table, at.table_id, "every shipment lives in one table");
-        let i = e.index_u32() as usize;
-        if self.rows.len() <= i {
-            self.rows.resize(i + 1, u32::MAX);
-        }
-        self.rows[i] = at.table_row.index_u32();
         // The spawn may have moved the column: keep its new place.
         let column = self.column_now(world).expect("the shipments' column");
         self.column = NonNull::from(column).cast();
         self.len = column.len();
-        e
+        ShipmentId(at.table_row.index_u32())
     }
 
-    /// The cell holding shipment `e`'s component; `None` if `e` is not a shipment.
+    /// The cell holding shipment `id`'s component; `None` if there is no such shipment.
     #[inline(always)]
-    fn cell<'w>(&self, world: &'w World, e: Entity) -> Option<&'w UnsafeCell<Shipment>> {
-        let row = *self.rows.get(e.index_u32() as usize)? as usize;
-        if row >= self.len || world.id() != self.world {
+    fn cell<'w>(&self, world: &'w World, id: ShipmentId) -> Option<&'w UnsafeCell<Shipment>> {
+        if id.index() >= self.len || world.id() != self.world {
             return None;
         }
         // SAFETY: `column` and `len` are the shipments' column in this World (checked by
         // id) as it was after the last spawn, and only a spawn, which refreshes them, adds
         // rows to that table (the engine never despawns a shipment nor gives one another
-        // component): the column has not moved or shrunk since, so `row` is within it. The
-        // cell lives as long as the World's borrow, `'w`.
-        Some(unsafe { &*self.column.as_ptr().add(row) })
+        // component): the column has not moved or shrunk since, so the row is within it.
+        // The cell lives as long as the World's borrow, `'w`.
+        Some(unsafe { &*self.column.as_ptr().add(id.index()) })
     }
 
-    /// Shipment `e`'s component; `None` if `e` is not a shipment.
+    /// Shipment `id`'s component; `None` if there is no such shipment.
     #[inline]
-    pub(super) fn get_mut<'w>(&self, world: &'w mut World, e: Entity) -> Option<&'w mut Shipment> {
-        let cell = self.cell(world, e)?;
+    pub(super) fn get_mut<'w>(
+        &self,
+        world: &'w mut World,
+        id: ShipmentId,
+    ) -> Option<&'w mut Shipment> {
+        let cell = self.cell(world, id)?;
         // SAFETY: `world` is borrowed mutably for `'w`, so nothing else can read or write
         // the World's components meanwhile: this is the only reference to the cell's value.
         Some(unsafe { &mut *cell.get() })
     }
 
-    /// Shipment `e`'s component, to read; `None` if `e` is not a shipment.
+    /// Shipment `id`'s component, to read; `None` if there is no such shipment.
     #[inline]
-    pub(super) fn get<'w>(&self, world: &'w World, e: Entity) -> Option<&'w Shipment> {
-        let cell = self.cell(world, e)?;
+    pub(super) fn get<'w>(&self, world: &'w World, id: ShipmentId) -> Option<&'w Shipment> {
+        let cell = self.cell(world, id)?;
         // SAFETY: `world` is borrowed for `'w`, so no one can write the World meanwhile.
         Some(unsafe { &*cell.get() })
     }
 
-    /// The address of shipment `e`'s component, for a prefetch; `None` if not a shipment.
+    /// Asks the processor to load shipment `id`'s component (both lines its row may span);
+    /// a hint, no effect if there is no such shipment.
     #[inline]
-    fn address(&self, world: &World, e: Entity) -> Option<*const Shipment> {
-        self.cell(world, e).map(|c| c.get() as *const Shipment)
-    }
-
-    /// Asks the processor to load shipment `e`'s component (both lines its row may span);
-    /// a hint, no effect if `e` is not a shipment.
-    #[inline]
-    pub(super) fn prefetch(&self, world: &World, e: Entity) {
-        if let Some(p) = self.address(world, e) {
-            super::prefetch_line(p as *const u8);
-            super::prefetch_line((p as *const u8).wrapping_add(size_of::<Shipment>() - 1));
+    pub(super) fn prefetch(&self, world: &World, id: ShipmentId) {
+        if let Some(c) = self.cell(world, id) {
+            let p = c.get() as *const u8;
+            super::prefetch_line(p);
+            super::prefetch_line(p.wrapping_add(size_of::<Shipment>() - 1));
         }
     }
 
-    /// Asks the processor to load `e`'s recorded row number, which [`Self::prefetch`]
-    /// reads first: a hint, to be given further ahead.
-    #[inline]
-    pub(super) fn prefetch_record(&self, e: Entity) {
-        if let Some(r) = self.rows.get(e.index_u32() as usize) {
-            super::prefetch_line(r as *const u32 as *const u8);
-        }
+    /// Every shipment's id, in row order.
+    pub(super) fn ids(&self) -> impl Iterator<Item = ShipmentId> + use<> {
+        (0..self.len as u32).map(ShipmentId)
     }
 
-    /// Checks the recorded rows against bevy's table, given the number of `Shipment`
-    /// components in the World: an error names the first shipment whose row has moved.
+    /// The entity of shipment `id` (for audits and copies), looked up in bevy's table.
+    pub(super) fn entity(&self, world: &World, id: ShipmentId) -> Option<Entity> {
+        let table = world.storages().tables.get(self.table?)?;
+        table.entities().get(id.index()).copied()
+    }
+
+    /// Checks the kept column against bevy's table, given the number of `Shipment`
+    /// components in the World: an error says what has changed behind the rows' back.
     pub(super) fn check(&self, world: &World, shipments: usize) -> Result<(), String> {
         let Some(table) = self.table.and_then(|t| world.storages().tables.get(t)) else {
             return match shipments {
@@ -163,20 +169,11 @@ impl ShipmentRows {
                 n => Err(format!("{n} shipments but no recorded table")),
             };
         };
-
         if table.entity_count() as usize != shipments {
             return Err(format!(
                 "{shipments} shipments, but {} rows in the shipments' table",
                 table.entity_count()
             ));
-        }
-        for (row, e) in table.entities().iter().enumerate() {
-            let recorded = self.rows.get(e.index_u32() as usize).copied();
-            if recorded != Some(row as u32) {
-                return Err(format!(
-                    "shipment {e} is at row {row}, recorded at {recorded:?}"
-                ));
-            }
         }
         let column = self.column_now(world).ok_or("no shipments' column")?;
         if (column.as_ptr(), column.len()) != (self.column.as_ptr().cast_const(), self.len) {
@@ -212,7 +209,7 @@ mod tests {
     }
 
     #[test]
-    fn each_shipment_is_found_at_its_row_among_other_entities() {
+    fn each_shipment_is_found_by_its_id_among_other_entities() {
         let mut world = World::new();
         let mut rows = ShipmentRows::new(&mut world);
         let mut spawned = Vec::new();
@@ -222,14 +219,13 @@ mod tests {
             }
             spawned.push(rows.spawn(&mut world, shipment(flow)));
         }
-        let other = world.spawn_empty().id();
-        for (flow, &e) in spawned.iter().enumerate() {
-            assert_eq!(rows.get(&world, e).map(|s| s.flow), Some(flow as u32));
-            rows.get_mut(&mut world, e).expect("shipment").hop = flow as u16;
+        for (flow, &id) in spawned.iter().enumerate() {
+            assert_eq!(rows.get(&world, id).map(|s| s.flow), Some(flow as u32));
+            rows.get_mut(&mut world, id).expect("shipment").hop = flow as u16;
+            let e = rows.entity(&world, id).expect("an entity");
             assert_eq!(world.get::<Shipment>(e).map(|s| s.hop), Some(flow as u16));
         }
-        assert!(rows.get(&world, other).is_none());
-        assert!(rows.address(&world, other).is_none());
+        assert!(rows.get(&world, ShipmentId(100)).is_none());
         assert!(rows.check(&world, 100).is_ok());
         assert!(rows.check(&world, 99).is_err());
     }
@@ -242,9 +238,10 @@ mod tests {
         rows.spawn(&mut world, shipment(1));
         rows.spawn(&mut world, shipment(2));
         // Despawning moves the last row into the freed one: the engine never does this.
-        world.despawn(a);
+        let e = rows.entity(&world, a).expect("an entity");
+        world.despawn(e);
         let err = rows.check(&world, 2).expect_err("a row has moved");
-        assert!(err.contains("row 0"), "{err}");
+        assert!(err.contains("column"), "{err}");
     }
 
     #[test]
@@ -254,10 +251,10 @@ mod tests {
         let a = rows.spawn(&mut world, shipment(0));
         assert!(rows.check(&world, 1).is_ok());
         // Shipments spawned behind the rows' back grow (move) the column; despawned again,
-        // every recorded row is right but the kept column is not. The engine never does this.
+        // the count is right but the kept column is not. The engine never does this.
         let behind: Vec<Entity> = (1..1000).map(|f| world.spawn(shipment(f)).id()).collect();
-        let err = rows.check(&world, 1000).expect_err("rows unrecorded");
-        assert!(err.contains(&format!("{}", behind[0])), "{err}");
+        let err = rows.check(&world, 1000).expect_err("the column moved");
+        assert!(err.contains("column"), "{err}");
         for e in behind {
             world.despawn(e);
         }
