@@ -190,6 +190,8 @@ struct Windows {
     /// Bit w set when `ring[w]` is not empty.
     nonempty: [u64; WINDOWS / 64],
     overflow: Vec<Entry>,
+    /// Room to sort a window's bucket into (`sort_latest_first`).
+    scratch: Vec<Entry>,
     origin: u64,
     shift: u32,
     cur: u64,
@@ -230,7 +232,7 @@ impl Windows {
             let w = i * 64 + self.nonempty[i].trailing_zeros() as usize;
             self.nonempty[i] &= !(1 << (w % 64));
             self.cur = w as u64;
-            self.ring[w].sort_unstable_by_key(|e| std::cmp::Reverse(e.key));
+            self.sort_latest_first(w);
             // The emptied vector goes back to the ring for the window's next use:
             // allocation is slower than holding on.
             std::mem::swap(&mut self.current, &mut self.ring[w]);
@@ -238,6 +240,48 @@ impl Windows {
             self.rebuild();
         }
         true
+    }
+
+    /// Sorts bucket `w`, latest first. A large bucket is first spread by the next bits of
+    /// time below its window (a counting sort on 6 bits: 64 sub-windows, in order), then
+    /// each sub-window sorted: buckets hold pending ÷ 1,024 entries on average, and a
+    /// comparison sort's cost per entry grows with their logarithm, which made the sort
+    /// the part of a large run that grew faster than the run (docs/performance.md,
+    /// Scaling). The order is the same: keys are unique and the spreading keeps time order.
+    fn sort_latest_first(&mut self, w: usize) {
+        const SUB_BITS: u32 = 6;
+        const SUBS: usize = 1 << SUB_BITS;
+        let bucket = &mut self.ring[w];
+        let n = bucket.len();
+        if n <= 2 * SUBS || self.shift < SUB_BITS {
+            bucket.sort_unstable_by_key(|e| std::cmp::Reverse(e.key));
+            return;
+        }
+        let (origin, below) = (self.origin, self.shift - SUB_BITS);
+        // Latest sub-window first. Entries in the ring are at or above the origin.
+        let sub = |e: &Entry| {
+            SUBS - 1 - ((time_half(e.key).wrapping_sub(origin) >> below) as usize & (SUBS - 1))
+        };
+        let mut start = [0usize; SUBS + 1];
+        for e in bucket.iter() {
+            start[sub(e) + 1] += 1;
+        }
+        for i in 1..=SUBS {
+            start[i] += start[i - 1];
+        }
+        let scratch = &mut self.scratch;
+        scratch.clear();
+        scratch.resize(n, Entry { key: 0 });
+        let mut next = start;
+        for &e in bucket.iter() {
+            let s = sub(&e);
+            scratch[next[s]] = e;
+            next[s] += 1;
+        }
+        for s in 0..SUBS {
+            scratch[start[s]..start[s + 1]].sort_unstable_by_key(|e| std::cmp::Reverse(e.key));
+        }
+        std::mem::swap(bucket, scratch);
     }
 
     /// Takes `entries` (the windows being empty) and spreads them over a new ring.
@@ -938,5 +982,41 @@ mod tests {
             }
             assert!(reference.is_empty());
         }
+    }
+
+    #[test]
+    fn crowded_windows_come_out_in_order() {
+        // Thousands pending in a few windows (most within a narrow span, with ties, a few
+        // far ahead to widen the windows): large buckets are spread over sub-windows
+        // before sorting, and the pops are still the sorted order.
+        let mut c = Calendar::new();
+        let mut pending = std::collections::BTreeSet::new();
+        let mut lcg = lcg(11);
+        for i in 0..40_000u64 {
+            let r = lcg() >> 33;
+            let t = if i % 1000 == 0 {
+                1000.0 + (r % 100) as f64
+            } else {
+                (r % 5_000) as f64 * 1e-3
+            };
+            pending.insert(schedule_numbered(&mut c, t));
+        }
+        assert_eq!(c.layout, Layout::Many);
+        let crowded = c.windows.ring.iter().map(Vec::len).max().unwrap_or(0);
+        assert!(
+            crowded > 1000,
+            "buckets large enough to be spread ({crowded})"
+        );
+        let (mut now, mut pops) = (0.0, 0);
+        while let Some((t, ev)) = c.pop() {
+            assert_eq!(Some(popped_key(t, ev)), pending.pop_first());
+            pops += 1;
+            if pops % 7 == 0 && t < 5.0 {
+                // Some scheduled meanwhile, into the current window and the next ones.
+                pending.insert(schedule_numbered(&mut c, t + (lcg() >> 60) as f64 * 1e-3));
+            }
+            now = t;
+        }
+        assert!(pending.is_empty() && now >= 1000.0);
     }
 }
