@@ -457,12 +457,8 @@ impl<'a> Simulation<'a> {
     /// Hints only.
     #[inline]
     fn prefetch_ahead(&self) {
-        let shipment = |ahead| {
-            self.calendar
-                .ahead_if_large(ahead)
-                .and_then(Event::shipment)
-        };
-        if let Some(e) = shipment(PREFETCH_AHEAD) {
+        let coming = self.calendar.ahead_if_large(PREFETCH_AHEAD);
+        if let Some(e) = coming.and_then(Event::shipment) {
             self.rows.prefetch(&self.world, e);
         }
     }
@@ -636,6 +632,14 @@ impl<'a> Simulation<'a> {
         }
     }
 
+    /// Shipment `e`, to change: events, queues and gates name only live shipments.
+    #[inline]
+    fn shipment_mut(&mut self, e: ShipmentId) -> &mut Shipment {
+        self.rows
+            .get_mut(&mut self.world, e)
+            .expect("live shipment")
+    }
+
     /// Shipment `e`'s stage, which says where its pending event happens (the calendar keeps
     /// only the shipment).
     #[inline]
@@ -781,10 +785,7 @@ impl<'a> Simulation<'a> {
     fn arrive_at_node(&mut self, e: ShipmentId, node: NodeId) {
         let now = self.now;
         let (members, revoke_draw) = {
-            let s = self
-                .rows
-                .get_mut(&mut self.world, e)
-                .expect("live shipment");
+            let s = self.shipment_mut(e);
             s.stage = Stage::Queued(node);
             s.node_arrival = now;
             (s.members, s.revoke_draw)
@@ -816,10 +817,7 @@ impl<'a> Simulation<'a> {
         let level = self.status.alert_level[n.country as usize];
         let slowdown =
             sc.countries[n.country as usize].alert_effects[(level - 1) as usize].handling_slowdown;
-        let s = self
-            .rows
-            .get_mut(&mut self.world, e)
-            .expect("live shipment");
+        let s = self.shipment_mut(e);
         s.stage = Stage::Handling(node);
         let t = n.service.sample(&mut s.rng) * slowdown;
         self.calendar
@@ -843,10 +841,7 @@ impl<'a> Simulation<'a> {
         // One lookup: customs marked done on entering the destination's country, and, if
         // the shipment does not stop for customs here, its leaving the node recorded.
         let leaving = {
-            let s = self
-                .rows
-                .get_mut(&mut self.world, e)
-                .expect("live shipment");
+            let s = self.shipment_mut(e);
             let f = &sc.flows[s.flow as usize];
             let dest_country = sc.nodes[f.destination as usize].country;
             let first = !s.customs_done && n.country == dest_country;
@@ -898,10 +893,7 @@ impl<'a> Simulation<'a> {
         let priority =
             self.strategy.priority == Priority::TrustedFirst && knobs && strategy_trusted;
         let (inspect, clearance) = {
-            let s = self
-                .rows
-                .get_mut(&mut self.world, e)
-                .expect("live shipment");
+            let s = self.shipment_mut(e);
             let u: f64 = s.rng.random();
             let inspect = u < rate;
             let clearance = if inspect {
@@ -945,10 +937,7 @@ impl<'a> Simulation<'a> {
         let mult =
             sc.countries[n.country as usize].alert_effects[(level - 1) as usize].inspection_time;
         let customs = n.customs.as_ref().expect("customs node");
-        let s = self
-            .rows
-            .get_mut(&mut self.world, e)
-            .expect("live shipment");
+        let s = self.shipment_mut(e);
         s.stage = Stage::Inspection(node);
         let t = customs.inspection.sample(&mut s.rng) * mult;
         self.calendar
@@ -990,12 +979,7 @@ impl<'a> Simulation<'a> {
     // ---- routes ------------------------------------------------------------------------
 
     fn leave_node(&mut self, e: ShipmentId, node: NodeId) {
-        let l = Leaving::record(
-            self.rows
-                .get_mut(&mut self.world, e)
-                .expect("live shipment"),
-            node,
-        );
+        let l = Leaving::record(self.shipment_mut(e), node);
         self.left_node(e, node, l);
     }
 
@@ -1022,10 +1006,7 @@ impl<'a> Simulation<'a> {
             && let Some(a) = self.diversion(f, node, dest)
         {
             dest = a;
-            self.rows
-                .get_mut(&mut self.world, e)
-                .expect("live shipment")
-                .destination = a;
+            self.shipment_mut(e).destination = a;
         }
         if node == dest {
             self.deliver(e, done);
@@ -1144,10 +1125,7 @@ impl<'a> Simulation<'a> {
             if schedule {
                 gate.ready_scheduled = true;
             }
-            self.rows
-                .get_mut(&mut self.world, e)
-                .expect("live shipment")
-                .stage = Stage::AwaitingDeparture(route);
+            self.shipment_mut(e).stage = Stage::AwaitingDeparture(route);
             if schedule {
                 self.calendar
                     .schedule(ready_at, Event::RouteReady { route });
@@ -1187,10 +1165,7 @@ impl<'a> Simulation<'a> {
             .get_mut(&mut self.world, route as usize)
             .expect("route")
             .in_transit += 1;
-        let s = self
-            .rows
-            .get_mut(&mut self.world, e)
-            .expect("live shipment");
+        let s = self.shipment_mut(e);
         s.stage = Stage::InTransit(route);
         let t = r.transit.sample(&mut s.rng);
         self.calendar
@@ -1213,10 +1188,7 @@ impl<'a> Simulation<'a> {
             .delivered(self.now, s.flow, country, s.trusted, s.created, s.value);
         self.delivered += 1;
         if !s.marked {
-            self.rows
-                .get_mut(&mut self.world, e)
-                .expect("live shipment")
-                .stage = Stage::Delivered;
+            self.shipment_mut(e).stage = Stage::Delivered;
         }
         self.free.push(e);
     }

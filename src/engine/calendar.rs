@@ -122,11 +122,16 @@ impl Entry {
         Event::unpack(self.key as u32)
     }
 
-    /// The same entry (time and sequence number) holding `event` instead.
+    /// The same entry (time, sequence number and kind of event) with the event's number
+    /// (its shipment, flow, route, day or change) replaced by `number`.
     #[inline]
-    fn with_event(self, event: Event) -> Self {
+    fn with_number(self, number: u32) -> Self {
+        assert!(
+            number < 1 << VALUE_BITS,
+            "the calendar holds numbers below 2^{VALUE_BITS}"
+        );
         Entry {
-            key: (self.key & !u128::from(u32::MAX)) | u128::from(event.pack()),
+            key: (self.key & !u128::from((1u32 << VALUE_BITS) - 1)) | u128::from(number),
         }
     }
 
@@ -161,6 +166,12 @@ fn time_of(key: u128) -> f64 {
     f64::from_bits((ordered ^ ((((ordered >> 63) as u64) >> 1) as i64)) as u64)
 }
 
+/// Sorts `entries` latest first (the order in which they are taken from the end).
+#[inline]
+fn sort_latest_first(entries: &mut [Entry]) {
+    entries.sort_unstable_by_key(|e| std::cmp::Reverse(e.key));
+}
+
 /// Windows in the ring of [`Windows`].
 const WINDOWS: usize = 1024;
 
@@ -190,7 +201,7 @@ struct Windows {
     /// Bit w set when `ring[w]` is not empty.
     nonempty: [u64; WINDOWS / 64],
     overflow: Vec<Entry>,
-    /// Room to sort a window's bucket into (`sort_latest_first`).
+    /// Room to sort a window's bucket into (`sort_window`).
     scratch: Vec<Entry>,
     origin: u64,
     shift: u32,
@@ -232,7 +243,7 @@ impl Windows {
             let w = i * 64 + self.nonempty[i].trailing_zeros() as usize;
             self.nonempty[i] &= !(1 << (w % 64));
             self.cur = w as u64;
-            self.sort_latest_first(w);
+            self.sort_window(w);
             // The emptied vector goes back to the ring for the window's next use:
             // allocation is slower than holding on.
             std::mem::swap(&mut self.current, &mut self.ring[w]);
@@ -248,13 +259,13 @@ impl Windows {
     /// comparison sort's cost per entry grows with their logarithm, which made the sort
     /// the part of a large run that grew faster than the run (docs/performance.md,
     /// Scaling). The order is the same: keys are unique and the spreading keeps time order.
-    fn sort_latest_first(&mut self, w: usize) {
+    fn sort_window(&mut self, w: usize) {
         const SUB_BITS: u32 = 6;
         const SUBS: usize = 1 << SUB_BITS;
         let bucket = &mut self.ring[w];
         let n = bucket.len();
         if n <= 2 * SUBS || self.shift < SUB_BITS {
-            bucket.sort_unstable_by_key(|e| std::cmp::Reverse(e.key));
+            sort_latest_first(bucket);
             return;
         }
         let (origin, below) = (self.origin, self.shift - SUB_BITS);
@@ -279,7 +290,7 @@ impl Windows {
             next[s] += 1;
         }
         for s in 0..SUBS {
-            scratch[start[s]..start[s + 1]].sort_unstable_by_key(|e| std::cmp::Reverse(e.key));
+            sort_latest_first(&mut scratch[start[s]..start[s + 1]]);
         }
         std::mem::swap(bucket, scratch);
     }
@@ -531,7 +542,7 @@ impl Calendar {
         self.layout = layout;
         match layout {
             Layout::Few => {
-                all.sort_unstable_by_key(|e| std::cmp::Reverse(e.key));
+                sort_latest_first(&mut all);
                 self.few = all;
             }
             Layout::Some => self.heap = all.into(),
@@ -638,22 +649,9 @@ impl Calendar {
     /// new World); times and sequence numbers, and so the pop order, are unchanged.
     pub fn map_shipments(&mut self, f: impl Fn(ShipmentId) -> ShipmentId) {
         let remap = |e: &mut Entry| {
-            let event = match e.event() {
-                Event::HandlingDone { shipment } => Event::HandlingDone {
-                    shipment: f(shipment),
-                },
-                Event::InspectionDone { shipment } => Event::InspectionDone {
-                    shipment: f(shipment),
-                },
-                Event::ClearanceDone { shipment } => Event::ClearanceDone {
-                    shipment: f(shipment),
-                },
-                Event::TransitDone { shipment } => Event::TransitDone {
-                    shipment: f(shipment),
-                },
-                other => other,
-            };
-            *e = e.with_event(event);
+            if let Some(shipment) = e.event().shipment() {
+                *e = e.with_number(f(shipment).0);
+            }
         };
         self.few.iter_mut().for_each(&remap);
         for_each_in_heap(&mut self.heap, remap);
