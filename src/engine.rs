@@ -1020,12 +1020,10 @@ impl<'a> Simulation<'a> {
                 // destination's table gives, read from one short vector.
                 let on_path = self.scenario.static_paths[flow as usize]
                     .get(hop as usize)
-                    .copied()
-                    .filter(|&r| {
-                        self.routing.is_none()
-                            && dest == f.destination
-                            && self.scenario.routes[r as usize].from == node
-                    });
+                    .filter(|step| {
+                        self.routing.is_none() && dest == f.destination && step.from == node
+                    })
+                    .map(|step| step.route);
                 on_path.unwrap_or_else(|| self.next_route(dest, node))
             }
         };

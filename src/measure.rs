@@ -222,41 +222,79 @@ pub struct Collector {
     window_wip_area: f64,
     window_last: f64,
     created_in_window: u64,
-    /// Lead times of deliveries in the window, per flow and class (0 trusted, 1 ordinary).
-    lead: Vec<[Leads; 2]>,
+    /// Lead times of deliveries in the window, in the order they came.
+    leads: LeadLog,
 }
 
-/// Lead times of a group of deliveries in one replication (exact P90 by selection; the
-/// memory is that of one replication's deliveries, whatever the number of replications).
-/// Lead times are never negative, so their bits order as the numbers do: selection runs
-/// on the integers, faster than comparing floats by `total_cmp`, with the same result.
+/// The window's lead times as one log: `f64::to_bits` of each (all ≥ +0, so their bits
+/// order as the numbers do) and its group, 2 × flow + class (0 trusted, 1 ordinary).
+///
+/// A delivery appends to the end of two vectors that stay in cache, where a vector per
+/// group made each delivery touch one of thousands of vector ends at random (a cache miss
+/// per delivery on a 1,000-port network). [`LeadLog::grouped`] sorts the log by group at the
+/// end of the replication, keeping each group's order, so that the sums come out as if
+/// each group had been added up as it came. The memory is that of one replication's
+/// deliveries, whatever the number of replications.
 #[derive(Debug, Clone, Default)]
-struct Leads {
-    sum: f64,
-    /// `f64::to_bits` of each lead time (all ≥ +0).
-    values: Vec<u64>,
+struct LeadLog {
+    bits: Vec<u64>,
+    group: Vec<u32>,
+    groups: usize,
 }
 
-impl Leads {
+/// The log sorted by group: group `g`'s lead times are `bits[start[g]..start[g + 1]]`, in
+/// the order they came, and add up (in that order, from +0) to `sum[g]`.
+struct GroupedLeads {
+    bits: Vec<u64>,
+    start: Vec<usize>,
+    sum: Vec<f64>,
+}
+
+impl LeadLog {
+    fn with_capacity(groups: usize, capacity: usize) -> Self {
+        LeadLog {
+            bits: Vec::with_capacity(capacity),
+            group: Vec::with_capacity(capacity),
+            groups,
+        }
+    }
+
     #[inline]
-    fn add(&mut self, x: f64) {
+    fn add(&mut self, group: u32, x: f64) {
         debug_assert!(x.is_sign_positive() && !x.is_nan());
-        self.sum += x;
-        self.values.push(x.to_bits());
+        self.bits.push(x.to_bits());
+        self.group.push(group);
     }
 
-    fn merge(&mut self, o: &Leads) {
-        self.sum += o.sum;
-        self.values.extend_from_slice(&o.values);
+    /// The log sorted by group (a counting sort, stable).
+    fn grouped(&self) -> GroupedLeads {
+        let mut start = vec![0usize; self.groups + 1];
+        for &g in &self.group {
+            start[g as usize + 1] += 1;
+        }
+        for g in 0..self.groups {
+            start[g + 1] += start[g];
+        }
+        let mut next = start.clone();
+        let mut sum = vec![0.0; self.groups];
+        let mut bits = vec![0u64; self.bits.len()];
+        for (&b, &g) in self.bits.iter().zip(&self.group) {
+            let g = g as usize;
+            sum[g] += f64::from_bits(b);
+            bits[next[g]] = b;
+            next[g] += 1;
+        }
+        GroupedLeads { bits, start, sum }
     }
+}
 
-    /// Writes count, mean and P90 into `out[0..3]` (reorders the values).
-    fn write(&mut self, out: &mut [f64]) {
-        let n = self.values.len();
-        out[0] = n as f64;
-        out[1] = if n > 0 { self.sum / n as f64 } else { f64::NAN };
-        out[2] = crate::experiment::stats::quantile_unsorted(&mut self.values, 0.9, f64::from_bits);
-    }
+/// Writes count, mean and P90 of lead times `values` (as bits) summing to `sum` into
+/// `out[0..3]` (reorders the values: the P90 is a selection).
+fn write_leads(sum: f64, values: &mut [u64], out: &mut [f64]) {
+    let n = values.len();
+    out[0] = n as f64;
+    out[1] = if n > 0 { sum / n as f64 } else { f64::NAN };
+    out[2] = crate::experiment::stats::quantile_unsorted(values, 0.9, f64::from_bits);
 }
 
 impl Collector {
@@ -277,32 +315,13 @@ impl Collector {
             window_wip_area: 0.0,
             window_last: scenario.warmup,
             created_in_window: 0,
-            lead: scenario
-                .flows
-                .iter()
-                .map(|f| {
-                    // Room for the expected deliveries, so the vectors rarely grow.
-                    let expected = (f.rate_per_day
-                        * (scenario.horizon - scenario.warmup).max(0.0)
-                        * 1.05) as usize;
-                    let share = scenario.trader_share(f, |m| {
-                        scenario.countries[scenario.nodes[f.destination as usize].country as usize]
-                            .recognised_programmes
-                            .any(m)
-                    });
-                    let t = (expected as f64 * share) as usize;
-                    [
-                        Leads {
-                            sum: 0.0,
-                            values: Vec::with_capacity(t),
-                        },
-                        Leads {
-                            sum: 0.0,
-                            values: Vec::with_capacity(expected - t.min(expected)),
-                        },
-                    ]
-                })
-                .collect(),
+            leads: LeadLog::with_capacity(
+                2 * scenario.flows.len(),
+                // Room for the expected deliveries, so the log rarely grows.
+                (scenario.flows.iter().map(|f| f.rate_per_day).sum::<f64>()
+                    * (scenario.horizon - scenario.warmup).max(0.0)
+                    * 1.05) as usize,
+            ),
         }
     }
 
@@ -362,7 +381,7 @@ impl Collector {
         let lead = now - created;
         self.lead_today += lead;
         if now >= self.warmup {
-            self.lead[flow as usize][if trusted { 0 } else { 1 }].add(lead);
+            self.leads.add(2 * flow + u32::from(!trusted), lead);
         }
     }
 
@@ -409,38 +428,56 @@ impl Collector {
         // Selections over a replication's deliveries dominate the end of a run: where two
         // groups hold the same lead times (a class with no deliveries, a single flow), the
         // figures of one are copied to the other: the same numbers, one selection.
-        let single_flow = self.lead.len() == 1;
-        let mut all = Leads::default();
-        let mut by_class = [Leads::default(), Leads::default()];
+        let flows = self.leads.groups / 2;
+        let single_flow = flows == 1;
+        let GroupedLeads {
+            mut bits,
+            start,
+            sum,
+        } = self.leads.grouped();
+        // Each class over all flows, gathered before selections reorder the log.
+        let mut by_class: [Vec<u64>; 2] = [0, 1].map(|c| {
+            if single_flow {
+                return Vec::new();
+            }
+            (0..flows)
+                .flat_map(|f| &bits[start[2 * f + c]..start[2 * f + c + 1]])
+                .copied()
+                .collect()
+        });
+        // Sums as groups merge, from +0 and in flow order: all deliveries, and each class.
+        let mut all_sum = 0.0;
+        let mut class_sum = [0.0; 2];
         let mut flow_both = [0.0; 3];
         let mut flow_class = [[0.0; 3]; 2];
-        for (f, classes) in self.lead.iter_mut().enumerate() {
+        for f in 0..flows {
             let base = MeasureSchema::flow_offset(nodes, f);
-            let mut both = Leads::default();
+            let (g0, g1) = (2 * f, 2 * f + 1);
+            let both_sum = 0.0 + sum[g0] + sum[g1];
             if !single_flow {
-                both.merge(&classes[0]);
-                both.merge(&classes[1]);
-                all.merge(&both);
-                by_class[0].merge(&classes[0]);
-                by_class[1].merge(&classes[1]);
+                all_sum += both_sum;
+                class_sum[0] += sum[g0];
+                class_sum[1] += sum[g1];
             }
-            for (c, v) in classes.iter_mut().enumerate() {
+            for (c, g) in [g0, g1].into_iter().enumerate() {
                 let o = base + 3 * (c + 1);
-                v.write(&mut values[o..o + 3]);
+                write_leads(
+                    sum[g],
+                    &mut bits[start[g]..start[g + 1]],
+                    &mut values[o..o + 3],
+                );
                 flow_class[c].copy_from_slice(&values[o..o + 3]);
             }
-            let empty = [classes[0].values.is_empty(), classes[1].values.is_empty()];
-            match empty {
-                // `both` holds exactly the other class's values, summed from 0.
+            match [start[g0] == start[g1], start[g1] == start[g1 + 1]] {
+                // Both classes hold exactly the other class's values, summed from 0.
                 [true, _] => values.copy_within(base + 6..base + 9, base),
                 [false, true] => values.copy_within(base + 3..base + 6, base),
-                [false, false] => {
-                    if single_flow {
-                        both.merge(&classes[0]);
-                        both.merge(&classes[1]);
-                    }
-                    both.write(&mut values[base..base + 3]);
-                }
+                // The flow's two groups lie side by side in the grouped log.
+                [false, false] => write_leads(
+                    both_sum,
+                    &mut bits[start[g0]..start[g1 + 1]],
+                    &mut values[base..base + 3],
+                ),
             }
             flow_both.copy_from_slice(&values[base..base + 3]);
         }
@@ -450,17 +487,17 @@ impl Collector {
         if single_flow {
             tmp = flow_both;
         } else {
-            all.write(&mut tmp);
+            write_leads(all_sum, &mut bits, &mut tmp);
         }
         values[1] = tmp[0];
         values[2] = tmp[0] / window;
         values[4] = tmp[1];
         values[5] = tmp[2];
-        for (c, v) in by_class.iter_mut().enumerate() {
+        for c in 0..2 {
             if single_flow {
                 tmp = flow_class[c];
             } else {
-                v.write(&mut tmp);
+                write_leads(class_sum[c], &mut by_class[c], &mut tmp);
             }
             values[6 + 2 * c] = tmp[1];
             values[7 + 2 * c] = tmp[2];
@@ -488,5 +525,101 @@ impl Collector {
                 ]
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{DEFAULT_SCENARIO, DEFAULT_SCENARIO_FILE, Format};
+
+    /// Count, mean and P90 (interpolated between order statistics) of `leads`, directly.
+    fn figures(leads: &[f64]) -> [f64; 3] {
+        let mut v = leads.to_vec();
+        v.sort_by(f64::total_cmp);
+        let n = v.len();
+        if n == 0 {
+            return [0.0, f64::NAN, f64::NAN];
+        }
+        let mean = v.iter().sum::<f64>() / n as f64;
+        let h = (n - 1) as f64 * 0.9;
+        let (lo, frac) = (h.floor() as usize, h - h.floor());
+        let p90 = if frac == 0.0 {
+            v[lo]
+        } else {
+            v[lo] + frac * (v[lo + 1] - v[lo])
+        };
+        [n as f64, mean, p90]
+    }
+
+    /// Deliveries of every flow and class, interleaved, come out per flow, per class and for
+    /// the system as the same lead times taken group by group would give.
+    #[test]
+    fn lead_time_figures_per_flow_class_and_system() {
+        let sc = Scenario::parse(DEFAULT_SCENARIO, DEFAULT_SCENARIO_FILE, Format::Toml).unwrap();
+        let flows = sc.flows.len();
+        assert!(flows >= 3, "the test needs several flows");
+        let mut col = Collector::new(&sc);
+        // Lead times that are multiples of 1/4 add up exactly in any order.
+        let t0 = sc.warmup + 1.0;
+        let mut deliveries: Vec<(f64, usize, bool)> = (0..600u32)
+            .filter(|i| i % 11 != 3) // flow 3's trusted class gets none
+            .map(|i| {
+                let lead = 0.25 * f64::from(1 + (i * 37) % 113);
+                let flow = i as usize % flows;
+                let trusted = i % 3 == 0 || flow == 1; // flow 1: trusted only
+                (lead, flow, trusted)
+            })
+            .filter(|&(_, f, t)| !(f == 3 && t))
+            .collect();
+        deliveries.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let country = |f: usize| sc.nodes[sc.flows[f].destination as usize].country;
+        for &(_, f, t) in &deliveries {
+            col.created(t0, country(f), t, 1.0);
+        }
+        for &(lead, f, t) in &deliveries {
+            col.delivered(t0 + lead, f as u32, country(f), t, t0, 1.0);
+        }
+        let mut values = vec![f64::NAN; MeasureSchema::len_for(&sc)];
+        col.finish(sc.horizon, sc.nodes.len(), &mut values);
+
+        let leads = |keep: &dyn Fn(usize, bool) -> bool| -> Vec<f64> {
+            deliveries
+                .iter()
+                .filter(|&&(_, f, t)| keep(f, t))
+                .map(|d| d.0)
+                .collect()
+        };
+        let same = |got: &[f64], want: &[f64], what: &str| {
+            assert_eq!(got.len(), want.len());
+            let equal = got
+                .iter()
+                .zip(want)
+                .all(|(g, w)| g == w || (g.is_nan() && w.is_nan()));
+            assert!(equal, "{what}: got {got:?}, want {want:?}");
+        };
+        for f in 0..flows {
+            let base = MeasureSchema::flow_offset(sc.nodes.len(), f);
+            let all = figures(&leads(&|g, _| g == f));
+            assert!(all[0] > 0.0, "flow {f} gets deliveries");
+            same(&values[base..base + 3], &all, &format!("flow {f} all"));
+            for (c, trusted) in [(1, true), (2, false)] {
+                let want = figures(&leads(&|g, t| g == f && t == trusted));
+                let o = base + 3 * c;
+                if want[0] == 0.0 {
+                    assert_eq!(values[o], 0.0, "flow {f} class {c}: no deliveries");
+                    assert!(values[o + 1].is_nan() && values[o + 2].is_nan());
+                } else {
+                    same(&values[o..o + 3], &want, &format!("flow {f} class {c}"));
+                }
+            }
+        }
+        let system = figures(&leads(&|_, _| true));
+        assert_eq!(values[1], system[0]);
+        same(&values[4..6], &system[1..], "system");
+        let trusted = figures(&leads(&|_, t| t));
+        let ordinary = figures(&leads(&|_, t| !t));
+        same(&values[6..8], &trusted[1..], "trusted");
+        same(&values[8..10], &ordinary[1..], "ordinary");
     }
 }

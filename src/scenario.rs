@@ -76,7 +76,15 @@ pub struct Scenario {
     /// Per flow, the routes from its origin to its destination under `routing` (empty for
     /// a flow with an explicit path). The engine reads a shipment's next route here, in one
     /// short vector per flow, instead of in its destination's table for every node.
-    pub static_paths: Vec<Vec<RouteId>>,
+    pub static_paths: Vec<Vec<PathStep>>,
+}
+
+/// A route of a flow's static path, with the node it leaves from: the engine checks that
+/// a shipment is where the path says from the same cache line as the route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PathStep {
+    pub route: RouteId,
+    pub from: NodeId,
 }
 
 /// Expected load in normal operation (alert levels at their start values).

@@ -851,7 +851,10 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
                     let Some(r) = t.next[node as usize] else {
                         break;
                     };
-                    path.push(r);
+                    path.push(PathStep {
+                        route: r,
+                        from: node,
+                    });
                     node = scenario.routes[r as usize].to;
                 }
             }
