@@ -266,25 +266,38 @@ impl LeadLog {
         self.group.push(group);
     }
 
-    /// The log sorted by group (a counting sort, stable).
-    fn grouped(&self) -> GroupedLeads {
+    /// The log sorted by group (a counting sort, stable), emptying it.
+    fn grouped(&mut self) -> GroupedLeads {
+        let (bits, group) = (
+            std::mem::take(&mut self.bits),
+            std::mem::take(&mut self.group),
+        );
         let mut start = vec![0usize; self.groups + 1];
-        for &g in &self.group {
+        for &g in &group {
             start[g as usize + 1] += 1;
         }
         for g in 0..self.groups {
             start[g + 1] += start[g];
         }
-        let mut next = start.clone();
         let mut sum = vec![0.0; self.groups];
-        let mut bits = vec![0u64; self.bits.len()];
-        for (&b, &g) in self.bits.iter().zip(&self.group) {
+        // All in one group (one flow of one class, as in a one-queue model): sorted already.
+        if let Some(g) = (0..self.groups).find(|&g| start[g + 1] - start[g] == bits.len()) {
+            sum[g] = bits.iter().fold(0.0, |s, &b| s + f64::from_bits(b));
+            return GroupedLeads { bits, start, sum };
+        }
+        let mut next = start.clone();
+        let mut sorted = vec![0u64; bits.len()];
+        for (&b, &g) in bits.iter().zip(&group) {
             let g = g as usize;
             sum[g] += f64::from_bits(b);
-            bits[next[g]] = b;
+            sorted[next[g]] = b;
             next[g] += 1;
         }
-        GroupedLeads { bits, start, sum }
+        GroupedLeads {
+            bits: sorted,
+            start,
+            sum,
+        }
     }
 }
 
