@@ -482,7 +482,8 @@ impl Collector {
                 flow_class[c].copy_from_slice(&values[o..o + 3]);
             }
             match [start[g0] == start[g1], start[g1] == start[g1 + 1]] {
-                // Both classes hold exactly the other class's values, summed from 0.
+                // One class empty: the flow's figures are the other class's (the same
+                // values, summed from +0 in the same order).
                 [true, _] => values.copy_within(base + 6..base + 9, base),
                 [false, true] => values.copy_within(base + 3..base + 6, base),
                 // The flow's two groups lie side by side in the grouped log.
