@@ -249,6 +249,42 @@ impl NetworkCells {
         }
     }
 
+    /// Route `route`'s gate.
+    #[inline]
+    fn gate_mut<'w>(&self, world: &'w mut World, route: RouteId) -> &'w mut RouteGate {
+        self.gates.get_mut(world, route as usize).expect("route")
+    }
+
+    /// Node `node`'s berths.
+    #[inline]
+    fn berths_mut<'w>(&self, world: &'w mut World, node: NodeId) -> &'w mut Berths {
+        self.berths.get_mut(world, node as usize).expect("node")
+    }
+
+    /// Node `node`'s occupancy record.
+    #[inline]
+    fn occupancy_mut<'w>(&self, world: &'w mut World, node: NodeId) -> &'w mut Occupancy {
+        self.occupancy.get_mut(world, node as usize).expect("node")
+    }
+
+    /// Node `node`'s berths and occupancy record at once.
+    #[inline]
+    fn node_mut<'w>(
+        &self,
+        world: &'w mut World,
+        node: NodeId,
+    ) -> (&'w mut Berths, &'w mut Occupancy) {
+        pair_mut(&self.berths, &self.occupancy, world, node as usize).expect("node")
+    }
+
+    /// Customs node `node`'s post (events reach it only at nodes with customs).
+    #[inline]
+    fn customs_mut<'w>(&self, world: &'w mut World, node: NodeId) -> &'w mut CustomsPost {
+        self.customs
+            .get_mut(world, node as usize)
+            .expect("customs post")
+    }
+
     /// Checks every recorded cell against bevy's own lookup.
     fn check(&self, world: &World, nodes: &[Entity], routes: &[Entity]) -> Result<(), String> {
         self.berths.check(world, nodes)?;
@@ -302,7 +338,7 @@ pub struct Simulation<'a> {
     /// Alert levels, capacity limits and affected places: network-wide, so kept beside
     /// the World rather than looked up in it on every event.
     status: NetworkStatus,
-    /// Entities of delivered shipments, to be reused.
+    /// Delivered shipments (their rows), to be reused.
     free: Vec<ShipmentId>,
     /// A failed daily census (audit mode), reported by `run_until`.
     audit_error: Option<AccountingError>,
@@ -797,13 +833,7 @@ impl<'a> Simulation<'a> {
     fn enter_node(&mut self, e: ShipmentId, node: NodeId, members: Members, revoke_draw: f64) {
         let now = self.now;
         let priority = self.priority_at(node, members, revoke_draw);
-        let (berths, occ) = pair_mut(
-            &self.cells.berths,
-            &self.cells.occupancy,
-            &mut self.world,
-            node as usize,
-        )
-        .expect("node");
+        let (berths, occ) = self.cells.node_mut(&mut self.world, node);
         occ.enter(now);
         let start = berths.0.arrive(now, e, priority);
         if start {
@@ -827,9 +857,7 @@ impl<'a> Simulation<'a> {
     fn on_handling_done(&mut self, node: NodeId, e: ShipmentId) {
         let next = self
             .cells
-            .berths
-            .get_mut(&mut self.world, node as usize)
-            .expect("node")
+            .berths_mut(&mut self.world, node)
             .0
             .finish(self.now);
         if let Some(x) = next {
@@ -910,11 +938,7 @@ impl<'a> Simulation<'a> {
             };
             (inspect, clearance)
         };
-        let post = self
-            .cells
-            .customs
-            .get_mut(&mut self.world, node as usize)
-            .expect("customs post");
+        let post = self.cells.customs_mut(&mut self.world, node);
         post.advance(now);
         post.in_customs += 1;
         post.decided += 1;
@@ -947,11 +971,7 @@ impl<'a> Simulation<'a> {
     fn on_inspection_done(&mut self, node: NodeId, e: ShipmentId) {
         let now = self.now;
         let next = {
-            let post = self
-                .cells
-                .customs
-                .get_mut(&mut self.world, node as usize)
-                .expect("customs post");
+            let post = self.cells.customs_mut(&mut self.world, node);
             post.advance(now);
             post.in_customs -= 1;
             post.inspectors.finish(now)
@@ -965,11 +985,7 @@ impl<'a> Simulation<'a> {
 
     fn on_clearance_done(&mut self, node: NodeId, e: ShipmentId) {
         let now = self.now;
-        let post = self
-            .cells
-            .customs
-            .get_mut(&mut self.world, node as usize)
-            .expect("customs post");
+        let post = self.cells.customs_mut(&mut self.world, node);
         post.advance(now);
         post.in_customs -= 1;
         post.clearing -= 1;
@@ -995,9 +1011,7 @@ impl<'a> Simulation<'a> {
         } = l;
         let flow = done.flow;
         self.cells
-            .occupancy
-            .get_mut(&mut self.world, node as usize)
-            .expect("node")
+            .occupancy_mut(&mut self.world, node)
             .leave(now, arrived);
         let f = &self.scenario.flows[flow as usize];
         if node != dest
@@ -1108,11 +1122,7 @@ impl<'a> Simulation<'a> {
     fn depart(&mut self, e: ShipmentId, route: RouteId) {
         let now = self.now;
         let headway = self.scenario.routes[route as usize].headway;
-        let gate = self
-            .cells
-            .gates
-            .get_mut(&mut self.world, route as usize)
-            .expect("route");
+        let gate = self.cells.gate_mut(&mut self.world, route);
         if gate.open && gate.waiting.is_empty() && gate.next_free <= now {
             gate.next_free = now + headway;
             self.start_transit(e, route);
@@ -1134,11 +1144,7 @@ impl<'a> Simulation<'a> {
     fn on_route_ready(&mut self, route: RouteId) {
         let now = self.now;
         let headway = self.scenario.routes[route as usize].headway;
-        let gate = self
-            .cells
-            .gates
-            .get_mut(&mut self.world, route as usize)
-            .expect("route");
+        let gate = self.cells.gate_mut(&mut self.world, route);
         gate.ready_scheduled = false;
         if !gate.open {
             return;
@@ -1158,11 +1164,7 @@ impl<'a> Simulation<'a> {
 
     fn start_transit(&mut self, e: ShipmentId, route: RouteId) {
         let r = &self.scenario.routes[route as usize];
-        self.cells
-            .gates
-            .get_mut(&mut self.world, route as usize)
-            .expect("route")
-            .in_transit += 1;
+        self.cells.gate_mut(&mut self.world, route).in_transit += 1;
         let s = self.shipment_mut(e);
         s.stage = Stage::InTransit(route);
         let t = r.transit.sample(&mut s.rng);
@@ -1171,11 +1173,7 @@ impl<'a> Simulation<'a> {
     }
 
     fn on_transit_done(&mut self, route: RouteId, e: ShipmentId) {
-        self.cells
-            .gates
-            .get_mut(&mut self.world, route as usize)
-            .expect("route")
-            .in_transit -= 1;
+        self.cells.gate_mut(&mut self.world, route).in_transit -= 1;
         self.arrive_at_node(e, self.scenario.routes[route as usize].to);
     }
 
@@ -1209,11 +1207,7 @@ impl<'a> Simulation<'a> {
         let now = self.now;
         self.collector.close_day(now, length);
         for i in 0..self.nodes.len() {
-            let o = self
-                .cells
-                .occupancy
-                .get_mut(&mut self.world, i)
-                .expect("node");
+            let o = self.cells.occupancy_mut(&mut self.world, i as NodeId);
             o.advance(now);
             let (dep, area) = (o.total_departures, o.total_area);
             let (ld, la) = self.node_last[i];
@@ -1253,13 +1247,7 @@ impl<'a> Simulation<'a> {
         for i in 0..self.nodes.len() {
             let o = MeasureSchema::node_offset(i);
             let v = &mut values[o..o + NODE_MEASURES.len()];
-            let (berths, occ) = pair_mut(
-                &self.cells.berths,
-                &self.cells.occupancy,
-                &mut self.world,
-                i,
-            )
-            .expect("node");
+            let (berths, occ) = self.cells.node_mut(&mut self.world, i as NodeId);
             let b = berths.0.stats(now);
             occ.advance(now);
             v[0] = occ.departures as f64 / window;
@@ -1302,11 +1290,7 @@ impl<'a> Simulation<'a> {
             Change::NodeShare { node, slot, share } => self.set_limit(node, slot, share),
             Change::Route { route, closed } => {
                 let now = self.now;
-                let gate = self
-                    .cells
-                    .gates
-                    .get_mut(&mut self.world, route as usize)
-                    .expect("route");
+                let gate = self.cells.gate_mut(&mut self.world, route);
                 gate.open = !closed;
                 let resume = !closed && !gate.waiting.is_empty() && !gate.ready_scheduled;
                 if resume {
@@ -1395,19 +1379,11 @@ impl<'a> Simulation<'a> {
             )
         };
         self.cells
-            .berths
-            .get_mut(&mut self.world, node as usize)
-            .expect("node")
+            .berths_mut(&mut self.world, node)
             .0
             .set_capacity(now, capacity);
         loop {
-            let next = self
-                .cells
-                .berths
-                .get_mut(&mut self.world, node as usize)
-                .expect("node")
-                .0
-                .next(now);
+            let next = self.cells.berths_mut(&mut self.world, node).0.next(now);
             match next {
                 Some(x) => self.start_handling(x, node),
                 None => break,

@@ -143,7 +143,7 @@ impl ServerPool {
         };
     }
 
-    /// Rewrites every waiting shipment's entity (when a simulation is copied).
+    /// Rewrites every waiting shipment's id (when a simulation is copied).
     pub fn map_shipments(&mut self, f: &impl Fn(ShipmentId) -> ShipmentId) {
         for lane in &mut self.lanes {
             for w in lane.iter_mut() {
