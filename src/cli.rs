@@ -121,10 +121,16 @@ pub struct RunArgs {
     /// Run only shard K of M (1 ≤ K ≤ M) and write shard-K-of-M.json for `tradesim merge`.
     #[arg(long, value_parser = parse_shard)]
     pub shard: Option<Shard>,
-    /// Add replications until the 95% CI half-width of the system's time to recover is
-    /// below D days for every strategy (`--replications` is the cap).
-    #[arg(long, value_name = "D", value_parser = parse_positive)]
-    pub target_ci: Option<f64>,
+    /// Add replications until the 95% CI half-width of every targeted strategy − baseline
+    /// difference is at most D days (e.g. 2) or D% of the difference (e.g. 50%: the
+    /// difference is then resolved); `--replications` is the cap. `off` ignores the
+    /// scenario's own `target_ci`.
+    #[arg(long, value_name = "D", value_parser = parse_target)]
+    pub target_ci: Option<TargetArg>,
+    /// Measures the target applies to, comma-separated (default: the scenario's, else
+    /// recovery.system.ttr_days), e.g. recovery.system.ttr_days,recovery.class.trusted.ttr_days.
+    #[arg(long, value_delimiter = ',', value_name = "MEASURE")]
+    pub target_measure: Option<Vec<String>>,
     /// Seconds between checkpoints (a killed run started again resumes from the last).
     #[arg(long, default_value_t = 10.0, value_parser = parse_positive)]
     pub checkpoint_every: f64,
@@ -134,6 +140,20 @@ pub struct RunArgs {
     /// Do not branch strategies at the first onset (slower; same results).
     #[arg(long, hide = true)]
     pub no_branch: bool,
+}
+
+/// `--target-ci`: a half-width, or `off`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum TargetArg {
+    Off,
+    HalfWidth(crate::scenario::HalfWidth),
+}
+
+fn parse_target(s: &str) -> Result<TargetArg, String> {
+    if s.trim() == "off" {
+        return Ok(TargetArg::Off);
+    }
+    crate::scenario::HalfWidth::parse(s).map(TargetArg::HalfWidth)
 }
 
 fn parse_shard(s: &str) -> Result<Shard, String> {
@@ -257,13 +277,46 @@ fn run(args: RunArgs) -> ExitCode {
         }
     }
     plan.shard = args.shard;
-    plan.target_ci = args.target_ci;
     plan.branch = !args.no_branch;
-    if plan.shard.is_some() && plan.target_ci.is_some() {
-        return fail(
-            2,
-            "--target-ci decides the replication count as it goes, so it cannot be split into --shard runs",
-        );
+    match args.target_ci {
+        Some(TargetArg::Off) => plan.target_ci = None,
+        Some(TargetArg::HalfWidth(half_width)) => {
+            if plan.shard.is_some() {
+                return fail(
+                    2,
+                    "--target-ci decides the replication count as it goes, so it cannot be split into --shard runs",
+                );
+            }
+            let measures = plan
+                .target_ci
+                .take()
+                .map(|t| t.measures)
+                .unwrap_or_else(|| vec!["recovery.system.ttr_days".into()]);
+            plan.target_ci = Some(crate::scenario::TargetCi {
+                half_width,
+                measures,
+            });
+        }
+        // A shard runs its share of the cap: a scenario's own target needs the whole run.
+        None if plan.shard.is_some() => plan.target_ci = None,
+        None => {}
+    }
+    if let Some(measures) = &args.target_measure {
+        let Some(t) = plan.target_ci.as_mut() else {
+            return fail(
+                2,
+                "--target-measure needs a target: give --target-ci too (e.g. --target-ci 50%)",
+            );
+        };
+        for m in measures {
+            if let Err((what, help)) = crate::scenario::check_target_measure(
+                m,
+                scenario.countries.iter().map(|c| c.code.as_str()),
+            ) {
+                return fail(2, format!("--target-measure: {what}; {help}"));
+            }
+        }
+        t.measures = measures.clone();
     }
     if let Some(sh) = plan.shard
         && sh.count > plan.replications

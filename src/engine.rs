@@ -18,10 +18,7 @@ pub mod queue;
 mod rows;
 
 use crate::disruption::{self, Change, Realisation};
-use crate::measure::recovery::{RecoveryParams, recovery};
-use crate::measure::{
-    Collector, MeasureSchema, NODE_MEASURES, RECOVERY_MEASURES, ReplicationResult,
-};
+use crate::measure::{Collector, MeasureSchema, NODE_MEASURES, ReplicationResult};
 use crate::network::RoutingTable;
 use crate::policy::{Notice, Priority, Recognition, Reroute, Strategy};
 use crate::scenario::{Members, NodeId, RouteId, Scenario};
@@ -1272,12 +1269,13 @@ impl<'a> Simulation<'a> {
             };
         }
         let daily = self.collector.finish(now, sc.nodes.len(), &mut values);
-        self.recovery_measures(full_days, &mut values);
+        let sensitivity = self.recovery_measures(full_days, &mut values);
         ReplicationResult {
             replication: self.replication,
             strategy: self.strategy_index,
             values,
             daily,
+            sensitivity,
             events: self.events,
         }
     }
@@ -1423,44 +1421,30 @@ impl<'a> Simulation<'a> {
         self.routing = Some(tables);
     }
 
-    /// Recovery measures of every scope, from the daily series of `full_days` whole days.
-    fn recovery_measures(&mut self, full_days: usize, values: &mut [f64]) {
+    /// Recovery measures of every scope, from the daily series of `full_days` whole days
+    /// (the rule and its parts: [`crate::measure::recovery_values`]).
+    fn recovery_measures(&mut self, full_days: usize, values: &mut [f64]) -> Vec<f64> {
         let sc = self.scenario;
         let onset = self.realisation.first_onset();
         values[10] = if onset.is_some() { 1.0 } else { 0.0 };
         values[11] = onset.unwrap_or(f64::NAN);
-        let Some(onset) = onset else { return };
-        let p = RecoveryParams {
-            baseline_days: sc.baseline_days,
-            window_days: sc.window_days,
-            tolerance: sc.tolerance,
+        let Some(onset) = onset else {
+            return Vec::new();
         };
-        let (nn, nf, nc) = (sc.nodes.len(), sc.flows.len(), sc.countries.len());
-        let mut write = |k: usize, del: &[f64], wip: &[f64], value: &[f64]| {
-            let cut = |x: &[f64]| x[..full_days.min(x.len())].to_vec();
-            let r = recovery(&cut(del), &cut(wip), &cut(value), onset, &p);
-            let o = MeasureSchema::recovery_offset(nn, nf, k);
-            let v = &mut values[o..o + RECOVERY_MEASURES.len()];
-            v[0] = r.baseline_deliveries;
-            v[1] = r.baseline_wip;
-            v[2] = r.ttr_days;
-            v[3] = if r.censored { 1.0 } else { 0.0 };
-            v[4] = r.resilience_loss_days;
-            v[5] = r.excess_delay;
-            v[6] = r.excess_value_delay;
-            v[7] = r.backlog_peak;
-            v[8] = r.backlog_peak_day;
-        };
-        // Demand scopes: system, countries, trusted, ordinary (same order in the collector).
-        for k in 0..nc + 3 {
-            let [del, wip, value] = self.collector.scope_series(k);
-            write(k, &del, &wip, &value);
-        }
-        for i in 0..nn {
-            let del: Vec<f64> = self.node_daily[i].iter().map(|x| x[0]).collect();
-            let wip: Vec<f64> = self.node_daily[i].iter().map(|x| x[1]).collect();
-            write(nc + 3 + i, &del, &wip, &[]);
-        }
+        let demand: Vec<[Vec<f64>; 3]> = (0..sc.countries.len() + 3)
+            .map(|k| self.collector.scope_series(k))
+            .collect();
+        let nodes: Vec<[Vec<f64>; 2]> = self
+            .node_daily
+            .iter()
+            .map(|d| {
+                [
+                    d.iter().map(|x| x[0]).collect(),
+                    d.iter().map(|x| x[1]).collect(),
+                ]
+            })
+            .collect();
+        crate::measure::recovery_values(sc, &demand, &nodes, full_days, onset, values)
     }
 
     /// The disruptions as they happen in this replication.

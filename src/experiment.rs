@@ -12,14 +12,21 @@
 //! replication is simulated up to the first onset once and every such strategy continues
 //! from a copy of that state ([`run_replication_set`]).
 
+pub mod bootstrap;
+pub mod inference;
 pub mod stats;
 pub mod store;
+pub mod survival;
 pub mod tally;
 
 use crate::engine::{AccountingError, RunOptions, Simulation};
-use crate::measure::{DAILY_SERIES, MeasureSchema, ReplicationResult, SERIES, SYSTEM_MEASURES};
+use crate::measure::{
+    DAILY_SERIES, FIRST_RETURN, FIRST_RETURN_CENSORED, MeasureSchema, RECOVERY_MEASURES,
+    ReplicationResult, SERIES, SYSTEM_MEASURES, TTR, TTR_CENSORED, recovery_scopes,
+};
 use crate::policy::When;
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, TargetCi};
+use inference::{Records, RecoveryAnalysis};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use stats::Stat;
@@ -76,9 +83,9 @@ pub struct Plan {
     pub options: RunOptions,
     /// Run only this share of the replications.
     pub shard: Option<Shard>,
-    /// Stop once the 95% CI half-width of the system's time to recover is below this
-    /// many days for every strategy (checked every [`TARGET_CI_STEP`] replications).
-    pub target_ci: Option<f64>,
+    /// Stop once every targeted strategy − baseline difference is known to the target's
+    /// precision (checked every [`TARGET_CI_STEP`] replications; `replications` is the cap).
+    pub target_ci: Option<TargetCi>,
     /// Simulate up to the first onset once per replication and branch (same results).
     #[serde(skip, default = "yes")]
     pub branch: bool,
@@ -105,7 +112,7 @@ impl Plan {
             threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
             options: RunOptions::default(),
             shard: None,
-            target_ci: None,
+            target_ci: scenario.target_ci.clone(),
             branch: true,
         }
     }
@@ -118,10 +125,20 @@ impl Plan {
 }
 
 /// Measures compared pairwise with `baseline`: the system measures and every recovery
-/// measure (row indices).
+/// measure but the times to recover and first returns, which are censored (their
+/// differences are of Kaplan–Meier medians: [`inference`]) (row indices).
 pub fn paired_measures(schema: &MeasureSchema) -> Vec<usize> {
+    let censored = |name: &str| {
+        name.starts_with("recovery.")
+            && [TTR, TTR_CENSORED, FIRST_RETURN, FIRST_RETURN_CENSORED]
+                .iter()
+                .any(|&j| name.ends_with(&format!(".{}", RECOVERY_MEASURES[j])))
+    };
     (0..schema.names.len())
-        .filter(|&i| i < SYSTEM_MEASURES.len() || schema.names[i].starts_with("recovery."))
+        .filter(|&i| {
+            i < SYSTEM_MEASURES.len()
+                || (schema.names[i].starts_with("recovery.") && !censored(&schema.names[i]))
+        })
         .collect()
 }
 
@@ -136,6 +153,12 @@ pub struct StrategyTallies {
     /// Paired differences with `baseline`, one per [`paired_measures`] entry (empty for
     /// baseline itself or when baseline is not run).
     pub paired: Vec<Tally>,
+    /// Times to recover of every recovery scope, as censored data.
+    #[serde(default)]
+    pub survival: Vec<survival::SurvivalTally>,
+    /// Times to the first return of every recovery scope, as censored data.
+    #[serde(default)]
+    pub first_return: Vec<survival::SurvivalTally>,
 }
 
 /// Everything known about a set of replications: mergeable, serialisable.
@@ -146,6 +169,13 @@ pub struct Aggregate {
     pub baseline: Option<usize>,
     pub replications: u64,
     pub events: u64,
+    /// Per strategy, the demand scopes' per-replication recovery figures (for the
+    /// bootstrap), while `keep_records`.
+    #[serde(default)]
+    pub records: Vec<Records>,
+    /// False for runs of more than [`inference::RECORD_LIMIT`] replications.
+    #[serde(default)]
+    pub keep_records: bool,
 }
 
 impl Aggregate {
@@ -157,6 +187,7 @@ impl Aggregate {
         let baseline = strategies
             .iter()
             .position(|&s| scenario.strategies[s].name == "baseline");
+        let scopes = recovery_scopes(scenario).len();
         Aggregate {
             strategies: strategies
                 .iter()
@@ -170,18 +201,42 @@ impl Aggregate {
                     } else {
                         Vec::new()
                     },
+                    survival: vec![survival::SurvivalTally::default(); scopes],
+                    first_return: vec![survival::SurvivalTally::default(); scopes],
                 })
                 .collect(),
             baseline,
             replications: 0,
             events: 0,
+            records: vec![Records::default(); strategies.len()],
+            keep_records: true,
         }
     }
 
+    /// Replications of strategy `k` (aggregate order) in which a disruption happened.
+    pub fn disrupted(&self, k: usize) -> u64 {
+        self.strategies[k].measures[11].n
+    }
+
     /// Adds one replication: its results for every strategy, in plan order.
-    pub fn add(&mut self, results: &[ReplicationResult], paired: &[usize]) {
+    pub fn add(&mut self, scenario: &Scenario, results: &[ReplicationResult], paired: &[usize]) {
         self.replications += 1;
         let base = self.baseline.map(|b| &results[b]);
+        let (nn, nf) = (scenario.nodes.len(), scenario.flows.len());
+        for (k, r) in results.iter().enumerate() {
+            if self.keep_records {
+                self.records[k].add(scenario, r);
+            }
+            let t = &mut self.strategies[k];
+            for (scope, (s, f)) in t.survival.iter_mut().zip(&mut t.first_return).enumerate() {
+                let o = MeasureSchema::recovery_offset(nn, nf, scope);
+                s.add(r.values[o + TTR], r.values[o + TTR_CENSORED] >= 0.5);
+                f.add(
+                    r.values[o + FIRST_RETURN],
+                    r.values[o + FIRST_RETURN_CENSORED] >= 0.5,
+                );
+            }
+        }
         for (t, r) in self.strategies.iter_mut().zip(results) {
             self.events += r.events;
             for (tally, &v) in t.measures.iter_mut().zip(&r.values) {
@@ -216,6 +271,22 @@ impl Aggregate {
             for (x, y) in a.paired.iter_mut().zip(&b.paired) {
                 x.merge(y);
             }
+            for (x, y) in a.survival.iter_mut().zip(&b.survival) {
+                x.merge(y);
+            }
+            for (x, y) in a.first_return.iter_mut().zip(&b.first_return) {
+                x.merge(y);
+            }
+        }
+        self.keep_records &= other.keep_records;
+        if self.keep_records {
+            for (x, y) in self.records.iter_mut().zip(&other.records) {
+                x.merge(y);
+            }
+        } else {
+            self.records
+                .iter_mut()
+                .for_each(|r| *r = Records::default());
         }
     }
 
@@ -228,6 +299,7 @@ impl Aggregate {
                     && a.measures.len() == b.measures.len()
                     && a.daily.len() == b.daily.len()
                     && a.paired.len() == b.paired.len()
+                    && a.survival.len() == b.survival.len()
             })
     }
 }
@@ -298,6 +370,8 @@ pub struct Outcome {
     pub schema: MeasureSchema,
     pub aggregate: Aggregate,
     pub summaries: Vec<StrategySummary>,
+    /// Recovery with censoring, bounded intervals and resolved differences.
+    pub analysis: RecoveryAnalysis,
     /// Wall-clock seconds the replications took (this process only).
     pub seconds: f64,
 }
@@ -388,10 +462,14 @@ impl<'a> Runner<'a> {
                 threads: plan.threads,
                 source,
             })?;
-        let state = resume.unwrap_or_else(|| RunnerState {
-            next: plan.range().0,
-            aggregate: Aggregate::new(scenario, &plan.strategies),
-            done: false,
+        let state = resume.unwrap_or_else(|| {
+            let mut aggregate = Aggregate::new(scenario, &plan.strategies);
+            aggregate.keep_records = plan.replications <= inference::RECORD_LIMIT;
+            RunnerState {
+                next: plan.range().0,
+                aggregate,
+                done: false,
+            }
         });
         Ok(Runner {
             scenario,
@@ -447,31 +525,35 @@ impl<'a> Runner<'a> {
                 .collect::<Result<Vec<_>, _>>()
         })?;
         for results in &batch {
-            self.state.aggregate.add(results, &self.paired);
+            self.state.aggregate.add(sc, results, &self.paired);
         }
         self.state.next = to;
         Ok(Some(batch))
     }
 
-    /// With `target_ci`, true once every strategy's system time to recover is known to ±D.
+    /// With `target_ci`, true once every targeted difference is known to its precision.
     fn target_met(&self) -> bool {
-        let Some(d) = self.plan.target_ci else {
+        let Some(target) = &self.plan.target_ci else {
             return false;
         };
         // Checked only every TARGET_CI_STEP replications: where a run stops must not depend
         // on batch sizes or threads.
         let done = self.state.next - self.plan.range().0;
-        if done < 2 || !done.is_multiple_of(TARGET_CI_STEP) {
+        if done < TARGET_CI_STEP || !done.is_multiple_of(TARGET_CI_STEP) {
             return false;
         }
-        let i =
-            MeasureSchema::recovery_offset(self.scenario.nodes.len(), self.scenario.flows.len(), 0)
-                + 2;
-        self.state.aggregate.strategies.iter().all(|t| {
-            let s = t.measures[i].stat();
-            // No disruption in the scenario: nothing to estimate.
-            s.n == 0 || s.half_width() < d
-        })
+        // No disruption in the scenario: nothing to estimate.
+        if self.state.aggregate.disrupted(0) == 0 {
+            return true;
+        }
+        inference::target_status(
+            self.scenario,
+            &self.plan,
+            &self.state.aggregate,
+            target,
+            target_looks(&self.plan),
+        )
+        .met
     }
 
     /// The outcome so far.
@@ -489,13 +571,24 @@ impl<'a> Runner<'a> {
 pub fn outcome(scenario: &Scenario, plan: Plan, aggregate: Aggregate, seconds: f64) -> Outcome {
     let schema = MeasureSchema::new(scenario);
     let summaries = summarise(&schema, &aggregate);
+    let mut analysis = inference::analyse(scenario, &plan, &aggregate);
+    analysis.target = plan
+        .target_ci
+        .as_ref()
+        .map(|t| inference::target_status(scenario, &plan, &aggregate, t, target_looks(&plan)));
     Outcome {
         plan,
         schema,
         aggregate,
         summaries,
+        analysis,
         seconds,
     }
+}
+
+/// The number of target checks a plan's cap allows (the Bonferroni divisor).
+pub fn target_looks(plan: &Plan) -> u64 {
+    (plan.replications / TARGET_CI_STEP).max(1)
 }
 
 /// Runs a whole plan in memory (tests, benches, tools). `progress` is called with the

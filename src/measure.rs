@@ -48,8 +48,10 @@ pub const CLASSES: [&str; 3] = ["all", "trusted", "ordinary"];
 /// Names of the per-flow, per-class scalar measures, in row order.
 pub const FLOW_MEASURES: [&str; 3] = ["deliveries", "lead_time_mean_days", "lead_time_p90_days"];
 
-/// Names of the recovery measures of every scope, in row order.
-pub const RECOVERY_MEASURES: [&str; 9] = [
+/// Names of the recovery measures of every scope, in row order (module [`recovery`]):
+/// `ttr_days` is the sustained recovery's time (the censoring time where `ttr_censored`
+/// is 1), `first_return_days` the first return's.
+pub const RECOVERY_MEASURES: [&str; 12] = [
     "baseline_deliveries_per_day",
     "baseline_wip",
     "ttr_days",
@@ -59,7 +61,122 @@ pub const RECOVERY_MEASURES: [&str; 9] = [
     "excess_delay_usd_days",
     "backlog_peak",
     "backlog_peak_day",
+    "first_return_days",
+    "first_return_censored",
+    "relapses",
 ];
+
+/// Position of `ttr_days` in [`RECOVERY_MEASURES`].
+pub const TTR: usize = 2;
+/// Position of `ttr_censored`.
+pub const TTR_CENSORED: usize = 3;
+/// Position of `resilience_loss_days`.
+pub const RESILIENCE_LOSS: usize = 4;
+/// Position of `excess_delay_shipment_days`.
+pub const EXCESS_DELAY: usize = 5;
+/// Position of `first_return_days`.
+pub const FIRST_RETURN: usize = 9;
+/// Position of `first_return_censored`.
+pub const FIRST_RETURN_CENSORED: usize = 10;
+
+/// The sensitivity of "recovered": multipliers of the scenario's `tolerance` and
+/// `hold_days` at which the system's and trusted cargo's times to recover are also
+/// computed, from the same series (the report's sensitivity table).
+pub const SENSITIVITY_TOLERANCE: [f64; 3] = [0.5, 1.0, 2.0];
+/// Multipliers of `hold_days` (see [`SENSITIVITY_TOLERANCE`]).
+pub const SENSITIVITY_HOLD: [f64; 3] = [0.5, 1.0, 2.0];
+/// Scopes of the sensitivity grid: the system and trusted cargo.
+pub const SENSITIVITY_SCOPES: [&str; 2] = ["system", "class.trusted"];
+
+/// Index in [`ReplicationResult::sensitivity`] of (tolerance multiplier `t`, hold
+/// multiplier `h`, scope `k`): its time to recover; its censoring flag follows it.
+pub fn sensitivity_index(t: usize, h: usize, k: usize) -> usize {
+    ((t * SENSITIVITY_HOLD.len() + h) * SENSITIVITY_SCOPES.len() + k) * 2
+}
+
+/// The recovery settings of `scenario`, with its tolerance and hold scaled by `t` and `h`.
+pub fn recovery_params(scenario: &Scenario, t: f64, h: f64) -> recovery::RecoveryParams {
+    recovery::RecoveryParams {
+        baseline_days: scenario.baseline_days,
+        window_days: scenario.window_days,
+        hold_days: scenario.hold_days * h,
+        tolerance: (scenario.tolerance * t).min(0.99),
+    }
+}
+
+/// Every scope's recovery measures written into `values` (in [`MeasureSchema`] order),
+/// from the demand scopes' series (deliveries, WIP, value in WIP; [`Collector::scope_series`]
+/// order: system, countries, trusted, ordinary) and the nodes' (deliveries, WIP), cut to
+/// `full_days` whole days. The system is composed of its classes and countries
+/// ([`recovery::compose`]). Returns the sensitivity grid ([`sensitivity_index`]).
+pub fn recovery_values(
+    scenario: &Scenario,
+    demand: &[[Vec<f64>; 3]],
+    nodes: &[[Vec<f64>; 2]],
+    full_days: usize,
+    onset: f64,
+    values: &mut [f64],
+) -> Vec<f64> {
+    use recovery::{Recovery, compose, recovery};
+    let (nn, nf) = (scenario.nodes.len(), scenario.flows.len());
+    let cut = |x: &[f64]| -> Vec<f64> { x[..full_days.min(x.len())].to_vec() };
+    let demand: Vec<[Vec<f64>; 3]> = demand
+        .iter()
+        .map(|s| s.each_ref().map(|x| cut(x)))
+        .collect();
+    // Demand scopes at settings `p`: the parts (countries, classes) first, then the system.
+    let demand_at = |p: &recovery::RecoveryParams| -> Vec<Recovery> {
+        let mut out: Vec<Recovery> = demand
+            .iter()
+            .map(|[del, wip, value]| recovery(del, wip, value, onset, p))
+            .collect();
+        let [del, wip, value] = &demand[0];
+        out[0] = compose(del, wip, value, onset, p, &out[1..]);
+        out
+    };
+    let write = |values: &mut [f64], k: usize, r: &Recovery| {
+        let o = MeasureSchema::recovery_offset(nn, nf, k);
+        let v = &mut values[o..o + RECOVERY_MEASURES.len()];
+        v[0] = r.baseline_deliveries;
+        v[1] = r.baseline_wip;
+        v[TTR] = r.ttr_days;
+        v[TTR_CENSORED] = f64::from(u8::from(r.censored));
+        v[RESILIENCE_LOSS] = r.resilience_loss_days;
+        v[EXCESS_DELAY] = r.excess_delay;
+        v[6] = r.excess_value_delay;
+        v[7] = r.backlog_peak;
+        v[8] = r.backlog_peak_day;
+        v[FIRST_RETURN] = r.first_return_days;
+        v[FIRST_RETURN_CENSORED] = f64::from(u8::from(r.first_return_censored));
+        v[11] = f64::from(r.relapses);
+    };
+    let main = demand_at(&recovery_params(scenario, 1.0, 1.0));
+    for (k, r) in main.iter().enumerate() {
+        write(values, k, r);
+    }
+    let p = recovery_params(scenario, 1.0, 1.0);
+    for (i, [del, wip]) in nodes.iter().enumerate() {
+        let r = recovery(&cut(del), &cut(wip), &[], onset, &p);
+        write(values, demand.len() + i, &r);
+    }
+    let trusted = scenario.countries.len() + 1;
+    let mut grid = vec![f64::NAN; sensitivity_index(SENSITIVITY_TOLERANCE.len(), 0, 0)];
+    for (t, &tm) in SENSITIVITY_TOLERANCE.iter().enumerate() {
+        for (h, &hm) in SENSITIVITY_HOLD.iter().enumerate() {
+            let at = if tm == 1.0 && hm == 1.0 {
+                main.clone()
+            } else {
+                demand_at(&recovery_params(scenario, tm, hm))
+            };
+            for (k, r) in [&at[0], &at[trusted]].into_iter().enumerate() {
+                let i = sensitivity_index(t, h, k);
+                grid[i] = r.ttr_days;
+                grid[i + 1] = f64::from(u8::from(r.censored));
+            }
+        }
+    }
+    grid
+}
 
 /// Names of the daily system series.
 pub const DAILY_SERIES: [&str; 8] = [
@@ -164,6 +281,9 @@ pub struct ReplicationResult {
     pub values: Vec<f64>,
     /// Daily system series, a row per day from day 0 ([`DAILY_SERIES`] order).
     pub daily: Vec<[f64; SERIES]>,
+    /// The system's and trusted cargo's times to recover at other tolerances and hold
+    /// times ([`sensitivity_index`]); empty without a disruption.
+    pub sensitivity: Vec<f64>,
     /// Events processed (for performance figures).
     pub events: u64,
 }

@@ -8,6 +8,7 @@ pub mod html;
 pub mod plots;
 pub mod slurm;
 
+use crate::experiment::inference::{Difference, Estimate, TargetStatus, TimeToRecover};
 use crate::experiment::{Outcome, stats::Stat};
 use crate::measure::ReplicationResult;
 use crate::measure::{
@@ -192,6 +193,81 @@ fn stat_json(s: &Stat) -> Value {
     json!({ "n": s.n, "mean": num(s.mean), "sd": num(s.sd), "ci95": [num(s.ci95[0]), num(s.ci95[1])], "p50": num(s.p50), "p90": num(s.p90), "p99": num(s.p99) })
 }
 
+/// A Kaplan–Meier summary of censored times.
+fn time_json(t: &TimeToRecover) -> Value {
+    let opt = |x: Option<f64>| x.map_or(Value::Null, |v| json!(v));
+    json!({
+        "n": t.n,
+        "censored": t.censored,
+        "censored_share": num(t.censored_share()),
+        "km_median": opt(t.median),
+        "km_median_ci95": [opt(t.median_ci95[0]), opt(t.median_ci95[1])],
+        "recovered_by": t.recovered_by.iter().map(|(d, p, ci)| json!({"day": d, "p": num(*p), "ci95": [num(ci[0]), num(ci[1])]})).collect::<Vec<_>>(),
+        "restricted_mean": num(t.restricted_mean.value),
+        "restricted_mean_ci95": [num(t.restricted_mean.ci95[0]), num(t.restricted_mean.ci95[1])],
+        "restricted_to_days": num(t.tau),
+        // The mean a report may show: the restricted mean to the shortest follow-up.
+        "mean": num(t.restricted_mean.value),
+        "ci95": [num(t.restricted_mean.ci95[0]), num(t.restricted_mean.ci95[1])],
+        "mean_is": "restricted mean to restricted_to_days (censoring-aware), not a plain mean",
+    })
+}
+
+/// A mean's summary with the interval the analysis gives it (bounded where the measure is).
+fn with_estimate(mut stat: Value, e: &Estimate) -> Value {
+    stat["ci95"] = json!([num(e.ci95[0]), num(e.ci95[1])]);
+    stat["ci95_method"] = json!(e.method);
+    stat
+}
+
+/// A strategy − baseline difference.
+fn difference_json(d: &Difference) -> Value {
+    json!({
+        "measure": d.name(),
+        "of": if d.measure.ends_with("ttr_days") || d.measure == "first_return_days" { "Kaplan–Meier medians" } else { "means" },
+        "difference": signed_num(d.estimate.value),
+        "ci95": [signed_num(d.estimate.ci95[0]), signed_num(d.estimate.ci95[1])],
+        "method": d.estimate.method,
+        "bound": d.bound,
+        "n": d.n,
+        "resolved": d.resolved(),
+        "verdict": d.verdict(),
+    })
+}
+
+/// A number, or "+inf"/"-inf" for infinities (a median not reached), null for NaN.
+fn signed_num(x: f64) -> Value {
+    if x.is_finite() {
+        json!(x)
+    } else if x.is_nan() {
+        Value::Null
+    } else if x > 0.0 {
+        json!("+inf")
+    } else {
+        json!("-inf")
+    }
+}
+
+/// What a `target_ci` run found.
+fn target_json(scenario: &Scenario, t: &TargetStatus) -> Value {
+    json!({
+        "half_width": t.target.half_width.to_string(),
+        "measures": t.target.measures,
+        "met": t.met,
+        "replications": t.replications,
+        "cap": t.cap,
+        "stopped": if t.met { "target met" } else { "cap reached" },
+        "checks": "every 10 replications, each at the Bonferroni-adjusted level 1 - 0.05/(cap/10)",
+        "checked": t.checked.iter().map(|(d, hw)| {
+            let mut v = difference_json(d);
+            v["strategy"] = json!(scenario.strategies[d.strategy].name);
+            v["half_width"] = signed_num(*hw);
+            v
+        }).collect::<Vec<_>>(),
+        "summary": target_line(scenario, t),
+    })
+}
+
 /// NaN and infinities become null (JSON has no NaN).
 fn num(x: f64) -> Value {
     if x.is_finite() { json!(x) } else { Value::Null }
@@ -237,16 +313,41 @@ pub fn summary_json(scenario: &Scenario, outcome: &Outcome) -> Value {
             flows.insert(f.id.clone(), Value::Object(classes));
         }
         let mut recovery = Map::new();
+        let si = outcome
+            .summaries
+            .iter()
+            .position(|x| x.strategy == s.strategy)
+            .expect("a summary per strategy");
         if !scenario.disruptions.is_empty() {
             for (k, scope) in recovery_scopes(scenario).iter().enumerate() {
                 let o = MeasureSchema::recovery_offset(nodes_count, scenario.flows.len(), k);
+                let sr = &outcome.analysis.scopes[si][k];
                 let mut m = Map::new();
                 for (j, name) in RECOVERY_MEASURES.iter().enumerate() {
-                    m.insert((*name).to_string(), stat_json(&s.measures[o + j]));
+                    let v = match *name {
+                        // Censored times: Kaplan–Meier, never a mean.
+                        "ttr_days" => time_json(&sr.ttr),
+                        "first_return_days" => time_json(&sr.first_return),
+                        "resilience_loss_days" => {
+                            with_estimate(stat_json(&s.measures[o + j]), &sr.resilience_loss)
+                        }
+                        "excess_delay_shipment_days" => {
+                            with_estimate(stat_json(&s.measures[o + j]), &sr.excess_delay)
+                        }
+                        _ => stat_json(&s.measures[o + j]),
+                    };
+                    m.insert((*name).to_string(), v);
                 }
                 recovery.insert(scope.clone(), Value::Object(m));
             }
         }
+        let differences: Vec<Value> = outcome
+            .analysis
+            .differences
+            .iter()
+            .filter(|d| d.strategy == s.strategy)
+            .map(difference_json)
+            .collect();
         let mut vs_baseline = Map::new();
         for (i, stat) in &s.paired {
             vs_baseline.insert(outcome.schema.names[*i].clone(), stat_json(stat));
@@ -269,6 +370,7 @@ pub fn summary_json(scenario: &Scenario, outcome: &Outcome) -> Value {
                 "measures": Value::Object(measures),
                 "recovery": Value::Object(recovery),
                 "vs_baseline": Value::Object(vs_baseline),
+                "recovery_vs_baseline": differences,
                 "nodes": Value::Object(nodes),
                 "flows": Value::Object(flows),
             }),
@@ -286,6 +388,20 @@ pub fn summary_json(scenario: &Scenario, outcome: &Outcome) -> Value {
         "baseline_days": scenario.baseline_days,
         "window_days": scenario.window_days,
         "tolerance": scenario.tolerance,
+        "hold_days": scenario.hold_days,
+        "intervals": if outcome.analysis.bootstrap {
+            json!({"method": "bootstrap percentile, paired for differences", "resamples": crate::experiment::inference::RESAMPLES, "seed": outcome.plan.seed})
+        } else {
+            json!({"method": "large-sample: Student t cut to [0, inf) for non-negative means, paired t for differences of means, independent normal approximation for differences of medians"})
+        },
+        "target_ci": outcome.analysis.target.as_ref().map(|t| target_json(scenario, t)),
+        "sensitivity": outcome.analysis.sensitivity.iter().map(|c| {
+            let mut v = difference_json(&c.difference);
+            v["strategy"] = json!(scenario.strategies[c.difference.strategy].name);
+            v["tolerance"] = json!(c.tolerance);
+            v["hold_days"] = json!(c.hold_days);
+            v
+        }).collect::<Vec<_>>(),
         "disruptions": scenario.disruptions.iter().map(|d| d.id.clone()).collect::<Vec<_>>(),
         "network": network_json(scenario),
         "strategy_order": outcome.summaries.iter().map(|s| scenario.strategies[s.strategy].name.clone()).collect::<Vec<_>>(),
@@ -529,36 +645,87 @@ pub fn console_table(scenario: &Scenario, outcome: &Outcome) -> String {
     out
 }
 
-/// The recovery comparison: a row per strategy.
+/// A Kaplan–Meier median with its interval: `12.0 [10.0, 15.0]`, `not reached`, or with
+/// an open upper end `40.0 [31.0, –]`.
+pub fn median_ci(t: &TimeToRecover, digits: usize) -> String {
+    if t.n == 0 {
+        return "—".into();
+    }
+    let end = |x: Option<f64>| x.map_or("–".to_string(), |v| format!("{v:.digits$}"));
+    match t.median {
+        None => format!("not reached [{}, –]", end(t.median_ci95[0])),
+        Some(m) => format!(
+            "{m:.digits$} [{}, {}]",
+            end(t.median_ci95[0]),
+            end(t.median_ci95[1])
+        ),
+    }
+}
+
+/// An estimate with its interval: `2.08 [0.81, 4.96]` (ends that are not finite shown as –).
+pub fn estimate_ci(e: &Estimate, digits: usize) -> String {
+    if e.value.is_nan() {
+        return "—".into();
+    }
+    let f = |v: f64| {
+        if v.is_finite() {
+            format!("{v:.digits$}")
+        } else if v > 0.0 {
+            "+inf".into()
+        } else if v < 0.0 {
+            "-inf".into()
+        } else {
+            "–".into()
+        }
+    };
+    if e.ci95[0].is_nan() || e.ci95[1].is_nan() {
+        return f(e.value);
+    }
+    format!("{} [{}, {}]", f(e.value), f(e.ci95[0]), f(e.ci95[1]))
+}
+
+/// A share as a whole percentage.
+fn percent(x: f64) -> String {
+    if x.is_nan() {
+        "—".into()
+    } else {
+        format!("{:.0}%", 100.0 * x)
+    }
+}
+
+/// The recovery comparison: a row per strategy, then each strategy's differences from
+/// baseline with their verdicts, then the target's outcome.
 fn recovery_table(scenario: &Scenario, outcome: &Outcome) -> String {
-    let (nn, nf, nc) = (
-        scenario.nodes.len(),
-        scenario.flows.len(),
-        scenario.countries.len(),
-    );
-    let at = |k: usize, j: usize| MeasureSchema::recovery_offset(nn, nf, k) + j;
+    let nc = scenario.countries.len();
+    let a = &outcome.analysis;
     let rows: Vec<[String; 7]> = outcome
         .summaries
         .iter()
-        .map(|s| {
-            let m = &s.measures;
+        .zip(&a.scopes)
+        .map(|(s, sc)| {
+            let (sys, tr, or) = (&sc[0], &sc[nc + 1], &sc[nc + 2]);
             [
                 scenario.strategies[s.strategy].name.clone(),
-                mean_ci(&m[at(0, 2)], 1),
-                mean_ci(&m[at(nc + 1, 2)], 1),
-                mean_ci(&m[at(nc + 2, 2)], 1),
-                mean_ci(&m[at(0, 4)], 2),
-                mean_ci(&m[at(0, 5)], 0),
-                if m[at(0, 3)].n == 0 {
-                    "—".into()
-                } else {
-                    format!("{:.0}%", 100.0 * m[at(0, 3)].mean)
-                },
+                median_ci(&sys.ttr, 1),
+                median_ci(&tr.ttr, 1),
+                median_ci(&or.ttr, 1),
+                median_ci(&sys.first_return, 1),
+                format!(
+                    "{} / {} / {}",
+                    percent(sys.ttr.censored_share()),
+                    percent(tr.ttr.censored_share()),
+                    percent(or.ttr.censored_share())
+                ),
+                estimate_ci(&sys.resilience_loss, 2),
             ]
         })
         .collect();
     let occurred = &outcome.summaries.first().map(|s| s.measures[10]);
-    let mut out = String::from("\nrecovery after the first onset (days; mean [95% CI])");
+    let mut out = format!(
+        "\nrecovery after the first onset: Kaplan–Meier median days [95% CI]; recovered = in band \
+         for {:.0} days or to the horizon",
+        scenario.hold_days.max(scenario.window_days)
+    );
     if let Some(o) = occurred
         && o.n > 0
         && o.mean < 1.0
@@ -572,13 +739,119 @@ fn recovery_table(scenario: &Scenario, outcome: &Outcome) -> String {
             "time to recover",
             "trusted",
             "ordinary",
+            "first return",
+            "not recovered (all/trusted/ordinary)",
             "resilience loss",
-            "excess shipment-days",
-            "not recovered",
         ],
         &rows,
     ));
+    if !a.differences.is_empty() {
+        let shown = [
+            ("system", "ttr_days", "time to recover (median)", 1),
+            (
+                "class.trusted",
+                "ttr_days",
+                "trusted time to recover (median)",
+                1,
+            ),
+            (
+                "class.ordinary",
+                "ttr_days",
+                "ordinary time to recover (median)",
+                1,
+            ),
+            (
+                "system",
+                "ttr_restricted_mean_days",
+                "time to recover (restricted mean)",
+                1,
+            ),
+            ("system", "first_return_days", "first return (median)", 1),
+            (
+                "system",
+                "resilience_loss_days",
+                "resilience loss (mean)",
+                2,
+            ),
+            (
+                "system",
+                "excess_delay_shipment_days",
+                "excess shipment-days (mean)",
+                0,
+            ),
+        ];
+        let rows: Vec<[String; 4]> = a
+            .differences
+            .iter()
+            .filter_map(|d| {
+                let (_, _, label, digits) = shown
+                    .iter()
+                    .find(|(sc, m, _, _)| *sc == d.scope && *m == d.measure)?;
+                let value = match d.bound {
+                    Some(side) => format!("{side} {}", estimate_ci(&d.estimate, *digits)),
+                    None => estimate_ci(&d.estimate, *digits),
+                };
+                Some([
+                    scenario.strategies[d.strategy].name.clone(),
+                    (*label).to_string(),
+                    value,
+                    d.verdict(),
+                ])
+            })
+            .collect();
+        out.push_str(&format!(
+            "\ndifference from baseline, paired over the same replications ({}):\n",
+            if a.bootstrap {
+                format!(
+                    "bootstrap 95% CI, {} resamples",
+                    crate::experiment::inference::RESAMPLES
+                )
+            } else {
+                "large-sample 95% CI".to_string()
+            }
+        ));
+        out.push_str(&table(
+            &["strategy", "measure", "difference [95% CI]", "verdict"],
+            &rows,
+        ));
+    }
+    if let Some(t) = &a.target {
+        out.push_str(&format!("\n{}\n", target_line(scenario, t)));
+    }
     out
+}
+
+/// One sentence on a `target_ci` run: met at n, or not met at the cap, and for what.
+pub fn target_line(scenario: &Scenario, t: &TargetStatus) -> String {
+    let what = t.target.measures.join(", ");
+    let worst = t
+        .checked
+        .iter()
+        .map(|(d, hw)| {
+            format!(
+                "{} {}: ±{}",
+                scenario.strategies[d.strategy].name,
+                d.name(),
+                if hw.is_finite() {
+                    format!("{hw:.2}")
+                } else {
+                    "inf".into()
+                }
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    if t.met {
+        format!(
+            "target met: half-width ≤ {} for {what} after {} replications (cap {}); {worst}",
+            t.target.half_width, t.replications, t.cap
+        )
+    } else {
+        format!(
+            "target NOT met: half-width ≤ {} for {what} not reached by the cap of {} replications; {worst}",
+            t.target.half_width, t.cap
+        )
+    }
 }
 
 /// A plain text table with columns padded to their widest cell.

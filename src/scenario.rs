@@ -39,6 +39,106 @@ impl Members {
     }
 }
 
+/// How precisely a run must know its targeted differences before it stops adding
+/// replications (`[scenario.target_ci]`, `--target-ci`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TargetCi {
+    pub half_width: HalfWidth,
+    /// Measure names (`recovery.<demand scope>.<measure>`), at least one.
+    pub measures: Vec<String>,
+}
+
+/// A target half-width of a 95% confidence interval.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum HalfWidth {
+    /// At most this many of the measure's units.
+    Absolute(f64),
+    /// At most this share of the estimate's magnitude (Law & Kelton's relative precision;
+    /// below 1 the interval then excludes 0).
+    Relative(f64),
+}
+
+impl HalfWidth {
+    /// Parses "3", "3d" (absolute) or "50%" (relative, in (0, 100]).
+    pub fn parse(text: &str) -> Result<HalfWidth, String> {
+        let t = text.trim();
+        if let Some(p) = t.strip_suffix('%') {
+            return match p.trim().parse::<f64>() {
+                Ok(x) if x > 0.0 && x <= 100.0 => Ok(HalfWidth::Relative(x / 100.0)),
+                _ => Err(format!(
+                    "`{text}`: a percentage must be in (0, 100], e.g. 50%"
+                )),
+            };
+        }
+        let n = t.strip_suffix('d').unwrap_or(t).trim();
+        match n.parse::<f64>() {
+            Ok(x) if x.is_finite() && x > 0.0 => Ok(HalfWidth::Absolute(x)),
+            _ => Err(format!(
+                "`{text}` is not a half-width: give days > 0 (e.g. 3 or 3d) or a share of the estimate (e.g. 50%)"
+            )),
+        }
+    }
+
+    /// True if an interval of half-width `hw` around `estimate` meets the target.
+    pub fn met(&self, hw: f64, estimate: f64) -> bool {
+        match *self {
+            HalfWidth::Absolute(d) => hw <= d,
+            HalfWidth::Relative(r) => hw <= r * estimate.abs() && estimate != 0.0,
+        }
+    }
+}
+
+impl std::fmt::Display for HalfWidth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            HalfWidth::Absolute(d) => write!(f, "{d}"),
+            HalfWidth::Relative(r) => write!(f, "{}%", r * 100.0),
+        }
+    }
+}
+
+/// Measures a target may name: `recovery.<scope>.<one of these>`.
+pub const TARGET_MEASURES: [&str; 5] = [
+    "ttr_days",
+    "ttr_restricted_mean_days",
+    "first_return_days",
+    "resilience_loss_days",
+    "excess_delay_shipment_days",
+];
+
+/// Checks a target's measure name against the demand scopes of a scenario with countries
+/// `codes`; on error, (what is wrong, what would be right).
+pub fn check_target_measure<'a>(
+    name: &str,
+    codes: impl Iterator<Item = &'a str>,
+) -> Result<(), (String, String)> {
+    let mut scopes: Vec<String> = vec![
+        "system".into(),
+        "class.trusted".into(),
+        "class.ordinary".into(),
+    ];
+    scopes.extend(codes.map(|c| format!("country.{c}")));
+    let ok = name.strip_prefix("recovery.").is_some_and(|rest| {
+        scopes.iter().any(|s| {
+            rest.strip_prefix(s.as_str())
+                .and_then(|m| m.strip_prefix('.'))
+                .is_some_and(|m| TARGET_MEASURES.contains(&m))
+        })
+    });
+    if ok {
+        Ok(())
+    } else {
+        Err((
+            format!("`{name}` is not a measure a target can name"),
+            format!(
+                "use recovery.<scope>.<measure>, scope one of {}, measure one of {}",
+                scopes.join(", "),
+                TARGET_MEASURES.join(", ")
+            ),
+        ))
+    }
+}
+
 /// A validated scenario.
 #[derive(Debug, Clone)]
 pub struct Scenario {
@@ -54,6 +154,10 @@ pub struct Scenario {
     pub baseline_days: f64,
     pub window_days: f64,
     pub tolerance: f64,
+    /// Days a return must stay in band to be the sustained recovery.
+    pub hold_days: f64,
+    /// When to stop adding replications, if set.
+    pub target_ci: Option<TargetCi>,
     pub countries: Vec<Country>,
     pub nodes: Vec<Node>,
     pub routes: Vec<Route>,

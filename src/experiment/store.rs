@@ -21,7 +21,7 @@ pub struct Fingerprint {
     pub seed: u64,
     pub replications: u64,
     pub strategies: Vec<String>,
-    pub target_ci: Option<f64>,
+    pub target_ci: Option<crate::scenario::TargetCi>,
 }
 
 impl Fingerprint {
@@ -38,7 +38,7 @@ impl Fingerprint {
                 .iter()
                 .map(|&s| scenario.strategies[s].name.clone())
                 .collect(),
-            target_ci: plan.target_ci,
+            target_ci: plan.target_ci.clone(),
         }
     }
 
@@ -246,6 +246,7 @@ pub fn merge(dirs: &[PathBuf]) -> Result<MergedShards, StoreError> {
         let mut s = load_shard(&f)?;
         if !shards.is_empty() {
             s.aggregate.strategies.clear();
+            s.aggregate.records.clear();
             s.scenario_text.clear();
         }
         shards.push((f, s));
@@ -261,6 +262,8 @@ pub fn merge(dirs: &[PathBuf]) -> Result<MergedShards, StoreError> {
                 baseline: s.aggregate.baseline,
                 replications: 0,
                 events: 0,
+                records: Vec::new(),
+                keep_records: true,
             },
             scenario_text: s.scenario_text.clone(),
             scenario_format: s.scenario_format.clone(),
@@ -383,7 +386,7 @@ pub fn merge(dirs: &[PathBuf]) -> Result<MergedShards, StoreError> {
         threads: 1,
         options: Default::default(),
         shard: None,
-        target_ci: first.fingerprint.target_ci,
+        target_ci: first.fingerprint.target_ci.clone(),
         branch: true,
     };
     Ok(MergedShards {

@@ -68,9 +68,41 @@ pub struct ScenarioSection {
     #[serde(default)]
     #[schemars(range(min = 0, max = 1))]
     pub tolerance: Option<f64>,
+    /// Days a return to the band must last (or reach the horizon) to count as the
+    /// sustained recovery; shorter returns are relapses. Default 28.
+    #[serde(default)]
+    pub hold_days: Option<Days>,
+    /// Run replications until a paired difference with baseline is known to this
+    /// precision, up to `replications` (the cap). `--target-ci` overrides it.
+    #[serde(default)]
+    pub target_ci: Option<TargetCiFile>,
     /// Strategies run by default (names of presets or of `[[strategies]]`). Default: all.
     #[serde(default)]
     pub strategies: Option<Vec<String>>,
+}
+
+/// `[scenario.target_ci]`: when a run has enough replications.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TargetCiFile {
+    /// Largest 95% CI half-width of each targeted difference: days (a number or "3d") or
+    /// a share of the difference's size ("50%": the difference is then resolved, its CI
+    /// excluding 0, when the target is met).
+    pub half_width: HalfWidthFile,
+    /// Measures whose strategy − baseline differences are targeted, e.g.
+    /// "recovery.system.ttr_days" (Kaplan–Meier median) or
+    /// "recovery.class.trusted.resilience_loss_days" (mean). Default: the system's time
+    /// to recover.
+    #[serde(default)]
+    pub measures: Option<Vec<String>>,
+}
+
+/// A half-width: days, or a percentage of the estimate ("50%").
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum HalfWidthFile {
+    Days(f64),
+    Text(String),
 }
 
 /// `[[countries]]`: a customs territory with its security alert level.

@@ -236,6 +236,53 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
             None,
         );
     }
+    let hold_days = sc.hold_days.map_or(28.0, |d| d.0);
+    if !(hold_days >= 0.0 && hold_days.is_finite()) {
+        ck.err(
+            &sp.key("hold_days"),
+            format!("hold_days must be a number of days ≥ 0, found {hold_days}"),
+            Some("28 (four weeks) is the default; below window_days it is window_days".into()),
+        );
+    }
+    let target_ci = sc.target_ci.as_ref().and_then(|t| {
+        let tp = sp.key("target_ci");
+        let half_width = match &t.half_width {
+            crate::scenario::file::HalfWidthFile::Days(d) => {
+                crate::scenario::HalfWidth::parse(&d.to_string())
+            }
+            crate::scenario::file::HalfWidthFile::Text(s) => crate::scenario::HalfWidth::parse(s),
+        };
+        let half_width = match half_width {
+            Ok(h) => Some(h),
+            Err(e) => {
+                ck.err(&tp.key("half_width"), e, None);
+                None
+            }
+        };
+        let measures = t
+            .measures
+            .clone()
+            .unwrap_or_else(|| vec!["recovery.system.ttr_days".into()]);
+        if measures.is_empty() {
+            ck.err(
+                &tp.key("measures"),
+                "measures is empty: name at least one, e.g. \"recovery.system.ttr_days\"",
+                None,
+            );
+        }
+        for (j, m) in measures.iter().enumerate() {
+            if let Err(e) = crate::scenario::check_target_measure(
+                m,
+                raw.countries.iter().map(|c| c.code.as_str()),
+            ) {
+                ck.err(&tp.key("measures").index(j), e.0, Some(e.1));
+            }
+        }
+        half_width.map(|half_width| crate::scenario::TargetCi {
+            half_width,
+            measures,
+        })
+    });
 
     // [[countries]]
     let country_ix = unique(
@@ -816,6 +863,8 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
         baseline_days,
         window_days,
         tolerance,
+        hold_days,
+        target_ci,
         countries,
         nodes,
         routes,

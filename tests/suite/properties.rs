@@ -533,6 +533,42 @@ fn check(spec: &Spec) -> Result<(), TestCaseError> {
             label
         );
     }
+    // The system recovers (and returns) exactly when the last of its trader classes and
+    // destination countries does, and is censored iff one of them is (docs/model.md,
+    // "Composite scopes").
+    let get = |n: &str| audited.values[names.iter().position(|x| x == n).expect(n)];
+    let mut parts: Vec<String> = vec!["class.trusted".into(), "class.ordinary".into()];
+    parts.extend(s.countries.iter().map(|c| format!("country.{}", c.code)));
+    for (time, flag) in [
+        ("ttr_days", "ttr_censored"),
+        ("first_return_days", "first_return_censored"),
+    ] {
+        let sys = get(&format!("recovery.system.{time}"));
+        if sys.is_nan() {
+            continue;
+        }
+        let latest = parts
+            .iter()
+            .map(|p| get(&format!("recovery.{p}.{time}")))
+            .fold(f64::NEG_INFINITY, f64::max);
+        let any_censored = parts
+            .iter()
+            .any(|p| get(&format!("recovery.{p}.{flag}")) == 1.0);
+        prop_assert_eq!(
+            sys,
+            latest,
+            "system {} is not its parts' latest; {}",
+            time,
+            label
+        );
+        prop_assert_eq!(
+            get(&format!("recovery.system.{flag}")) == 1.0,
+            any_censored,
+            "system {} disagrees with its parts; {}",
+            flag,
+            label
+        );
+    }
     for (day, row) in audited.daily.iter().enumerate() {
         for v in row {
             prop_assert!(

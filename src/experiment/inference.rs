@@ -1,0 +1,813 @@
+//! What the replications say about recovery, with honest uncertainty: per strategy and
+//! scope, the Kaplan–Meier median time to recover and the chance of having recovered by a
+//! few days (censoring treated as censoring), bounded intervals for resilience loss and
+//! excess delay, and strategy − baseline differences that say whether they are resolved
+//! at the n run; the sensitivity of the headline difference to what "recovered" means;
+//! and whether a `target_ci` was met.
+//!
+//! The inputs are an [`super::Aggregate`]: its survival tallies (every scope, exact and
+//! mergeable) and, for runs of at most [`RECORD_LIMIT`] replications, its per-replication
+//! [`Records`] of the demand scopes (system, countries, classes), which the seeded paired
+//! bootstrap ([`super::bootstrap`]) resamples. Above the limit the intervals are the
+//! large-sample ones: Student's t intersected with [0, ∞) for non-negative means (an
+//! interval cut to the parameter's range keeps its coverage), the paired t for differences
+//! of means, and for a difference of medians the normal approximation from the two
+//! Brookmeyer–Crowley intervals taken as independent (conservative: common random numbers
+//! correlate the strategies positively, which narrows the true interval).
+
+use super::bootstrap::{
+    self, CensoredTimes, median_difference, percentile_interval, weighted_mean,
+};
+use super::survival::{KaplanMeier, Z95};
+use super::{Aggregate, Plan};
+use crate::measure::{
+    EXCESS_DELAY, FIRST_RETURN, FIRST_RETURN_CENSORED, MeasureSchema, RECOVERY_MEASURES,
+    RESILIENCE_LOSS, ReplicationResult, SENSITIVITY_HOLD, SENSITIVITY_SCOPES,
+    SENSITIVITY_TOLERANCE, TTR, TTR_CENSORED, recovery_scopes, sensitivity_index,
+};
+use crate::scenario::{HalfWidth, Scenario, TargetCi};
+use serde::{Deserialize, Serialize};
+
+/// Runs of at most this many replications keep per-replication records for the bootstrap
+/// (about 0.5 kB per replication and strategy); larger runs use large-sample intervals.
+pub const RECORD_LIMIT: u64 = 20_000;
+
+/// Values kept per demand scope in a record, in this order.
+pub const RECORD_FIELDS: [usize; 6] = [
+    TTR,
+    TTR_CENSORED,
+    FIRST_RETURN,
+    FIRST_RETURN_CENSORED,
+    RESILIENCE_LOSS,
+    EXCESS_DELAY,
+];
+
+/// Days at which the chance of having recovered is reported (those within the follow-up).
+pub const RECOVERED_BY_DAYS: [f64; 5] = [7.0, 14.0, 30.0, 60.0, 90.0];
+
+/// One strategy's per-replication recovery figures for the demand scopes: for each
+/// replication, [`RECORD_FIELDS`] of each scope, then its follow-up (days from the onset to
+/// the horizon), then the sensitivity grid. Stored as f64 bits (JSON keeps NaN so).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Records {
+    pub replications: Vec<u64>,
+    pub stride: usize,
+    pub bits: Vec<u64>,
+}
+
+impl Records {
+    /// Adds replication `r`'s record (nothing without a disruption).
+    pub fn add(&mut self, scenario: &Scenario, r: &ReplicationResult) {
+        if r.sensitivity.is_empty() {
+            return;
+        }
+        let (nn, nf) = (scenario.nodes.len(), scenario.flows.len());
+        let onset = r.values[11];
+        let mut row = Vec::new();
+        for k in 0..demand_scopes(scenario) {
+            let o = MeasureSchema::recovery_offset(nn, nf, k);
+            row.extend(RECORD_FIELDS.iter().map(|&j| r.values[o + j]));
+        }
+        row.push(r.daily.len() as f64 - onset);
+        row.extend_from_slice(&r.sensitivity);
+        self.stride = row.len();
+        self.replications.push(r.replication);
+        self.bits.extend(row.iter().map(|x| x.to_bits()));
+    }
+
+    /// Adds another set (a shard's, a batch's) and keeps the rows in replication order.
+    pub fn merge(&mut self, other: &Records) {
+        if other.replications.is_empty() {
+            return;
+        }
+        self.stride = other.stride;
+        self.replications.extend_from_slice(&other.replications);
+        self.bits.extend_from_slice(&other.bits);
+        self.sort();
+    }
+
+    fn sort(&mut self) {
+        if self.replications.is_sorted() {
+            return;
+        }
+        let mut order: Vec<usize> = (0..self.replications.len()).collect();
+        order.sort_by_key(|&i| self.replications[i]);
+        let s = self.stride;
+        self.bits = order
+            .iter()
+            .flat_map(|&i| self.bits[i * s..(i + 1) * s].iter().copied())
+            .collect();
+        self.replications = order.iter().map(|&i| self.replications[i]).collect();
+    }
+
+    /// Number of records.
+    pub fn len(&self) -> usize {
+        self.replications.len()
+    }
+
+    /// True if there are none.
+    pub fn is_empty(&self) -> bool {
+        self.replications.is_empty()
+    }
+
+    /// Column `j` of every record.
+    pub fn column(&self, j: usize) -> Vec<f64> {
+        (0..self.len())
+            .map(|i| f64::from_bits(self.bits[i * self.stride + j]))
+            .collect()
+    }
+}
+
+/// Demand scopes (system, countries, two classes): the first recovery scopes.
+pub fn demand_scopes(scenario: &Scenario) -> usize {
+    scenario.countries.len() + 3
+}
+
+/// Column of field `f` (index into [`RECORD_FIELDS`]) of demand scope `k`.
+fn field(k: usize, f: usize) -> usize {
+    k * RECORD_FIELDS.len() + f
+}
+
+/// A value with its 95% interval, and how the interval was made.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Estimate {
+    pub value: f64,
+    pub ci95: [f64; 2],
+    pub method: &'static str,
+}
+
+/// Kaplan–Meier figures of one scope's times (to recover, or to the first return).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimeToRecover {
+    pub n: u64,
+    pub censored: u64,
+    /// Median (None: not reached) and its Brookmeyer–Crowley interval (None: open).
+    pub median: Option<f64>,
+    pub median_ci95: [Option<f64>; 2],
+    /// (day, P(recovered by it), 95% interval), for the days within the follow-up.
+    pub recovered_by: Vec<(f64, f64, [f64; 2])>,
+    /// Restricted mean to `tau` (the shortest follow-up), with its interval.
+    pub restricted_mean: Estimate,
+    pub tau: f64,
+}
+
+impl TimeToRecover {
+    fn from_km(km: &KaplanMeier, tau: f64, rmst_ci: [f64; 2], method: &'static str) -> Self {
+        TimeToRecover {
+            n: km.n,
+            censored: km.censored,
+            median: km.median(),
+            median_ci95: km.median_ci(),
+            recovered_by: RECOVERED_BY_DAYS
+                .iter()
+                .filter(|&&d| d <= tau)
+                .map(|&d| {
+                    let (p, ci) = km.recovered_by(d);
+                    (d, p, ci)
+                })
+                .collect(),
+            restricted_mean: Estimate {
+                value: km.restricted_mean(tau),
+                ci95: rmst_ci,
+                method,
+            },
+            tau,
+        }
+    }
+
+    /// Share of replications censored (not recovered by the horizon).
+    pub fn censored_share(&self) -> f64 {
+        if self.n == 0 {
+            f64::NAN
+        } else {
+            self.censored as f64 / self.n as f64
+        }
+    }
+}
+
+/// One strategy's recovery figures for one scope.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScopeRecovery {
+    pub scope: String,
+    pub ttr: TimeToRecover,
+    pub first_return: TimeToRecover,
+    /// Mean relapses per replication.
+    pub relapses: f64,
+    pub resilience_loss: Estimate,
+    pub excess_delay: Estimate,
+}
+
+/// A strategy − baseline difference.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Difference {
+    pub strategy: usize,
+    pub scope: String,
+    /// `ttr_days` and `first_return_days`: of Kaplan–Meier medians; the others: of means.
+    pub measure: String,
+    pub estimate: Estimate,
+    /// Replications paired.
+    pub n: u64,
+    /// For a difference of medians one of which is not reached (taken at the follow-up):
+    /// "at most" or "at least", the side the true difference lies on.
+    pub bound: Option<&'static str>,
+}
+
+impl Difference {
+    /// True if the 95% interval excludes 0.
+    pub fn resolved(&self) -> bool {
+        let [lo, hi] = self.estimate.ci95;
+        lo > 0.0 || hi < 0.0
+    }
+
+    /// "resolved" or "not resolved at n = …".
+    pub fn verdict(&self) -> String {
+        if self.resolved() {
+            "resolved".into()
+        } else {
+            format!("not resolved at n = {}", self.n)
+        }
+    }
+
+    /// `recovery.<scope>.<measure>`.
+    pub fn name(&self) -> String {
+        format!("recovery.{}.{}", self.scope, self.measure)
+    }
+}
+
+/// One cell of the sensitivity grid: the difference of median times to recover with
+/// tolerance and hold time scaled.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SensitivityCell {
+    pub tolerance: f64,
+    pub hold_days: f64,
+    pub difference: Difference,
+}
+
+/// What a `target_ci` run found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetStatus {
+    pub target: TargetCi,
+    pub met: bool,
+    /// Replications run, and the cap.
+    pub replications: u64,
+    pub cap: u64,
+    /// The targeted differences at the end (or the strategies' own intervals without a
+    /// baseline), with their half-widths.
+    pub checked: Vec<(Difference, f64)>,
+}
+
+/// Everything of this module for one run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecoveryAnalysis {
+    /// Per strategy (aggregate order), per recovery scope (all of them: demand scopes
+    /// first, then nodes).
+    pub scopes: Vec<Vec<ScopeRecovery>>,
+    /// Every non-baseline strategy against baseline, for the demand scopes.
+    pub differences: Vec<Difference>,
+    pub sensitivity: Vec<SensitivityCell>,
+    /// True if the bootstrap was used (records kept), false for large-sample intervals.
+    pub bootstrap: bool,
+    pub target: Option<TargetStatus>,
+}
+
+const BOOT: &str = "bootstrap percentile (paired where a difference)";
+const BC: &str = "Kaplan–Meier, Greenwood variance";
+const LARGE: &str = "large-sample (t, cut to [0, inf))";
+
+/// The analysis of `aggregate` (run with `plan` on `scenario`).
+pub fn analyse(scenario: &Scenario, plan: &Plan, aggregate: &Aggregate) -> RecoveryAnalysis {
+    let seed = plan.seed;
+    let scopes = recovery_scopes(scenario);
+    let dem = demand_scopes(scenario);
+    let (nn, nf) = (scenario.nodes.len(), scenario.flows.len());
+    let boot = aggregate.keep_records
+        && aggregate
+            .records
+            .iter()
+            .all(|r| r.len() as u64 == aggregate.disrupted(0));
+    let per_strategy: Vec<Vec<ScopeRecovery>> = aggregate
+        .strategies
+        .iter()
+        .enumerate()
+        .map(|(si, t)| {
+            let rec = &aggregate.records[si];
+            let follow = if boot && !rec.is_empty() {
+                rec.column(dem * RECORD_FIELDS.len())
+                    .into_iter()
+                    .fold(f64::INFINITY, f64::min)
+            } else {
+                scenario.horizon.floor() - t.measures[11].stat().p99.max(0.0)
+            };
+            scopes
+                .iter()
+                .enumerate()
+                .map(|(k, scope)| {
+                    let o = MeasureSchema::recovery_offset(nn, nf, k);
+                    let km = t.survival[k].kaplan_meier();
+                    let km_first = t.first_return[k].kaplan_meier();
+                    let mean_of = |j: usize, f: usize, what: &str| -> Estimate {
+                        if boot && k < dem {
+                            let x: Vec<f64> = rec
+                                .column(field(k, f))
+                                .into_iter()
+                                .filter(|v| !v.is_nan())
+                                .collect();
+                            let label = format!("{}|{scope}|{what}", si);
+                            Estimate {
+                                value: mean(&x),
+                                ci95: percentile_interval(x.len(), seed, &label, 0.95, |m| {
+                                    weighted_mean(&x, m)
+                                }),
+                                method: BOOT,
+                            }
+                        } else {
+                            large_sample_nonnegative(&t.measures[o + j], j == EXCESS_DELAY)
+                        }
+                    };
+                    let rmst = |f: usize, kmx: &KaplanMeier, what: &str| -> [f64; 2] {
+                        if boot && k < dem {
+                            let (ct, _) = censored_times(rec, k, f);
+                            let label = format!("{si}|{scope}|{what}");
+                            percentile_interval(ct.index.len(), seed, &label, 0.95, |m| {
+                                restricted_mean_weighted(&ct, m, follow)
+                            })
+                        } else {
+                            let _ = kmx;
+                            [f64::NAN; 2]
+                        }
+                    };
+                    ScopeRecovery {
+                        scope: scope.clone(),
+                        ttr: TimeToRecover::from_km(
+                            &km,
+                            follow,
+                            rmst(0, &km, "rmst"),
+                            if boot && k < dem { BOOT } else { BC },
+                        ),
+                        first_return: TimeToRecover::from_km(
+                            &km_first,
+                            follow,
+                            rmst(2, &km_first, "rmst-first"),
+                            if boot && k < dem { BOOT } else { BC },
+                        ),
+                        relapses: t.measures[o + 11].mean(),
+                        resilience_loss: mean_of(RESILIENCE_LOSS, 4, "resilience"),
+                        excess_delay: mean_of(EXCESS_DELAY, 5, "excess"),
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let mut differences = Vec::new();
+    let mut sensitivity = Vec::new();
+    if let Some(b) = aggregate.baseline {
+        for si in (0..aggregate.strategies.len()).filter(|&s| s != b) {
+            for (k, scope) in scopes.iter().enumerate().take(dem) {
+                for measure in crate::scenario::TARGET_MEASURES {
+                    differences.push(difference(
+                        scenario,
+                        plan,
+                        aggregate,
+                        boot,
+                        si,
+                        b,
+                        k,
+                        scope,
+                        measure,
+                        &per_strategy,
+                    ));
+                }
+            }
+            if boot {
+                sensitivity.extend(sensitivity_cells(scenario, seed, aggregate, si, b));
+            }
+        }
+    }
+    RecoveryAnalysis {
+        scopes: per_strategy,
+        differences,
+        sensitivity,
+        bootstrap: boot,
+        target: None,
+    }
+}
+
+fn mean(x: &[f64]) -> f64 {
+    if x.is_empty() {
+        f64::NAN
+    } else {
+        x.iter().sum::<f64>() / x.len() as f64
+    }
+}
+
+/// Student's t interval of a tally's mean, cut to [0, ∞) unless `signed`.
+fn large_sample_nonnegative(t: &super::tally::Tally, signed: bool) -> Estimate {
+    let s = t.stat();
+    let ci = if signed {
+        s.ci95
+    } else {
+        [s.ci95[0].max(0.0), s.ci95[1].max(0.0)]
+    };
+    Estimate {
+        value: s.mean,
+        ci95: ci,
+        method: LARGE,
+    }
+}
+
+/// Times of field `f` (0: time to recover, 2: first return) of demand scope `k`, with
+/// the positions of the records kept (those with a time).
+fn censored_times(rec: &Records, k: usize, f: usize) -> (CensoredTimes, Vec<usize>) {
+    let t = rec.column(field(k, f));
+    let c = rec.column(field(k, f + 1));
+    let keep: Vec<usize> = (0..t.len()).filter(|&i| !t[i].is_nan()).collect();
+    let times: Vec<f64> = keep.iter().map(|&i| t[i]).collect();
+    let cens: Vec<bool> = keep.iter().map(|&i| c[i] >= 0.5).collect();
+    (CensoredTimes::new(&times, &cens), keep)
+}
+
+/// The restricted mean to `tau` of the replications weighted by `m`.
+fn restricted_mean_weighted(ct: &CensoredTimes, m: &[u32], tau: f64) -> f64 {
+    let t = ct.distinct.len();
+    let mut counts = vec![[0u64; 2]; t];
+    for ((&i, &c), &k) in ct.index.iter().zip(&ct.censored).zip(m) {
+        counts[i][usize::from(c)] += u64::from(k);
+    }
+    KaplanMeier::from_counts((0..t).map(|j| (ct.distinct[j], counts[j][0], counts[j][1])))
+        .restricted_mean(tau)
+}
+
+/// The record field (index into [`RECORD_FIELDS`]) a target measure is computed from.
+fn measure_field(measure: &str) -> usize {
+    match measure {
+        "ttr_days" | "ttr_restricted_mean_days" => 0,
+        "first_return_days" => 2,
+        "resilience_loss_days" => 4,
+        _ => 5,
+    }
+}
+
+/// A paired statistic of strategy − baseline over replications weighted by multiplicities:
+/// the difference of Kaplan–Meier medians (a median not reached taken at the follow-up
+/// `tau`, so the difference is then a bound), of restricted means to `tau`, or of means.
+struct PairedStatistic {
+    kind: u8,
+    a: CensoredTimes,
+    b: CensoredTimes,
+    d: Vec<f64>,
+    tau: f64,
+    n: usize,
+}
+
+impl PairedStatistic {
+    fn new(ra: &Records, rb: &Records, k: usize, measure: &str, tau: f64) -> Option<Self> {
+        let f = measure_field(measure);
+        let kind = match measure {
+            "ttr_days" | "first_return_days" => 0,
+            "ttr_restricted_mean_days" => 1,
+            _ => 2,
+        };
+        if kind < 2 {
+            let (a, ka) = censored_times(ra, k, f);
+            let (b, kb) = censored_times(rb, k, f);
+            // Paired on the same replications (common random numbers: the same ones have
+            // a disruption under every strategy).
+            if ka != kb {
+                return None;
+            }
+            let n = a.index.len();
+            Some(PairedStatistic {
+                kind,
+                a,
+                b,
+                d: Vec::new(),
+                tau,
+                n,
+            })
+        } else {
+            let (xa, xb) = (ra.column(field(k, f)), rb.column(field(k, f)));
+            let d: Vec<f64> = xa
+                .iter()
+                .zip(&xb)
+                .map(|(a, b)| a - b)
+                .filter(|v| !v.is_nan())
+                .collect();
+            let empty = CensoredTimes::new(&[], &[]);
+            Some(PairedStatistic {
+                kind,
+                a: empty.clone(),
+                b: empty,
+                n: d.len(),
+                d,
+                tau,
+            })
+        }
+    }
+
+    fn eval(&self, m: &[u32]) -> f64 {
+        match self.kind {
+            0 => self.a.median(m).min(self.tau) - self.b.median(m).min(self.tau),
+            1 => {
+                restricted_mean_weighted(&self.a, m, self.tau)
+                    - restricted_mean_weighted(&self.b, m, self.tau)
+            }
+            _ => weighted_mean(&self.d, m),
+        }
+    }
+
+    /// The full-sample value and its percentile interval at `level`.
+    fn estimate(&self, seed: u64, label: &str, level: f64) -> Estimate {
+        let full = vec![1u32; self.n];
+        Estimate {
+            value: if self.n == 0 {
+                f64::NAN
+            } else {
+                self.eval(&full)
+            },
+            ci95: percentile_interval(self.n, seed, label, level, |m| self.eval(m)),
+            method: BOOT,
+        }
+    }
+
+    /// Which side a median difference is a bound on: "at most" when only baseline's median
+    /// is not reached, "at least" when only the strategy's is.
+    fn bound(&self) -> Option<&'static str> {
+        if self.kind != 0 || self.n == 0 {
+            return None;
+        }
+        let full = vec![1u32; self.n];
+        match (
+            self.a.median(&full).is_finite(),
+            self.b.median(&full).is_finite(),
+        ) {
+            (true, false) => Some("at most"),
+            (false, true) => Some("at least"),
+            _ => None,
+        }
+    }
+}
+
+/// The shortest follow-up (days from the onset to the horizon) among a strategy's records.
+fn follow_up(scenario: &Scenario, rec: &Records) -> f64 {
+    rec.column(demand_scopes(scenario) * RECORD_FIELDS.len())
+        .into_iter()
+        .fold(f64::INFINITY, f64::min)
+}
+
+/// Strategy `si` − baseline `b` for `measure` of demand scope `k`.
+#[allow(clippy::too_many_arguments)]
+fn difference(
+    scenario: &Scenario,
+    plan: &Plan,
+    aggregate: &Aggregate,
+    boot: bool,
+    si: usize,
+    b: usize,
+    k: usize,
+    scope: &str,
+    measure: &str,
+    per_strategy: &[Vec<ScopeRecovery>],
+) -> Difference {
+    let label = format!("{si}-{b}|{scope}|{measure}");
+    let n = aggregate.disrupted(si);
+    let (ra, rb) = (&aggregate.records[si], &aggregate.records[b]);
+    let paired = if boot {
+        PairedStatistic::new(ra, rb, k, measure, follow_up(scenario, rb))
+    } else {
+        None
+    };
+    let mut bound = None;
+    let estimate = if let Some(p) = &paired {
+        bound = p.bound();
+        p.estimate(plan.seed, &label, 0.95)
+    } else if measure == "ttr_days"
+        || measure == "first_return_days"
+        || measure == "ttr_restricted_mean_days"
+    {
+        let get = |s: usize| {
+            let r = &per_strategy[s][k];
+            if measure == "first_return_days" {
+                r.first_return.clone()
+            } else {
+                r.ttr.clone()
+            }
+        };
+        let (a, c) = (get(si), get(b));
+        if measure == "ttr_restricted_mean_days" {
+            Estimate {
+                value: a.restricted_mean.value - c.restricted_mean.value,
+                ci95: [f64::NAN; 2],
+                method: "no interval without the per-replication records (runs over 20,000 replications)",
+            }
+        } else {
+            let se = |t: &TimeToRecover| match (t.median_ci95, t.median) {
+                ([Some(lo), Some(hi)], Some(_)) => (hi - lo) / (2.0 * Z95),
+                _ => f64::INFINITY,
+            };
+            let value = median_difference(
+                a.median.unwrap_or(f64::INFINITY),
+                c.median.unwrap_or(f64::INFINITY),
+            );
+            let h = Z95 * (se(&a).powi(2) + se(&c).powi(2)).sqrt();
+            Estimate {
+                value,
+                ci95: [value - h, value + h],
+                method: "normal approximation, strategies taken as independent (conservative)",
+            }
+        }
+    } else {
+        let i = MeasureSchema::recovery_offset(scenario.nodes.len(), scenario.flows.len(), k)
+            + RECOVERY_MEASURES
+                .iter()
+                .position(|&m| m == measure)
+                .expect("a recovery measure");
+        let paired = super::paired_measures(&MeasureSchema::new(scenario));
+        let p = paired
+            .iter()
+            .position(|&x| x == i)
+            .expect("recovery measures are paired");
+        let s = aggregate.strategies[si].paired[p].stat();
+        Estimate {
+            value: s.mean,
+            ci95: s.ci95,
+            method: "paired t",
+        }
+    };
+    Difference {
+        strategy: aggregate.strategies[si].strategy,
+        scope: scope.to_string(),
+        measure: measure.to_string(),
+        estimate,
+        n,
+        bound,
+    }
+}
+
+/// The sensitivity grid of strategy `si` against baseline `b`.
+fn sensitivity_cells(
+    scenario: &Scenario,
+    seed: u64,
+    aggregate: &Aggregate,
+    si: usize,
+    b: usize,
+) -> Vec<SensitivityCell> {
+    let (ra, rb) = (&aggregate.records[si], &aggregate.records[b]);
+    let base = demand_scopes(scenario) * RECORD_FIELDS.len() + 1;
+    let mut out = Vec::new();
+    for (t, &tm) in SENSITIVITY_TOLERANCE.iter().enumerate() {
+        for (h, &hm) in SENSITIVITY_HOLD.iter().enumerate() {
+            for (k, scope) in SENSITIVITY_SCOPES.iter().enumerate() {
+                let j = base + sensitivity_index(t, h, k);
+                let times = |r: &Records| {
+                    let c: Vec<bool> = r.column(j + 1).iter().map(|&x| x >= 0.5).collect();
+                    CensoredTimes::new(&r.column(j), &c)
+                };
+                let (ca, cb) = (times(ra), times(rb));
+                let tau = follow_up(scenario, rb);
+                let median_difference = |a: f64, b: f64| a.min(tau) - b.min(tau);
+                let full = vec![1u32; ca.index.len()];
+                let label = format!("{si}-{b}|{scope}|sensitivity|{t}|{h}");
+                let ci = percentile_interval(ca.index.len(), seed, &label, 0.95, |m| {
+                    median_difference(ca.median(m), cb.median(m))
+                });
+                out.push(SensitivityCell {
+                    tolerance: (scenario.tolerance * tm).min(0.99),
+                    hold_days: scenario.hold_days * hm,
+                    difference: Difference {
+                        strategy: aggregate.strategies[si].strategy,
+                        scope: (*scope).to_string(),
+                        measure: "ttr_days".into(),
+                        estimate: Estimate {
+                            value: median_difference(ca.median(&full), cb.median(&full)),
+                            ci95: ci,
+                            method: BOOT,
+                        },
+                        n: ca.index.len() as u64,
+                        bound: None,
+                    },
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The status of `target` on `aggregate` with the current replications: each targeted
+/// difference (every non-baseline strategy; without baseline, each strategy's own
+/// interval) with its half-width, and whether all meet the target. Stopping checks use
+/// Bonferroni-adjusted intervals over the checks the cap allows (`looks`), so that
+/// stopping early does not make a difference look resolved more often than 5% of the
+/// time when it is not.
+pub fn target_status(
+    scenario: &Scenario,
+    plan: &Plan,
+    aggregate: &Aggregate,
+    target: &TargetCi,
+    looks: u64,
+) -> TargetStatus {
+    let analysis = analyse(scenario, plan, aggregate);
+    let mut checked = Vec::new();
+    for name in &target.measures {
+        let rest = name.strip_prefix("recovery.").unwrap_or(name);
+        if aggregate.baseline.is_some() {
+            for d in analysis.differences.iter().filter(|d| d.name() == *name) {
+                let mut d = d.clone();
+                if looks > 1 && analysis.bootstrap {
+                    d.estimate.ci95 = adjusted(scenario, plan, aggregate, &d, looks);
+                }
+                let hw = half_width(&d.estimate);
+                checked.push((d, hw));
+            }
+        } else {
+            // No baseline: each strategy's own interval of the measure.
+            for (si, t) in analysis.scopes.iter().enumerate() {
+                if let Some(s) = t
+                    .iter()
+                    .find(|s| rest.starts_with(&format!("{}.", s.scope)))
+                {
+                    let m = &rest[s.scope.len() + 1..];
+                    let e = own_estimate(s, m);
+                    let d = Difference {
+                        strategy: aggregate.strategies[si].strategy,
+                        scope: s.scope.clone(),
+                        measure: m.to_string(),
+                        estimate: e,
+                        n: aggregate.disrupted(si),
+                        bound: None,
+                    };
+                    let hw = half_width(&e);
+                    checked.push((d, hw));
+                }
+            }
+        }
+    }
+    let met = !checked.is_empty()
+        && checked
+            .iter()
+            .all(|(d, hw)| target.half_width.met(*hw, d.estimate.value));
+    TargetStatus {
+        target: target.clone(),
+        met,
+        replications: aggregate.replications,
+        cap: plan.replications,
+        checked,
+    }
+}
+
+/// A strategy's own estimate of `measure` (medians for times, means otherwise).
+fn own_estimate(s: &ScopeRecovery, measure: &str) -> Estimate {
+    let median = |t: &TimeToRecover| Estimate {
+        value: t.median.unwrap_or(f64::INFINITY),
+        ci95: [
+            t.median_ci95[0].unwrap_or(f64::INFINITY),
+            t.median_ci95[1].unwrap_or(f64::INFINITY),
+        ],
+        method: BC,
+    };
+    match measure {
+        "ttr_days" => median(&s.ttr),
+        "first_return_days" => median(&s.first_return),
+        "ttr_restricted_mean_days" => s.ttr.restricted_mean,
+        "resilience_loss_days" => s.resilience_loss,
+        _ => s.excess_delay,
+    }
+}
+
+/// Half the interval's width (∞ if either end is open or unknown).
+pub fn half_width(e: &Estimate) -> f64 {
+    let w = (e.ci95[1] - e.ci95[0]) / 2.0;
+    if w.is_nan() { f64::INFINITY } else { w }
+}
+
+/// The interval of difference `d` at level 1 − 0.05 / `looks` (same resamples' seed).
+fn adjusted(
+    scenario: &Scenario,
+    plan: &Plan,
+    aggregate: &Aggregate,
+    d: &Difference,
+    looks: u64,
+) -> [f64; 2] {
+    let level = 1.0 - 0.05 / looks as f64;
+    let si = aggregate
+        .strategies
+        .iter()
+        .position(|t| t.strategy == d.strategy)
+        .expect("strategy");
+    let b = aggregate.baseline.expect("baseline");
+    let k = recovery_scopes(scenario)
+        .iter()
+        .position(|s| *s == d.scope)
+        .expect("scope");
+    let label = format!("{si}-{b}|{}|{}", d.scope, d.measure);
+    let (ra, rb) = (&aggregate.records[si], &aggregate.records[b]);
+    PairedStatistic::new(ra, rb, k, &d.measure, follow_up(scenario, rb))
+        .map_or([f64::NAN; 2], |p| p.estimate(plan.seed, &label, level).ci95)
+}
+
+/// Re-exported for the report: the bootstrap's resamples.
+pub const RESAMPLES: usize = bootstrap::RESAMPLES;
+
+/// True if `half_width` is relative and an estimate is 0 or infinite (never met).
+pub fn unmeetable(h: &HalfWidth, estimate: f64) -> bool {
+    matches!(h, HalfWidth::Relative(_)) && (estimate == 0.0 || !estimate.is_finite())
+}
