@@ -54,6 +54,8 @@ pub struct Scenario {
     pub baseline_days: f64,
     pub window_days: f64,
     pub tolerance: f64,
+    /// Days between carriers' reviews of their port choice (whole, ≥ 1).
+    pub review_days: f64,
     pub countries: Vec<Country>,
     pub nodes: Vec<Node>,
     pub routes: Vec<Route>,
@@ -191,7 +193,7 @@ pub struct Flow {
     pub value: Dist,
     /// Explicit routes in order, or None to follow shortest expected transit.
     pub path: Option<Vec<RouteId>>,
-    /// Diversion ports when the destination is closed (with rerouting).
+    /// Ports the flow's carriers may choose instead of the destination (with rerouting).
     pub alternates: Vec<NodeId>,
     /// Trader classes: cumulative share and memberships, in file order.
     pub traders: Vec<(f64, Members)>,
