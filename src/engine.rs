@@ -14,13 +14,14 @@
 
 pub mod calendar;
 mod cells;
+pub mod divert;
 pub mod queue;
 mod rows;
 
 use crate::disruption::{self, Change, Realisation};
 use crate::measure::{Collector, MeasureSchema, NODE_MEASURES, ReplicationResult};
 use crate::network::RoutingTable;
-use crate::policy::{Notice, Priority, Recognition, Reroute, Strategy};
+use crate::policy::{Notice, Priority, Recognition, Reroute, Strategy, When};
 use crate::scenario::{Members, NodeId, RouteId, Scenario};
 use crate::streams::{self, Stream, StreamKind};
 use bevy_ecs::prelude::*;
@@ -197,6 +198,149 @@ impl Leaving {
     }
 }
 
+/// A node no flow with alternates can be sent to.
+const NOT_WATCHED: u32 = u32::MAX;
+
+/// What the carriers of flows with `alternates` go by, and what they chose
+/// (docs/model.md, "Port choice"). The pipeline (shipments on their way to each candidate
+/// port, by arrival day) is kept under every strategy, so that a strategy branched from a
+/// shared prefix finds it complete; choices change only under `reroute = "on_closure"`.
+#[derive(Debug, Clone)]
+struct PortChoice {
+    /// Per node: its index in `ports`, or `NOT_WATCHED`.
+    watch: Vec<u32>,
+    /// The candidate ports: every destination and alternate of a flow with alternates.
+    ports: Vec<NodeId>,
+    /// Arrival days tracked: the horizon's, and one for arrivals after it.
+    days: usize,
+    /// Per port and arrival day: shipments in transit to it, by member category at the
+    /// port's country ([`member_category`]).
+    due: Vec<[u32; 3]>,
+    /// Per port: shipments a day created there in normal operation, by category.
+    local: Vec<[f64; 3]>,
+    /// Per port: shipments a day handled there in normal operation, by category.
+    through: Vec<[f64; 3]>,
+    /// The flows with alternates.
+    flows: Vec<u32>,
+    /// Per flow: mean shipments a day, and its shares by category at its destination's
+    /// country.
+    rate: Vec<f64>,
+    shares: Vec<[f64; 3]>,
+    /// Per flow and class (2f: priority, 2f + 1: ordinary): the port chosen.
+    choice: Vec<NodeId>,
+    /// Per flow: true if one of its classes is sent elsewhere than its destination.
+    diverting: Vec<bool>,
+}
+
+/// A trader's category at `node`'s country: 0 a member of one of its own programmes, 1 of
+/// a partner programme only, 2 neither.
+#[inline]
+fn member_category(sc: &Scenario, members: Members, node: NodeId) -> usize {
+    let c = &sc.countries[sc.nodes[node as usize].country as usize];
+    if members.any(c.own_programmes) {
+        0
+    } else if members.any(c.recognised_programmes) {
+        1
+    } else {
+        2
+    }
+}
+
+impl PortChoice {
+    /// None if no flow has alternates.
+    fn new(sc: &Scenario) -> Option<Box<PortChoice>> {
+        let flows: Vec<u32> = (0..sc.flows.len() as u32)
+            .filter(|&i| !sc.flows[i as usize].alternates.is_empty())
+            .collect();
+        if flows.is_empty() {
+            return None;
+        }
+        let mut watch = vec![NOT_WATCHED; sc.nodes.len()];
+        let mut ports = Vec::new();
+        for &i in &flows {
+            let f = &sc.flows[i as usize];
+            for &d in std::iter::once(&f.destination).chain(&f.alternates) {
+                if watch[d as usize] == NOT_WATCHED {
+                    watch[d as usize] = ports.len() as u32;
+                    ports.push(d);
+                }
+            }
+        }
+        let days = sc.horizon.ceil() as usize + 1;
+        let mut local = vec![[0.0; 3]; ports.len()];
+        let mut through = vec![[0.0; 3]; ports.len()];
+        let share = |f: &crate::scenario::Flow, node: NodeId| {
+            let mut s = [0.0; 3];
+            for (k, x) in s.iter_mut().enumerate() {
+                *x = sc.trader_share(f, |m| member_category(sc, m, node) == k);
+            }
+            s
+        };
+        let mut rate = vec![0.0; sc.flows.len()];
+        let mut shares = vec![[0.0; 3]; sc.flows.len()];
+        for (i, f) in sc.flows.iter().enumerate() {
+            rate[i] = f.rate_per_day
+                * f.weekly_profile
+                    .map_or(1.0, |w| w.iter().sum::<f64>() / 7.0);
+            shares[i] = share(f, f.destination);
+            let on_path: Vec<NodeId> = match &f.path {
+                Some(p) => p.iter().map(|&r| sc.routes[r as usize].to).collect(),
+                None => sc.static_paths[i]
+                    .iter()
+                    .map(|s| sc.routes[s.route as usize].to)
+                    .collect(),
+            };
+            for &n in std::iter::once(&f.origin).chain(&on_path) {
+                let w = watch[n as usize];
+                if w == NOT_WATCHED {
+                    continue;
+                }
+                let s = share(f, n);
+                for k in 0..3 {
+                    through[w as usize][k] += rate[i] * s[k];
+                    if n == f.origin {
+                        local[w as usize][k] += rate[i] * s[k];
+                    }
+                }
+            }
+        }
+        let choice = sc
+            .flows
+            .iter()
+            .flat_map(|f| [f.destination, f.destination])
+            .collect();
+        Some(Box::new(PortChoice {
+            due: vec![[0; 3]; ports.len() * days],
+            diverting: vec![false; sc.flows.len()],
+            watch,
+            ports,
+            days,
+            local,
+            through,
+            flows,
+            rate,
+            shares,
+            choice,
+        }))
+    }
+
+    /// A shipment of `members` is due at `node` at time `at` (`arriving`: it has arrived).
+    #[inline]
+    fn pipeline(&mut self, sc: &Scenario, node: NodeId, members: Members, at: f64, arriving: bool) {
+        let w = self.watch[node as usize];
+        if w == NOT_WATCHED {
+            return;
+        }
+        let day = (at.max(0.0) as usize).min(self.days - 1);
+        let cell = &mut self.due[w as usize * self.days + day][member_category(sc, members, node)];
+        if arriving {
+            *cell -= 1;
+        } else {
+            *cell += 1;
+        }
+    }
+}
+
 /// A flow's arrival process.
 #[derive(Debug, Clone)]
 struct FlowSource {
@@ -343,6 +487,8 @@ pub struct Simulation<'a> {
     node_daily: Vec<Vec<[f64; 2]>>,
     /// Node totals at the last day end (departures, area).
     node_last: Vec<(u64, f64)>,
+    /// Carriers' port choice for flows with alternates (None if no flow has any).
+    ports: Option<Box<PortChoice>>,
 }
 
 impl<'a> Simulation<'a> {
@@ -431,6 +577,7 @@ impl<'a> Simulation<'a> {
             free: Vec::new(),
             status,
             realisation,
+            ports: PortChoice::new(scenario),
         };
         for (i, &(t, _)) in sim.realisation.changes.iter().enumerate() {
             sim.calendar.schedule(t, Event::Change { index: i as u32 });
@@ -621,6 +768,7 @@ impl<'a> Simulation<'a> {
             status: self.status.clone(),
             node_daily: self.node_daily.clone(),
             node_last: self.node_last.clone(),
+            ports: self.ports.clone(),
         }
     }
 
@@ -823,6 +971,9 @@ impl<'a> Simulation<'a> {
             s.node_arrival = now;
             (s.members, s.revoke_draw)
         };
+        if let Some(pc) = &mut self.ports {
+            pc.pipeline(self.scenario, node, members, now, true);
+        }
         self.enter_node(e, node, members, revoke_draw);
     }
 
@@ -1012,9 +1163,9 @@ impl<'a> Simulation<'a> {
             .leave(now, arrived);
         let f = &self.scenario.flows[flow as usize];
         if node != dest
-            && !f.alternates.is_empty()
+            && dest == f.destination
             && self.strategy.reroute == Reroute::OnClosure
-            && let Some(a) = self.diversion(f, node, dest)
+            && let Some(a) = self.diversion(e, flow, node)
         {
             dest = a;
             self.shipment_mut(e).destination = a;
@@ -1041,41 +1192,224 @@ impl<'a> Simulation<'a> {
         self.depart(e, route);
     }
 
-    /// With `dest` closed, the open alternate of flow `f` that the shipment would reach
-    /// before `dest` reopens (by expected transit, using the closure's announced end: the
-    /// joint mechanism shares closure information), the nearest such; None to stay.
-    fn diversion(&self, f: &crate::scenario::Flow, node: NodeId, dest: NodeId) -> Option<NodeId> {
-        let st = &self.status;
-        if !st.closed(dest) {
+    /// The port the carriers of `flow` chose at their last review for shipment `e`'s class,
+    /// if it is not the destination and can be reached from `node` (docs/model.md, "Port
+    /// choice"). Reads the stored choice; the review computed it.
+    #[inline]
+    fn diversion(&self, e: ShipmentId, flow: u32, node: NodeId) -> Option<NodeId> {
+        let pc = self.ports.as_ref()?;
+        if !pc.diverting[flow as usize] {
             return None;
         }
         let sc = self.scenario;
-        let static_to_dest = sc.routing[dest as usize]
-            .as_ref()
-            .map_or(f64::INFINITY, |t| t.distance[node as usize]);
-        let available = (self.now + static_to_dest).max(self.reopening(dest));
-        let tables = self.routing.as_ref().unwrap_or(&sc.routing);
-        f.alternates
-            .iter()
-            .copied()
-            .filter(|&a| !st.closed(a))
-            .filter_map(|a| {
-                let d = if a == node {
-                    0.0
-                } else {
-                    tables[a as usize]
-                        .as_ref()
-                        .map_or(f64::INFINITY, |t| t.distance[node as usize])
-                };
-                (self.now + d < available).then_some((d, a))
-            })
-            .min_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)))
-            .map(|x| x.1)
+        let dest = sc.flows[flow as usize].destination;
+        let priority = self.strategy.priority == Priority::TrustedFirst && {
+            let s = self.rows.get(&self.world, e).expect("live shipment");
+            let country = sc.nodes[dest as usize].country;
+            self.strategy_trusts(
+                self.effective_members(s.members, s.revoke_draw, country),
+                country,
+            )
+        };
+        let a = pc.choice[2 * flow as usize + usize::from(!priority)];
+        (a != dest && (a == node || self.distance(a, node).is_finite())).then_some(a)
     }
 
-    /// When closed `node` next has working capacity, from the disruptions' known schedule
-    /// (infinity if never).
-    fn reopening(&self, node: NodeId) -> f64 {
+    /// Expected transit from `node` to `port` under the routing in force; if none and
+    /// `port` itself is closed, with every route open (its closure counts as a wait).
+    fn distance(&self, port: NodeId, node: NodeId) -> f64 {
+        let sc = self.scenario;
+        let of = |tables: &Vec<Option<RoutingTable>>| {
+            tables[port as usize]
+                .as_ref()
+                .map_or(f64::INFINITY, |t| t.distance[node as usize])
+        };
+        let d = self.routing.as_ref().map_or(f64::INFINITY, of);
+        if d.is_finite() {
+            d
+        } else if self.routing.is_none() || self.status.closed(port) {
+            of(&sc.routing)
+        } else {
+            d
+        }
+    }
+
+    /// The carriers' review of every flow with alternates (docs/model.md, "Port choice"):
+    /// at day ends every `review_days`, and when a node closes or reopens or a route closes
+    /// or reopens. Only under `reroute = "on_closure"`, and under `when = "disrupted"` only
+    /// from the first onset on (so that a strategy's run before it is the shared prefix's).
+    fn review_ports(&mut self) {
+        if self.strategy.reroute != Reroute::OnClosure {
+            return;
+        }
+        if self.strategy.when == When::Disrupted
+            && !self
+                .realisation
+                .first_onset()
+                .is_some_and(|t| self.now >= t)
+        {
+            return;
+        }
+        let Some(mut pc) = self.ports.take() else {
+            return;
+        };
+        let sc = self.scenario;
+        let now = self.now;
+        let prio = self.strategy.priority == Priority::TrustedFirst;
+        let mutual = self.strategy.recognition == Recognition::Mutual;
+        let high = |k: usize| prio && (k == 0 || (k == 1 && mutual));
+        let split = |x: [f64; 3]| {
+            let mut s = [0.0; 2];
+            for (k, v) in x.iter().enumerate() {
+                s[usize::from(!high(k))] += v;
+            }
+            s
+        };
+        // Priority cargo a day at each port, with the diversions in force.
+        let mut prio_rate: Vec<f64> = pc.through.iter().map(|&t| split(t)[0]).collect();
+        for &fi in &pc.flows {
+            let f = &sc.flows[fi as usize];
+            let to = pc.choice[2 * fi as usize];
+            if to != f.destination {
+                let r = pc.rate[fi as usize] * split(pc.shares[fi as usize])[0];
+                prio_rate[pc.watch[f.destination as usize] as usize] -= r;
+                prio_rate[pc.watch[to as usize] as usize] += r;
+            }
+        }
+        // Expected transit from each flow's origin to each of its candidates; how far
+        // ahead each port's queue is projected.
+        let mut steps = vec![0usize; pc.ports.len()];
+        let mut transit = Vec::with_capacity(pc.flows.len());
+        for &fi in &pc.flows {
+            let f = &sc.flows[fi as usize];
+            let d: Vec<f64> = std::iter::once(&f.destination)
+                .chain(&f.alternates)
+                .map(|&c| {
+                    let d = self.distance(c, f.origin);
+                    if d.is_finite() {
+                        let w = pc.watch[c as usize] as usize;
+                        steps[w] = steps[w].max(d.ceil() as usize + 1).min(pc.days);
+                    }
+                    d
+                })
+                .collect();
+            transit.push(d);
+        }
+        let day0 = (now as usize).min(pc.days - 1);
+        let views: Vec<(divert::PortView, Vec<[f64; 2]>)> = pc
+            .ports
+            .iter()
+            .enumerate()
+            .map(|(w, &c)| {
+                let node = &sc.nodes[c as usize];
+                let level = self.status.alert_level[node.country as usize];
+                let slow = sc.countries[node.country as usize].alert_effects[(level - 1) as usize]
+                    .handling_slowdown;
+                let berths = &self
+                    .cells
+                    .berths
+                    .get(&self.world, c as usize)
+                    .expect("node")
+                    .0;
+                let (available, servers) = if self.status.closed(c) {
+                    let (t, share) = self.reopening(c);
+                    (t, (node.servers as f64 * share + 1e-9).floor())
+                } else {
+                    (now, berths.capacity as f64)
+                };
+                let lanes = berths.queued_lanes();
+                let due = (day0..(day0 + steps[w]).min(pc.days))
+                    .map(|d| {
+                        let x = pc.due[w * pc.days + d];
+                        split([x[0] as f64, x[1] as f64, x[2] as f64])
+                    })
+                    .collect();
+                let view = divert::PortView {
+                    now,
+                    available,
+                    capacity_per_day: servers / (node.service.mean() * slow),
+                    queued: [lanes[0] as f64, lanes[1] as f64],
+                    due,
+                    local_per_day: split(pc.local[w]),
+                    priority_per_day: prio_rate[w].max(0.0),
+                    priority: prio && self.knobs_apply(c),
+                    fixed_days: node.service.mean() * slow,
+                };
+                let proj = divert::project(&view, steps[w]);
+                (view, proj)
+            })
+            .collect();
+        for (j, &fi) in pc.flows.iter().enumerate() {
+            let f = &sc.flows[fi as usize];
+            let cands: Vec<NodeId> = std::iter::once(f.destination)
+                .chain(f.alternates.iter().copied())
+                .collect();
+            let customs: Vec<f64> = cands.iter().map(|&c| self.expected_customs(f, c)).collect();
+            for class in 0..2 {
+                if class == 0 && !prio {
+                    continue;
+                }
+                let times: Vec<f64> = cands
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &c)| {
+                        let (v, proj) = &views[pc.watch[c as usize] as usize];
+                        divert::time_to_clear(v, proj, transit[j][k], class == 0) + customs[k]
+                    })
+                    .collect();
+                let slot = 2 * fi as usize + class;
+                let current = cands
+                    .iter()
+                    .position(|&c| c == pc.choice[slot])
+                    .unwrap_or(0);
+                pc.choice[slot] = cands[divert::choose(current, &times)];
+            }
+            if !prio {
+                pc.choice[2 * fi as usize] = pc.choice[2 * fi as usize + 1];
+            }
+            pc.diverting[fi as usize] = pc.choice[2 * fi as usize] != f.destination
+                || pc.choice[2 * fi as usize + 1] != f.destination;
+        }
+        self.ports = Some(pc);
+    }
+
+    /// Expected customs time at `port` for a shipment of flow `f` if it clears there (an
+    /// import whose first node in the country is `port`): inspected at the class rates and
+    /// the alert level now, else document clearance; queues for inspectors not counted.
+    fn expected_customs(&self, f: &crate::scenario::Flow, port: NodeId) -> f64 {
+        let sc = self.scenario;
+        let node = &sc.nodes[port as usize];
+        let Some(cu) = &node.customs else {
+            return 0.0;
+        };
+        if sc.nodes[f.origin as usize].country == node.country {
+            return 0.0;
+        }
+        let country = &sc.countries[node.country as usize];
+        let level = self.status.alert_level[node.country as usize];
+        let eff = country.alert_effects[(level - 1) as usize];
+        let inspection = cu.inspection.mean() * eff.inspection_time;
+        let trusted = sc.trader_share(f, |m| m.any(country.recognised_programmes));
+        let class = |rate: f64, clearance: f64| {
+            let p = (rate * eff.inspection_rate).min(1.0);
+            p * inspection + (1.0 - p) * clearance
+        };
+        trusted * class(cu.rate_trusted, cu.trusted_clearance.mean())
+            + (1.0 - trusted) * class(cu.rate_ordinary, cu.clearance.mean())
+    }
+
+    /// The port the carriers of flow `flow` send its priority (`priority_class`) or its
+    /// ordinary cargo to now (the destination unless a review chose an alternate).
+    pub fn port_choice(&self, flow: usize, priority_class: bool) -> NodeId {
+        match &self.ports {
+            Some(pc) => pc.choice[2 * flow + usize::from(!priority_class)],
+            None => self.scenario.flows[flow].destination,
+        }
+    }
+
+    /// When closed `node` next has working capacity, from the disruptions' known schedule,
+    /// and the share of its servers then (infinity and 0 if never).
+    fn reopening(&self, node: NodeId) -> (f64, f64) {
         let mut limits = self.status.limits[node as usize].clone();
         for &(t, c) in &self.realisation.changes {
             if t <= self.now {
@@ -1095,11 +1429,11 @@ impl<'a> Simulation<'a> {
                     limits.push((slot, share));
                 }
                 if limits.iter().all(|&(_, s)| s > 0.0) {
-                    return t;
+                    return (t, limits.iter().map(|&(_, s)| s).fold(1.0, f64::min));
                 }
             }
         }
-        f64::INFINITY
+        (f64::INFINITY, 0.0)
     }
 
     /// The next route toward `dest` from `node` under the routing in force.
@@ -1165,8 +1499,13 @@ impl<'a> Simulation<'a> {
         let s = self.shipment_mut(e);
         s.stage = Stage::InTransit(route);
         let t = r.transit.sample(&mut s.rng);
+        let members = s.members;
+        let at = self.now + t;
         self.calendar
-            .schedule(self.now + t, Event::TransitDone { shipment: e });
+            .schedule(at, Event::TransitDone { shipment: e });
+        if let Some(pc) = &mut self.ports {
+            pc.pipeline(self.scenario, r.to, members, at, false);
+        }
     }
 
     fn on_transit_done(&mut self, route: RouteId, e: ShipmentId) {
@@ -1190,6 +1529,9 @@ impl<'a> Simulation<'a> {
 
     fn on_day_end(&mut self, day: u32) {
         self.close_day(1.0);
+        if self.ports.is_some() && (day as f64 + 1.0) % self.scenario.review_days == 0.0 {
+            self.review_ports();
+        }
         let next = day as f64 + 2.0;
         if next <= self.scenario.horizon {
             self.calendar.schedule(next, Event::DayEnd { day: day + 1 });
@@ -1297,6 +1639,7 @@ impl<'a> Simulation<'a> {
                     self.calendar.schedule(at, Event::RouteReady { route });
                 }
                 self.reroute();
+                self.review_ports();
             }
             Change::Alert {
                 country,
@@ -1389,6 +1732,7 @@ impl<'a> Simulation<'a> {
         }
         if was_closed != closed {
             self.reroute();
+            self.review_ports();
         }
     }
 

@@ -158,6 +158,8 @@ pub struct Scenario {
     pub hold_days: f64,
     /// When to stop adding replications, if set.
     pub target_ci: Option<TargetCi>,
+    /// Days between carriers' reviews of their port choice (whole, ≥ 1).
+    pub review_days: f64,
     pub countries: Vec<Country>,
     pub nodes: Vec<Node>,
     pub routes: Vec<Route>,
@@ -295,7 +297,7 @@ pub struct Flow {
     pub value: Dist,
     /// Explicit routes in order, or None to follow shortest expected transit.
     pub path: Option<Vec<RouteId>>,
-    /// Diversion ports when the destination is closed (with rerouting).
+    /// Ports the flow's carriers may choose instead of the destination (with rerouting).
     pub alternates: Vec<NodeId>,
     /// Trader classes: cumulative share and memberships, in file order.
     pub traders: Vec<(f64, Members)>,

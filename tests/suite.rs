@@ -8,6 +8,7 @@
 //! - `cli`: the result files' shape, `validate`, `--help`;
 //! - `recovery`: disruptions, strategies and recovery measures on small known networks;
 //! - `disruption_input`: bad disruption and strategy input;
+//! - `divert`: carriers' port choice (diversion in the West Coast closure, reviews);
 //! - `experiments`: branching at the onset, threads, shards and merge, checkpoint/resume
 //!   after SIGKILL, `--target-ci`, paired differences, experiment flag errors;
 //! - `properties`: random valid scenarios (proptest): audited accounting, no negative
@@ -28,6 +29,8 @@ mod cli;
 mod determinism;
 #[path = "suite/disruption_input.rs"]
 mod disruption_input;
+#[path = "suite/divert.rs"]
+mod divert;
 #[path = "suite/experiments.rs"]
 mod experiments;
 #[path = "suite/properties.rs"]

@@ -23,7 +23,8 @@ SCHEMA = {
              "programmes": "opt", "arrangements": "opt", "strategies": "opt", "disruptions": "opt"},
     "scenario": {"name": "req", "description": "opt", "horizon": "req", "warmup": "opt", "seed": "opt",
                  "replications": "opt", "teu_per_shipment": "opt", "baseline_days": "opt",
-                 "window_days": "opt", "tolerance": "opt", "strategies": "opt"},
+                 "window_days": "opt", "tolerance": "opt", "strategies": "opt",
+                 "review_days": "opt"},
     "country": {"code": "req", "name": "opt", "alert_level": "opt", "alert_levels": "opt"},
     "alert": {"level": "req", "inspection_rate": "opt", "inspection_time": "opt", "handling_slowdown": "opt"},
     "node": {"id": "req", "name": "opt", "kind": "req", "country": "req", "lat": "req", "lon": "req",
@@ -289,7 +290,7 @@ def check(path):
     keys("file", doc, "file")
     sc = doc.get("scenario", {})
     keys("[scenario]", sc, "scenario")
-    for k in ("horizon", "warmup", "baseline_days", "window_days"):
+    for k in ("horizon", "warmup", "baseline_days", "window_days", "review_days"):
         if k in sc:
             days(f"scenario.{k}", sc[k])
     if not re.fullmatch(r"[A-Za-z0-9_.-]+", str(sc.get("name", ""))):

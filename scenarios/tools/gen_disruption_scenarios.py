@@ -150,8 +150,10 @@ def tohoku():
 #   [S]): flows to Tokyo and Yokohama have alternates = ["JPUKB", "JPOSA"]; flows to the
 #   damaged northern ports (Sendai, Hachinohe, Onahama, Kashima, Hitachinaka) have
 #   alternates = ["JPTYO", "JPYOK"] (discharged at Keihin and trucked on [U]). Alternates
-#   are used only by strategies with reroute = "on_closure" (joint), and only while the
-#   flow's destination is closed (zero capacity) when the cargo leaves a port.
+#   are used only by strategies with reroute = "on_closure" (joint): the carriers review
+#   every review_days (default 7 [U]) and at closures and reopenings which port is
+#   quickest to clearance (closure, queue, capacity, customs, extra transit; a margin of
+#   1 day or 5 % to switch [U]: docs/model.md, Port choice).
 # - US radiation screening of every container from Japan with fixed portal monitors
 #   (l.57-58 [S]): modelled as a US alert level 2 from day 3 (14 March, after the first
 #   Fukushima explosion on 12 March) for 8 weeks [U: date and duration not in DATA.md].
@@ -167,7 +169,7 @@ def tohoku():
 # Known limits (the model's, stated so results are read against them): demand does not
 # fall after the quake (every flow keeps its 2010 rate, so the damaged small ports build
 # backlogs that real shippers avoided by moving cargo to other ports by truck), and
-# diversion happens only while a destination is fully closed, not while it is slow.
+# diversion is limited to the listed alternates of the flows that have them.
 # Reading the results: the system's time to recover is the first 7-day window back in
 # the band, which comes after the Tokyo Bay closure (about 10-25 days); the backlogs
 # of Sendai, Hachinohe and Onahama then push system WIP back above the band (peak about
@@ -364,11 +366,15 @@ def west_coast():
 #
 # Diversion: every Japan -> West Coast flow has alternates = ["USNYC", "USSAV"]. Both are
 # reachable from every Japanese port (direct from Tokyo, Yokohama, Nagoya, Kobe; via
-# Tokyo or Kobe from the others: checked by the validator). Strategies with reroute =
-# "on_closure" (the joint preset) send cargo that leaves a port while its West Coast
-# destination is closed to the nearest open alternate by expected transit (East Coast
-# about +10 days: DATA.md l.21 [S, low quality]), where it is delivered. The extra
-# strategy `joint-no-divert` has the joint knobs without rerouting, so the file
+# Tokyo or Kobe from the others: checked by the validator). Under strategies with
+# reroute = "on_closure" (the joint preset) carriers choose, at reviews every
+# review_days (default 7 [U]) and when the closure is announced and ends, the port
+# quickest to clearance from the flow's origin: transit (East Coast about +10 days:
+# DATA.md l.21 [S, low quality]), the wait to the closure's announced end, the backlog
+# expected ahead at the reopened port over its capacity (priority cargo first under
+# trusted_first), handling and customs; an alternate must win by 1 day or 5 % [U]
+# (docs/model.md, Port choice). Cargo sent to an alternate is delivered there. The
+# extra strategy `joint-no-divert` has the joint knobs without rerouting, so the file
 # separates the effect of diversion from that of priority.
 # US-bound flows to New York and Savannah, and US -> Japan flows, have no alternates."""
     scenario = """[scenario]

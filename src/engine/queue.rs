@@ -59,6 +59,12 @@ impl ServerPool {
         self.lanes[0].len() + self.lanes[1].len()
     }
 
+    /// Number waiting in each lane: [priority, ordinary].
+    #[inline]
+    pub fn queued_lanes(&self) -> [usize; 2] {
+        [self.lanes[0].len(), self.lanes[1].len()]
+    }
+
     /// True if a server is free now.
     #[inline]
     pub fn has_free_server(&self) -> bool {

@@ -79,6 +79,10 @@ pub struct ScenarioSection {
     /// Strategies run by default (names of presets or of `[[strategies]]`). Default: all.
     #[serde(default)]
     pub strategies: Option<Vec<String>>,
+    /// Days between carriers' reviews of the port each diverting flow is sent to (strategies
+    /// with `reroute = "on_closure"`, flows with `alternates`): a whole number ≥ 1. Default 7.
+    #[serde(default)]
+    pub review_days: Option<Days>,
 }
 
 /// `[scenario.target_ci]`: when a run has enough replications.
@@ -264,8 +268,9 @@ pub struct FlowFile {
     /// Explicit node path from origin to destination; default: shortest expected transit.
     #[serde(default)]
     pub path: Option<Vec<String>>,
-    /// Ports the cargo may be diverted to when the destination is closed and the strategy
-    /// reroutes (`reroute = "on_closure"`); delivered there. Default none.
+    /// Ports the cargo may be sent to instead of the destination when the strategy reroutes
+    /// (`reroute = "on_closure"`) and the carriers' review finds one quicker to clear
+    /// (closure, queue, capacity, customs, extra transit); delivered there. Default none.
     #[serde(default)]
     pub alternates: Vec<String>,
     /// The trader mix: shares of shipments by programme memberships. Shares sum to ≤ 1;

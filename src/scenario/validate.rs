@@ -228,6 +228,14 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
             None,
         );
     }
+    let review_days = sc.review_days.map_or(7.0, |d| d.0);
+    if !(review_days >= 1.0 && review_days.fract() == 0.0 && review_days <= MAX_HORIZON_DAYS) {
+        ck.err(
+            &sp.key("review_days"),
+            format!("review_days must be a whole number of days ≥ 1, found {review_days}"),
+            Some("carriers review their port choice at day ends, every review_days days".into()),
+        );
+    }
     let tolerance = sc.tolerance.unwrap_or(0.05);
     if !(0.0..1.0).contains(&tolerance) {
         ck.err(
@@ -865,6 +873,7 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
         tolerance,
         hold_days,
         target_ci,
+        review_days,
         countries,
         nodes,
         routes,
