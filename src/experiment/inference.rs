@@ -25,7 +25,7 @@ use crate::measure::{
     RESILIENCE_LOSS, ReplicationResult, SENSITIVITY_HOLD, SENSITIVITY_SCOPES,
     SENSITIVITY_TOLERANCE, TTR, TTR_CENSORED, recovery_scopes, sensitivity_index,
 };
-use crate::scenario::{HalfWidth, Scenario, TargetCi};
+use crate::scenario::{Scenario, TargetCi};
 use serde::{Deserialize, Serialize};
 
 /// Runs of at most this many replications keep per-replication records for the bootstrap
@@ -276,6 +276,16 @@ const LARGE: &str = "large-sample (t, cut to [0, inf))";
 
 /// The analysis of `aggregate` (run with `plan` on `scenario`).
 pub fn analyse(scenario: &Scenario, plan: &Plan, aggregate: &Aggregate) -> RecoveryAnalysis {
+    analyse_with(scenario, plan, aggregate, true)
+}
+
+/// [`analyse`], with the sensitivity grid only if `grid` (stopping checks need none).
+fn analyse_with(
+    scenario: &Scenario,
+    plan: &Plan,
+    aggregate: &Aggregate,
+    grid: bool,
+) -> RecoveryAnalysis {
     let seed = plan.seed;
     let scopes = recovery_scopes(scenario);
     let dem = demand_scopes(scenario);
@@ -292,9 +302,7 @@ pub fn analyse(scenario: &Scenario, plan: &Plan, aggregate: &Aggregate) -> Recov
         .map(|(si, t)| {
             let rec = &aggregate.records[si];
             let follow = if boot && !rec.is_empty() {
-                rec.column(dem * RECORD_FIELDS.len())
-                    .into_iter()
-                    .fold(f64::INFINITY, f64::min)
+                follow_up(scenario, rec)
             } else {
                 scenario.horizon.floor() - t.measures[11].stat().p99.max(0.0)
             };
@@ -324,7 +332,7 @@ pub fn analyse(scenario: &Scenario, plan: &Plan, aggregate: &Aggregate) -> Recov
                             large_sample_nonnegative(&t.measures[o + j], j == EXCESS_DELAY)
                         }
                     };
-                    let rmst = |f: usize, kmx: &KaplanMeier, what: &str| -> [f64; 2] {
+                    let rmst = |f: usize, what: &str| -> [f64; 2] {
                         if boot && k < dem {
                             let (ct, _) = censored_times(rec, k, f);
                             let label = format!("{si}|{scope}|{what}");
@@ -332,7 +340,6 @@ pub fn analyse(scenario: &Scenario, plan: &Plan, aggregate: &Aggregate) -> Recov
                                 restricted_mean_weighted(&ct, m, follow)
                             })
                         } else {
-                            let _ = kmx;
                             [f64::NAN; 2]
                         }
                     };
@@ -341,13 +348,13 @@ pub fn analyse(scenario: &Scenario, plan: &Plan, aggregate: &Aggregate) -> Recov
                         ttr: TimeToRecover::from_km(
                             &km,
                             follow,
-                            rmst(0, &km, "rmst"),
+                            rmst(0, "rmst"),
                             if boot && k < dem { BOOT } else { BC },
                         ),
                         first_return: TimeToRecover::from_km(
                             &km_first,
                             follow,
-                            rmst(2, &km_first, "rmst-first"),
+                            rmst(2, "rmst-first"),
                             if boot && k < dem { BOOT } else { BC },
                         ),
                         relapses: t.measures[o + 11].mean(),
@@ -378,7 +385,7 @@ pub fn analyse(scenario: &Scenario, plan: &Plan, aggregate: &Aggregate) -> Recov
                     ));
                 }
             }
-            if boot {
+            if boot && grid {
                 sensitivity.extend(sensitivity_cells(scenario, seed, aggregate, si, b));
             }
         }
@@ -705,7 +712,7 @@ pub fn target_status(
     target: &TargetCi,
     looks: u64,
 ) -> TargetStatus {
-    let analysis = analyse(scenario, plan, aggregate);
+    let analysis = analyse_with(scenario, plan, aggregate, false);
     let mut checked = Vec::new();
     for name in &target.measures {
         let rest = name.strip_prefix("recovery.").unwrap_or(name);
@@ -806,8 +813,3 @@ fn adjusted(
 
 /// Re-exported for the report: the bootstrap's resamples.
 pub const RESAMPLES: usize = bootstrap::RESAMPLES;
-
-/// True if `half_width` is relative and an estimate is 0 or infinite (never met).
-pub fn unmeetable(h: &HalfWidth, estimate: f64) -> bool {
-    matches!(h, HalfWidth::Relative(_)) && (estimate == 0.0 || !estimate.is_finite())
-}
