@@ -131,6 +131,10 @@ pub struct RunArgs {
     /// recovery.system.ttr_days), e.g. recovery.system.ttr_days,recovery.class.trusted.ttr_days.
     #[arg(long, value_delimiter = ',', value_name = "MEASURE")]
     pub target_measure: Option<Vec<String>>,
+    /// Strategies whose differences from baseline the target applies to, comma-separated
+    /// (default: the scenario's, else every strategy of the run but baseline), e.g. joint.
+    #[arg(long, value_delimiter = ',', value_name = "STRATEGY")]
+    pub target_strategy: Option<Vec<String>>,
     /// Seconds between checkpoints (a killed run started again resumes from the last).
     #[arg(long, default_value_t = 10.0, value_parser = parse_positive)]
     pub checkpoint_every: f64,
@@ -287,14 +291,15 @@ fn run(args: RunArgs) -> ExitCode {
                     "--target-ci decides the replication count as it goes, so it cannot be split into --shard runs",
                 );
             }
-            let measures = plan
+            let (measures, strategies) = plan
                 .target_ci
                 .take()
-                .map(|t| t.measures)
-                .unwrap_or_else(|| vec!["recovery.system.ttr_days".into()]);
+                .map(|t| (t.measures, t.strategies))
+                .unwrap_or_else(|| (vec!["recovery.system.ttr_days".into()], Vec::new()));
             plan.target_ci = Some(crate::scenario::TargetCi {
                 half_width,
                 measures,
+                strategies,
             });
         }
         // A shard runs its share of the cap: a scenario's own target needs the whole run.
@@ -317,6 +322,31 @@ fn run(args: RunArgs) -> ExitCode {
             }
         }
         t.measures = measures.clone();
+    }
+    if let Some(names) = &args.target_strategy {
+        let Some(t) = plan.target_ci.as_mut() else {
+            return fail(
+                2,
+                "--target-strategy needs a target: give --target-ci too (e.g. --target-ci 50%)",
+            );
+        };
+        for n in names {
+            if !scenario.strategies.iter().any(|s| &s.name == n) {
+                let known: Vec<&str> = scenario
+                    .strategies
+                    .iter()
+                    .map(|s| s.name.as_str())
+                    .collect();
+                return fail(
+                    2,
+                    format!(
+                        "--target-strategy: no strategy named `{n}`; one of: {}",
+                        known.join(", ")
+                    ),
+                );
+            }
+        }
+        t.strategies = names.clone();
     }
     if let Some(sh) = plan.shard
         && sh.count > plan.replications

@@ -8,7 +8,9 @@ pub mod html;
 pub mod plots;
 pub mod slurm;
 
-use crate::experiment::inference::{Difference, Estimate, TargetStatus, TimeToRecover};
+use crate::experiment::inference::{
+    Difference, Estimate, NEITHER_REACHED, TargetStatus, TimeToRecover,
+};
 use crate::experiment::{Outcome, stats::Stat};
 use crate::measure::ReplicationResult;
 use crate::measure::{
@@ -788,6 +790,7 @@ fn recovery_table(scenario: &Scenario, outcome: &Outcome) -> String {
                     .iter()
                     .find(|(sc, m, _, _)| *sc == d.scope && *m == d.measure)?;
                 let value = match d.bound {
+                    Some(NEITHER_REACHED) => "–".to_string(),
                     Some(side) => format!("{side} {}", estimate_ci(&d.estimate, *digits)),
                     None => estimate_ci(&d.estimate, *digits),
                 };

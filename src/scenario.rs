@@ -46,6 +46,9 @@ pub struct TargetCi {
     pub half_width: HalfWidth,
     /// Measure names (`recovery.<demand scope>.<measure>`), at least one.
     pub measures: Vec<String>,
+    /// Strategy names whose differences from baseline are targeted; empty: every strategy
+    /// of the run but baseline. Named strategies the run leaves out are skipped.
+    pub strategies: Vec<String>,
 }
 
 /// A target half-width of a 95% confidence interval.
@@ -53,8 +56,8 @@ pub struct TargetCi {
 pub enum HalfWidth {
     /// At most this many of the measure's units.
     Absolute(f64),
-    /// At most this share of the estimate's magnitude (Law & Kelton's relative precision;
-    /// below 1 the interval then excludes 0).
+    /// At most this share of the estimate's magnitude (Law & Kelton's relative precision),
+    /// with the interval excluding 0.
     Relative(f64),
 }
 
@@ -79,11 +82,16 @@ impl HalfWidth {
         }
     }
 
-    /// True if an interval of half-width `hw` around `estimate` meets the target.
-    pub fn met(&self, hw: f64, estimate: f64) -> bool {
+    /// True if the interval `ci` (half-width `hw`) around `estimate` meets the target. A
+    /// relative target also asks that the interval exclude 0 (the difference is resolved):
+    /// a bootstrap interval need not be symmetric, so a half-width below |estimate| alone
+    /// would not imply it.
+    pub fn met(&self, hw: f64, estimate: f64, ci: [f64; 2]) -> bool {
         match *self {
             HalfWidth::Absolute(d) => hw <= d,
-            HalfWidth::Relative(r) => hw <= r * estimate.abs() && estimate != 0.0,
+            HalfWidth::Relative(r) => {
+                hw <= r * estimate.abs() && estimate != 0.0 && (ci[0] > 0.0 || ci[1] < 0.0)
+            }
         }
     }
 }

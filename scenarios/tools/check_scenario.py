@@ -24,7 +24,7 @@ SCHEMA = {
     "scenario": {"name": "req", "description": "opt", "horizon": "req", "warmup": "opt", "seed": "opt",
                  "replications": "opt", "teu_per_shipment": "opt", "baseline_days": "opt",
                  "window_days": "opt", "tolerance": "opt", "strategies": "opt",
-                 "review_days": "opt"},
+                 "review_days": "opt", "hold_days": "opt", "target_ci": "opt"},
     "country": {"code": "req", "name": "opt", "alert_level": "opt", "alert_levels": "opt"},
     "alert": {"level": "req", "inspection_rate": "opt", "inspection_time": "opt", "handling_slowdown": "opt"},
     "node": {"id": "req", "name": "opt", "kind": "req", "country": "req", "lat": "req", "lon": "req",

@@ -110,27 +110,43 @@ impl CensoredTimes {
     }
 
     /// The Kaplan–Meier median of the replications weighted by `m` (+∞ if not reached;
-    /// the same estimator as [`super::survival::KaplanMeier::median`]).
+    /// the same estimator as [`super::survival::KaplanMeier::median`], tie rule included:
+    /// where S is exactly ½ the median is midway to the next event time). Streamed over
+    /// the distinct times, with no Kaplan–Meier table built: it runs once per resample.
     pub fn median(&self, m: &[u32]) -> f64 {
-        let t = self.distinct.len();
-        let mut events = vec![0u32; t];
-        let mut cens = vec![0u32; t];
+        let mut counts = vec![(0u64, 0u64); self.distinct.len()];
         let mut n = 0u64;
         for ((&i, &c), &k) in self.index.iter().zip(&self.censored).zip(m) {
+            let k = u64::from(k);
             if c {
-                cens[i] += k;
+                counts[i].1 += k;
             } else {
-                events[i] += k;
+                counts[i].0 += k;
             }
-            n += u64::from(k);
+            n += k;
         }
-        let km = super::survival::KaplanMeier::from_counts(
-            (0..t).map(|j| (self.distinct[j], u64::from(events[j]), u64::from(cens[j]))),
-        );
         if n == 0 {
             return f64::NAN;
         }
-        km.median().unwrap_or(f64::INFINITY)
+        let (mut risk, mut s) = (n, 1.0f64);
+        let mut half_at: Option<f64> = None;
+        for (&t, &(d, c)) in self.distinct.iter().zip(&counts) {
+            if d > 0 {
+                if let Some(h) = half_at {
+                    return 0.5 * (h + t);
+                }
+                s *= 1.0 - d as f64 / risk as f64;
+                if s <= 0.5 + 1e-12 {
+                    if (s - 0.5).abs() <= 1e-12 {
+                        half_at = Some(t);
+                    } else {
+                        return t;
+                    }
+                }
+            }
+            risk -= d + c;
+        }
+        half_at.unwrap_or(f64::INFINITY)
     }
 }
 
@@ -199,6 +215,25 @@ mod tests {
         assert_eq!(ct.median(&[0, 0, 2, 0, 3]), f64::INFINITY);
         assert_eq!(median_difference(f64::INFINITY, 4.0), f64::INFINITY);
         assert_eq!(median_difference(f64::INFINITY, f64::INFINITY), 0.0);
+        // Against the full estimator on many weightings, ties at S = ½ included.
+        let times: Vec<f64> = (0..24).map(|i| f64::from((i * 5) % 11)).collect();
+        let censored: Vec<bool> = (0..24).map(|i| i % 4 == 3).collect();
+        let ct = CensoredTimes::new(&times, &censored);
+        let mut rng = stream(3, "weights");
+        let mut exact_half = 0;
+        for m in multiplicities(24, 500, &mut rng) {
+            let mut t = super::super::survival::SurvivalTally::default();
+            for ((&x, &c), &k) in times.iter().zip(&censored).zip(&m) {
+                for _ in 0..k {
+                    t.add(x, c);
+                }
+            }
+            let km = t.kaplan_meier();
+            let full = km.median().unwrap_or(f64::INFINITY);
+            assert_eq!(ct.median(&m), full, "weights {m:?}");
+            exact_half += usize::from(full.fract() == 0.5);
+        }
+        assert!(exact_half > 0, "no weighting hit S = 1/2 exactly");
         let v: Vec<f64> = (1..=2000).map(f64::from).collect();
         assert_eq!(order_stat(&v, 0.025), 50.0);
         assert_eq!(order_stat(&v, 0.975), 1950.0);

@@ -208,7 +208,8 @@ pub struct Difference {
     /// Replications paired.
     pub n: u64,
     /// For a difference of medians one of which is not reached (taken at the follow-up):
-    /// "at most" or "at least", the side the true difference lies on.
+    /// "at most" or "at least", the side the true difference lies on; neither reached:
+    /// [`NEITHER_REACHED`], with no estimate.
     pub bound: Option<&'static str>,
 }
 
@@ -219,10 +220,13 @@ impl Difference {
         lo > 0.0 || hi < 0.0
     }
 
-    /// "resolved" or "not resolved at n = …".
+    /// "resolved", "not resolved at n = …", or, for medians neither of which is reached,
+    /// "not estimable at n = …".
     pub fn verdict(&self) -> String {
         if self.resolved() {
             "resolved".into()
+        } else if self.bound == Some(NEITHER_REACHED) {
+            format!("not estimable at n = {}: neither median reached", self.n)
         } else {
             format!("not resolved at n = {}", self.n)
         }
@@ -290,11 +294,7 @@ fn analyse_with(
     let scopes = recovery_scopes(scenario);
     let dem = demand_scopes(scenario);
     let (nn, nf) = (scenario.nodes.len(), scenario.flows.len());
-    let boot = aggregate.keep_records
-        && aggregate
-            .records
-            .iter()
-            .all(|r| r.len() as u64 == aggregate.disrupted(0));
+    let boot = bootstrap_ready(aggregate);
     let per_strategy: Vec<Vec<ScopeRecovery>> = aggregate
         .strategies
         .iter()
@@ -304,7 +304,8 @@ fn analyse_with(
             let follow = if boot && !rec.is_empty() {
                 follow_up(scenario, rec)
             } else {
-                scenario.horizon.floor() - t.measures[11].stat().p99.max(0.0)
+                // The latest onset (the histogram's top bucket keeps the exact maximum).
+                scenario.horizon.floor() - t.measures[11].quantile(1.0).max(0.0)
             };
             scopes
                 .iter()
@@ -399,6 +400,60 @@ fn analyse_with(
     }
 }
 
+/// True if every strategy kept the record of every disrupted replication (the bootstrap
+/// needs them; runs over [`RECORD_LIMIT`] replications have none).
+fn bootstrap_ready(aggregate: &Aggregate) -> bool {
+    aggregate.keep_records
+        && aggregate
+            .records
+            .iter()
+            .all(|r| r.len() as u64 == aggregate.disrupted(0))
+}
+
+/// The differences from baseline `b` of measure `name` (`recovery.<scope>.<measure>`) for
+/// the strategies `wanted` accepts, computed alone (a stopping check needs no more); None
+/// where a difference cannot be paired, for the caller to fall back on [`analyse_with`].
+fn targeted_differences(
+    scenario: &Scenario,
+    plan: &Plan,
+    aggregate: &Aggregate,
+    b: usize,
+    name: &str,
+    wanted: &dyn Fn(usize) -> bool,
+) -> Option<Vec<Difference>> {
+    let rest = name.strip_prefix("recovery.")?;
+    let scopes = recovery_scopes(scenario);
+    let (k, scope, measure) = scopes
+        .iter()
+        .take(demand_scopes(scenario))
+        .enumerate()
+        .find_map(|(k, sc)| {
+            let m = rest.strip_prefix(sc.as_str())?.strip_prefix('.')?;
+            Some((k, sc, m))
+        })?;
+    let mut out = Vec::new();
+    for si in (0..aggregate.strategies.len()).filter(|&s| s != b) {
+        if !wanted(aggregate.strategies[si].strategy) {
+            continue;
+        }
+        let (ra, rb) = (&aggregate.records[si], &aggregate.records[b]);
+        PairedStatistic::new(ra, rb, k, measure, follow_up(scenario, rb))?;
+        out.push(difference(
+            scenario,
+            plan,
+            aggregate,
+            true,
+            si,
+            b,
+            k,
+            scope,
+            measure,
+            &[],
+        ));
+    }
+    Some(out)
+}
+
 fn mean(x: &[f64]) -> f64 {
     if x.is_empty() {
         f64::NAN
@@ -482,15 +537,7 @@ impl PairedStatistic {
             if ka != kb {
                 return None;
             }
-            let n = a.index.len();
-            Some(PairedStatistic {
-                kind,
-                a,
-                b,
-                d: Vec::new(),
-                tau,
-                n,
-            })
+            Some(PairedStatistic::of_times(kind, a, b, tau))
         } else {
             let (xa, xb) = (ra.column(field(k, f)), rb.column(field(k, f)));
             let d: Vec<f64> = xa
@@ -511,6 +558,19 @@ impl PairedStatistic {
         }
     }
 
+    /// The difference of medians (`kind` 0) or of restricted means (1) of censored times.
+    fn of_times(kind: u8, a: CensoredTimes, b: CensoredTimes, tau: f64) -> Self {
+        let n = a.index.len();
+        PairedStatistic {
+            kind,
+            a,
+            b,
+            d: Vec::new(),
+            tau,
+            n,
+        }
+    }
+
     fn eval(&self, m: &[u32]) -> f64 {
         match self.kind {
             0 => self.a.median(m).min(self.tau) - self.b.median(m).min(self.tau),
@@ -522,9 +582,18 @@ impl PairedStatistic {
         }
     }
 
-    /// The full-sample value and its percentile interval at `level`.
+    /// The full-sample value and its percentile interval at `level`; for a difference of
+    /// medians neither of which is reached, no estimate (NaN): both are only known to lie
+    /// beyond the follow-up, and the restricted means are the comparison to read.
     fn estimate(&self, seed: u64, label: &str, level: f64) -> Estimate {
         let full = vec![1u32; self.n];
+        if self.bound() == Some(NEITHER_REACHED) {
+            return Estimate {
+                value: f64::NAN,
+                ci95: [f64::NAN; 2],
+                method: BOOT,
+            };
+        }
         Estimate {
             value: if self.n == 0 {
                 f64::NAN
@@ -549,10 +618,14 @@ impl PairedStatistic {
         ) {
             (true, false) => Some("at most"),
             (false, true) => Some("at least"),
+            (false, false) => Some(NEITHER_REACHED),
             _ => None,
         }
     }
 }
+
+/// [`Difference::bound`] of a difference of medians neither of which is reached.
+pub const NEITHER_REACHED: &str = "neither reached";
 
 /// The shortest follow-up (days from the onset to the horizon) among a strategy's records.
 fn follow_up(scenario: &Scenario, rec: &Records) -> f64 {
@@ -669,14 +742,9 @@ fn sensitivity_cells(
                     let c: Vec<bool> = r.column(j + 1).iter().map(|&x| x >= 0.5).collect();
                     CensoredTimes::new(&r.column(j), &c)
                 };
-                let (ca, cb) = (times(ra), times(rb));
-                let tau = follow_up(scenario, rb);
-                let median_difference = |a: f64, b: f64| a.min(tau) - b.min(tau);
-                let full = vec![1u32; ca.index.len()];
+                let p = PairedStatistic::of_times(0, times(ra), times(rb), follow_up(scenario, rb));
                 let label = format!("{si}-{b}|{scope}|sensitivity|{t}|{h}");
-                let ci = percentile_interval(ca.index.len(), seed, &label, 0.95, |m| {
-                    median_difference(ca.median(m), cb.median(m))
-                });
+                let n = p.n as u64;
                 out.push(SensitivityCell {
                     tolerance: (scenario.tolerance * tm).min(0.99),
                     hold_days: scenario.hold_days * hm,
@@ -684,13 +752,9 @@ fn sensitivity_cells(
                         strategy: aggregate.strategies[si].strategy,
                         scope: (*scope).to_string(),
                         measure: "ttr_days".into(),
-                        estimate: Estimate {
-                            value: median_difference(ca.median(&full), cb.median(&full)),
-                            ci95: ci,
-                            method: BOOT,
-                        },
-                        n: ca.index.len() as u64,
-                        bound: None,
+                        estimate: p.estimate(seed, &label, 0.95),
+                        n,
+                        bound: p.bound(),
                     },
                 });
             }
@@ -712,14 +776,52 @@ pub fn target_status(
     target: &TargetCi,
     looks: u64,
 ) -> TargetStatus {
-    let analysis = analyse_with(scenario, plan, aggregate, false);
+    // The targeted strategies this run has (all of them if it has none of those named).
+    let run: Vec<&str> = aggregate
+        .strategies
+        .iter()
+        .map(|t| scenario.strategies[t.strategy].name.as_str())
+        .collect();
+    let targeted: Vec<&str> = target
+        .strategies
+        .iter()
+        .map(String::as_str)
+        .filter(|n| run.contains(n))
+        .collect();
+    let wanted =
+        |s: usize| targeted.is_empty() || targeted.contains(&scenario.strategies[s].name.as_str());
+    let boot = bootstrap_ready(aggregate);
+    // With the records, only the targeted differences are computed; otherwise (or where
+    // one cannot be paired) the whole analysis, which is cheap without a bootstrap.
+    let alone: Option<Vec<Vec<Difference>>> = match aggregate.baseline {
+        Some(b) if boot => target
+            .measures
+            .iter()
+            .map(|name| targeted_differences(scenario, plan, aggregate, b, name, &wanted))
+            .collect(),
+        _ => None,
+    };
+    let analysis = if alone.is_none() {
+        Some(analyse_with(scenario, plan, aggregate, false))
+    } else {
+        None
+    };
     let mut checked = Vec::new();
-    for name in &target.measures {
+    for (j, name) in target.measures.iter().enumerate() {
         let rest = name.strip_prefix("recovery.").unwrap_or(name);
         if aggregate.baseline.is_some() {
-            for d in analysis.differences.iter().filter(|d| d.name() == *name) {
-                let mut d = d.clone();
-                if looks > 1 && analysis.bootstrap {
+            let found: Vec<Difference> = match (&alone, &analysis) {
+                (Some(alone), _) => alone[j].clone(),
+                (None, Some(a)) => a
+                    .differences
+                    .iter()
+                    .filter(|d| d.name() == *name && wanted(d.strategy))
+                    .cloned()
+                    .collect(),
+                (None, None) => Vec::new(),
+            };
+            for mut d in found {
+                if looks > 1 && boot {
                     d.estimate.ci95 = adjusted(scenario, plan, aggregate, &d, looks);
                 }
                 let hw = half_width(&d.estimate);
@@ -727,7 +829,7 @@ pub fn target_status(
             }
         } else {
             // No baseline: each strategy's own interval of the measure.
-            for (si, t) in analysis.scopes.iter().enumerate() {
+            for (si, t) in analysis.iter().flat_map(|a| a.scopes.iter()).enumerate() {
                 if let Some(s) = t
                     .iter()
                     .find(|s| rest.starts_with(&format!("{}.", s.scope)))
@@ -749,9 +851,11 @@ pub fn target_status(
         }
     }
     let met = !checked.is_empty()
-        && checked
-            .iter()
-            .all(|(d, hw)| target.half_width.met(*hw, d.estimate.value));
+        && checked.iter().all(|(d, hw)| {
+            target
+                .half_width
+                .met(*hw, d.estimate.value, d.estimate.ci95)
+        });
     TargetStatus {
         target: target.clone(),
         met,

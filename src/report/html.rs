@@ -295,6 +295,16 @@ impl RunData {
         StatView::from_json(v)
     }
 
+    /// A strategy's recovery object `scope`.`measure` (e.g. a Kaplan–Meier `ttr_days`).
+    pub fn recovery(&self, strategy: &str, scope: &str, measure: &str) -> Option<&Value> {
+        self.summary
+            .get("strategies")?
+            .get(strategy)?
+            .get("recovery")?
+            .get(scope)?
+            .get(measure)
+    }
+
     /// Whether any strategy has a recovery measure with data (a disruption happened).
     pub fn has_recovery(&self) -> bool {
         self.strategies.iter().any(|s| {
@@ -655,13 +665,6 @@ fn stat_cell(s: Option<StatView>, digits: usize, signed: bool) -> String {
     )
 }
 
-fn share_cell(s: Option<StatView>) -> String {
-    match s.filter(|s| s.n > 0).and_then(|s| s.mean) {
-        Some(m) => format!("<td class=\"num\">{:.0}%</td>", 100.0 * m),
-        None => "<td class=\"num na\">—</td>".into(),
-    }
-}
-
 /// The columns of the strategy comparison: (heading, unit, path, digits).
 type Column = (&'static str, &'static str, &'static [&'static str], usize);
 
@@ -682,25 +685,30 @@ const OVERALL: [Column; 4] = [
     ),
 ];
 
-const RECOVERY: [Column; 5] = [
-    (
-        "time to recover",
-        "days",
-        &["recovery", "system", "ttr_days"],
-        1,
-    ),
+/// Kaplan–Meier rows of the comparison: (heading, unit, scope, measure).
+const KM_ROWS: [(&str, &str, &str, &str); 4] = [
+    ("time to recover", "days, KM median", "system", "ttr_days"),
     (
         "trusted cargo",
-        "days to recover",
-        &["recovery", "class.trusted", "ttr_days"],
-        1,
+        "days to recover, KM median",
+        "class.trusted",
+        "ttr_days",
     ),
     (
         "ordinary cargo",
-        "days to recover",
-        &["recovery", "class.ordinary", "ttr_days"],
-        1,
+        "days to recover, KM median",
+        "class.ordinary",
+        "ttr_days",
     ),
+    (
+        "first return",
+        "days to the band, KM median",
+        "system",
+        "first_return_days",
+    ),
+];
+
+const RECOVERY: [Column; 2] = [
     (
         "resilience loss",
         "days",
@@ -714,6 +722,27 @@ const RECOVERY: [Column; 5] = [
         0,
     ),
 ];
+
+/// A Kaplan–Meier median cell: the median (or "not reached") and its 95% CI below.
+fn km_cell(v: Option<&Value>) -> String {
+    let Some(v) = v.filter(|v| v.get("n").and_then(Value::as_u64).unwrap_or(0) > 0) else {
+        return "<td class=\"num na\">—</td>".into();
+    };
+    let day = |x: Option<&Value>| match x.and_then(Value::as_f64) {
+        Some(d) => fmt_num(Some(d), 1),
+        None => "–".into(),
+    };
+    let ci = v.get("km_median_ci95").and_then(Value::as_array);
+    let median = match v.get("km_median").and_then(Value::as_f64) {
+        Some(m) => fmt_num(Some(m), 1),
+        None => "not reached".into(),
+    };
+    format!(
+        "<td class=\"num\">{median}<span class=\"ci\">[{}, {}]</span></td>",
+        day(ci.and_then(|c| c.first())),
+        day(ci.and_then(|c| c.get(1)))
+    )
+}
 
 /// The `vs_baseline` key of a column's measure.
 fn paired_key(path: &[&str]) -> String {
@@ -784,6 +813,7 @@ pub fn render(data: &RunData, plots: &Plots) -> String {
     disruptions(&mut h, data);
     comparison(&mut h, data);
     paired(&mut h, data);
+    recovery_differences(&mut h, data);
     figures(&mut h, plots);
     ports(&mut h, data);
     let _ = writeln!(
@@ -912,7 +942,11 @@ fn disruptions(h: &mut String, data: &RunData) {
 }
 
 /// One row of a measure, with its heading and unit, per strategy (columns).
-fn measure_row(h: &mut String, (name, unit, _, _): &Column, cells: impl Iterator<Item = String>) {
+fn measure_row(
+    h: &mut String,
+    (name, unit, _, _): &(&str, &str, &[&str], usize),
+    cells: impl Iterator<Item = String>,
+) {
     let _ = write!(h, "<tr><th>{name} <span class=\"unit\">{unit}</span></th>");
     for c in cells {
         h.push_str(&c);
@@ -940,9 +974,14 @@ fn comparison(h: &mut String, data: &RunData) {
         data.replications,
         if recovery {
             " The recovery figures count from the first disruption onset, over the \
-             replications with a disruption; “not recovered” is the share of replications \
-             in which the system had not recovered by the end of the run (their time to \
-             recover is cut at the horizon, so the mean understates it)."
+             replications with a disruption. A scope has recovered when it is back in its \
+             band and stays there for the hold time (or to the end of the run). A \
+             replication that has not recovered by the end is right-censored: times to \
+             recover are Kaplan–Meier medians with their 95% CI (“not reached” when more \
+             than half never recover), never means with the censored ones cut at the \
+             horizon; the restricted mean is the mean of the time capped at the shortest \
+             follow-up. Resilience loss and excess delay have bootstrap intervals, which \
+             stay within their bounds."
         } else {
             ""
         }
@@ -963,6 +1002,65 @@ fn comparison(h: &mut String, data: &RunData) {
     }
     if recovery {
         section_row(h, n, "recovery after the first onset");
+        for (name, unit, scope, key) in KM_ROWS {
+            let cells = data
+                .strategies
+                .iter()
+                .map(|s| km_cell(data.recovery(s, scope, key)));
+            measure_row(h, &(name, unit, &[], 0), cells);
+        }
+        let cells = data.strategies.iter().map(|s| {
+            let share = |scope: &str| {
+                data.recovery(s, scope, "ttr_days")
+                    .and_then(|v| v.get("censored_share"))
+                    .and_then(Value::as_f64)
+                    .map_or("—".to_string(), |x| format!("{:.0}%", 100.0 * x))
+            };
+            format!(
+                "<td class=\"num\">{} / {} / {}</td>",
+                share("system"),
+                share("class.trusted"),
+                share("class.ordinary")
+            )
+        });
+        measure_row(
+            h,
+            &(
+                "not recovered",
+                "share censored: all / trusted / ordinary",
+                &[],
+                0,
+            ),
+            cells,
+        );
+        let cells = data.strategies.iter().map(|s| {
+            let v = data.recovery(s, "system", "ttr_days");
+            let get = |k: &str| v.and_then(|v| v.get(k));
+            let ci = get("restricted_mean_ci95").and_then(Value::as_array);
+            let at = |k: usize| ci.and_then(|c| c.get(k)).and_then(Value::as_f64);
+            stat_cell(
+                Some(StatView {
+                    n: get("n").and_then(Value::as_u64).unwrap_or(0),
+                    mean: get("restricted_mean").and_then(Value::as_f64),
+                    lo: at(0),
+                    hi: at(1),
+                }),
+                1,
+                false,
+            )
+        });
+        let tau = data
+            .strategies
+            .first()
+            .and_then(|s| data.recovery(s, "system", "ttr_days"))
+            .and_then(|v| v.get("restricted_to_days"))
+            .and_then(Value::as_f64);
+        let unit = format!("days, mean of min(time, {} d)", fmt_num(tau, 0));
+        measure_row(
+            h,
+            &("restricted mean time to recover", &unit, &[], 0),
+            cells,
+        );
         for col in &RECOVERY {
             let cells = data
                 .strategies
@@ -970,15 +1068,6 @@ fn comparison(h: &mut String, data: &RunData) {
                 .map(|s| stat_cell(data.stat(s, col.2), col.3, false));
             measure_row(h, col, cells);
         }
-        let cells = data
-            .strategies
-            .iter()
-            .map(|s| share_cell(data.stat(s, &["recovery", "system", "ttr_censored"])));
-        measure_row(
-            h,
-            &("not recovered", "share of replications", &[], 0),
-            cells,
-        );
     }
     h.push_str("</table></div>\n");
 }
@@ -1037,13 +1126,209 @@ fn paired(h: &mut String, data: &RunData) {
             .map(|(_, s)| stat_cell(diff(s, col.2), col.3, true));
         measure_row(h, col, cells);
     }
+    h.push_str("</table></div>\n");
     if recovery {
-        section_row(h, with_pairs.len(), "recovery after the first onset");
-        for col in &RECOVERY {
-            let cells = with_pairs
-                .iter()
-                .map(|(_, s)| stat_cell(diff(s, col.2), col.3, true));
-            measure_row(h, col, cells);
+        h.push_str(
+            "<p>The recovery measures' differences, with their verdicts, are in \
+             <a href=\"#recovery-differences\">Recovery: differences from the baseline</a>.</p>\n",
+        );
+    }
+}
+
+/// The recovery differences from baseline with verdicts, the target and the sensitivity.
+fn recovery_differences(h: &mut String, data: &RunData) {
+    let rows: Vec<(usize, &String, &Value)> = data
+        .strategies
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| {
+            let v = data.summary.pointer(&format!(
+                "/strategies/{}/recovery_vs_baseline",
+                pointer_key(s)
+            ))?;
+            Some(v.as_array()?.iter().map(move |d| (i, s, d)))
+        })
+        .flatten()
+        .collect();
+    if rows.is_empty() {
+        return;
+    }
+    h.push_str("<h2 id=\"recovery-differences\">Recovery: differences from the baseline</h2>\n");
+    let method = data
+        .summary
+        .pointer("/intervals/method")
+        .and_then(Value::as_str)
+        .unwrap_or("paired over the same replications");
+    let _ = writeln!(
+        h,
+        "<p>Strategy − baseline over the same replications ({}). A time to recover is \
+         compared by its Kaplan–Meier median; where one median is not reached it is taken \
+         at the follow-up, so the difference is a bound (“at most”, “at least”); where \
+         neither is reached there is no median to compare and the restricted mean is the \
+         figure to read. <b>Bold</b>: resolved, the 95% interval excludes zero.</p>",
+        esc(method)
+    );
+    h.push_str(
+        "<div class=\"scroll\"><table id=\"recovery-differences-table\">\n<tr><th>strategy</th>\
+         <th>measure</th><th class=\"num\">difference [95% CI]</th><th>verdict</th></tr>\n",
+    );
+    for (i, s, d) in rows {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}{}</td><td>{}</td>{}<td>{}</td></tr>",
+            swatch(i),
+            esc(s),
+            esc(&measure_label(d)),
+            difference_cell(d),
+            esc(d.get("verdict").and_then(Value::as_str).unwrap_or(""))
+        );
+    }
+    h.push_str("</table></div>\n");
+    target(h, data);
+    sensitivity(h, data);
+}
+
+/// "time to recover (KM median), system" from a difference's measure name.
+fn measure_label(d: &Value) -> String {
+    let name = d.get("measure").and_then(Value::as_str).unwrap_or("");
+    let rest = name.strip_prefix("recovery.").unwrap_or(name);
+    let (scope, measure) = rest.rsplit_once('.').unwrap_or(("", rest));
+    let what = match measure {
+        "ttr_days" => "time to recover (KM median)",
+        "ttr_restricted_mean_days" => "time to recover (restricted mean)",
+        "first_return_days" => "first return (KM median)",
+        "resilience_loss_days" => "resilience loss (mean)",
+        "excess_delay_shipment_days" => "excess shipment-days (mean)",
+        m => m,
+    };
+    let scope = match scope {
+        "system" => "system".to_string(),
+        "class.trusted" => "trusted cargo".into(),
+        "class.ordinary" => "ordinary cargo".into(),
+        s => s
+            .strip_prefix("country.")
+            .map_or(s.to_string(), |c| format!("cargo to {c}")),
+    };
+    format!("{what}, {scope}")
+}
+
+/// A difference with its CI below, bold when resolved; "–" where neither median is reached.
+fn difference_cell(d: &Value) -> String {
+    let bound = d.get("bound").and_then(Value::as_str);
+    if bound == Some("neither reached") {
+        return "<td class=\"num na\">–<span class=\"ci\">neither median reached</span></td>"
+            .into();
+    }
+    let x = |v: Option<&Value>| v.and_then(Value::as_f64);
+    let ci = d.get("ci95").and_then(Value::as_array);
+    let digits = if d
+        .get("measure")
+        .and_then(Value::as_str)
+        .is_some_and(|m| m.ends_with("excess_delay_shipment_days"))
+    {
+        0
+    } else {
+        1
+    };
+    let signed = |v: Option<f64>| match v {
+        Some(v) if v > 0.0 => format!("+{}", fmt_num(Some(v), digits)),
+        v => fmt_num(v, digits),
+    };
+    let resolved = d.get("resolved").and_then(Value::as_bool).unwrap_or(false);
+    format!(
+        "<td class=\"num{}\">{}{}<span class=\"ci\">[{}, {}]</span></td>",
+        if resolved { " sig" } else { "" },
+        bound.map_or(String::new(), |b| format!("{} ", esc(b))),
+        signed(x(d.get("difference"))),
+        signed(ci.and_then(|c| x(c.first()))),
+        signed(ci.and_then(|c| x(c.get(1))))
+    )
+}
+
+/// Whether a `target_ci` run met its target, as a note.
+fn target(h: &mut String, data: &RunData) {
+    let Some(t) = data.summary.get("target_ci").filter(|t| !t.is_null()) else {
+        return;
+    };
+    let met = t.get("met").and_then(Value::as_bool).unwrap_or(false);
+    let _ = writeln!(
+        h,
+        "<p class=\"{}\" id=\"target-ci\"><b>{}</b> {} <span class=\"muted\">(Checked {}.)</span></p>",
+        if met { "muted" } else { "note" },
+        if met {
+            "Precision target met."
+        } else {
+            "Precision target NOT met."
+        },
+        esc(t.get("summary").and_then(Value::as_str).unwrap_or("")),
+        esc(t.get("checks").and_then(Value::as_str).unwrap_or(""))
+    );
+}
+
+/// How the headline differences move with the tolerance and hold time.
+fn sensitivity(h: &mut String, data: &RunData) {
+    let Some(cells) = data
+        .summary
+        .get("sensitivity")
+        .and_then(Value::as_array)
+        .filter(|c| !c.is_empty())
+    else {
+        return;
+    };
+    let f = |c: &Value, k: &str| c.get(k).and_then(Value::as_f64).unwrap_or(f64::NAN);
+    let text = |c: &Value, k: &str| c.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+    let mut tolerances: Vec<f64> = cells.iter().map(|c| f(c, "tolerance")).collect();
+    let mut holds: Vec<f64> = cells.iter().map(|c| f(c, "hold_days")).collect();
+    for v in [&mut tolerances, &mut holds] {
+        v.sort_by(f64::total_cmp);
+        v.dedup();
+    }
+    h.push_str("<h3 id=\"sensitivity\">Sensitivity of “recovered”</h3>\n");
+    h.push_str(
+        "<p>The difference of median times to recover from baseline, recomputed from the same \
+         replications' series (no new simulation) with the band's tolerance and the hold \
+         time halved and doubled. A conclusion that holds across the grid does not depend on \
+         where the line for “recovered” is drawn. <b>Bold</b>: resolved.</p>\n",
+    );
+    let mut groups: Vec<(String, String)> = Vec::new();
+    for c in cells {
+        let key = (text(c, "strategy"), text(c, "measure"));
+        if !groups.contains(&key) {
+            groups.push(key);
+        }
+    }
+    h.push_str("<div class=\"scroll\"><table id=\"sensitivity-table\">\n");
+    for (strategy, measure) in &groups {
+        let i = data
+            .strategies
+            .iter()
+            .position(|s| s == strategy)
+            .unwrap_or(0);
+        let _ = write!(
+            h,
+            "<tr class=\"section\"><th colspan=\"{}\">{}{} − baseline: {}</th></tr>\n\
+             <tr><th>tolerance</th>",
+            holds.len() + 1,
+            swatch(i),
+            esc(strategy),
+            esc(&measure_label(&serde_json::json!({ "measure": measure })))
+        );
+        for hd in &holds {
+            let _ = write!(h, "<th class=\"num\">hold {} d</th>", fmt_num(Some(*hd), 0));
+        }
+        h.push_str("</tr>\n");
+        for tol in &tolerances {
+            let _ = write!(h, "<tr><td>{:.1}%</td>", 100.0 * tol);
+            for hd in &holds {
+                let cell = cells.iter().find(|c| {
+                    text(c, "strategy") == *strategy
+                        && text(c, "measure") == *measure
+                        && f(c, "tolerance") == *tol
+                        && f(c, "hold_days") == *hd
+                });
+                h.push_str(&cell.map_or("<td class=\"num na\">—</td>".into(), difference_cell));
+            }
+            h.push_str("</tr>\n");
         }
     }
     h.push_str("</table></div>\n");

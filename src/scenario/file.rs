@@ -99,6 +99,10 @@ pub struct TargetCiFile {
     /// to recover.
     #[serde(default)]
     pub measures: Option<Vec<String>>,
+    /// Strategies whose differences from baseline are targeted, e.g. ["joint"]. Default:
+    /// every strategy of the run but baseline.
+    #[serde(default)]
+    pub strategies: Option<Vec<String>>,
 }
 
 /// A half-width: days, or a percentage of the estimate ("50%").

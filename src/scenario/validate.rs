@@ -289,6 +289,7 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
         half_width.map(|half_width| crate::scenario::TargetCi {
             half_width,
             measures,
+            strategies: t.strategies.clone().unwrap_or_default(),
         })
     });
 
@@ -821,6 +822,19 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
             when: s.when.unwrap_or(b.when),
             notice: s.notice.unwrap_or(b.notice),
         });
+    }
+    if let Some(names) = sc.target_ci.as_ref().and_then(|t| t.strategies.as_ref()) {
+        for (j, n) in names.iter().enumerate() {
+            if !strategy_names.contains(n) {
+                let mut known: Vec<&str> = strategies.iter().map(|x| x.name.as_str()).collect();
+                known.sort_unstable();
+                ck.err(
+                    &sp.key("target_ci").key("strategies").index(j),
+                    format!("no strategy named `{n}`"),
+                    Some(format!("one of: {}", known.join(", "))),
+                );
+            }
+        }
     }
     let mut default_strategies = Vec::new();
     match &sc.strategies {

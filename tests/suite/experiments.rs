@@ -14,7 +14,7 @@ use tradesim::disruption::realise;
 use tradesim::engine::RunOptions;
 use tradesim::experiment::tally::Tally;
 use tradesim::experiment::{self, Aggregate, Plan, RunnerState, Shard, TARGET_CI_STEP, store};
-use tradesim::scenario::{Format, Scenario};
+use tradesim::scenario::{Format, HalfWidth, Scenario, TargetCi};
 
 const FILES: [&str; 3] = ["summary.json", "replications.csv", "timeseries.csv"];
 
@@ -367,6 +367,17 @@ fn library_results_do_not_depend_on_threads_and_shards_merge_exactly() {
         format!("{:?}", b.summaries),
         "summaries differ between 1 and 2 threads"
     );
+    // The censoring-aware figures (Kaplan–Meier, bootstrap intervals, paired differences,
+    // the sensitivity grid) too: the bootstrap draws by replication number.
+    assert!(
+        !a.analysis.differences.is_empty() && !a.analysis.sensitivity.is_empty(),
+        "the scenario's closure gives recovery differences"
+    );
+    assert_eq!(
+        format!("{:?}", a.analysis),
+        format!("{:?}", b.analysis),
+        "recovery analysis differs between 1 and 2 threads"
+    );
     // Unbranched: the same tallies.
     let c = experiment::run(
         &s,
@@ -410,6 +421,32 @@ fn library_results_do_not_depend_on_threads_and_shards_merge_exactly() {
         format!("{:?}", a.summaries),
         "summaries of the merged shards differ from the one-machine run"
     );
+    assert_eq!(
+        format!(
+            "{:?}",
+            experiment::inference::analyse(&s, &plan(1), &merged)
+        ),
+        format!("{:?}", a.analysis),
+        "recovery analysis of the merged shards differs from the one-machine run"
+    );
+    // A run that stops at a precision target stops at the same replication whatever the
+    // thread count, with the same figures.
+    let targeted = |threads| {
+        let plan = Plan {
+            replications: 40,
+            target_ci: Some(TargetCi {
+                half_width: HalfWidth::Relative(0.5),
+                measures: vec!["recovery.system.resilience_loss_days".into()],
+                strategies: Vec::new(),
+            }),
+            ..plan(threads)
+        };
+        experiment::run(&s, &plan, &|_| {}).expect("targeted run")
+    };
+    let (t1, t2) = (targeted(1), targeted(2));
+    assert_eq!(t1.aggregate.replications, t2.aggregate.replications);
+    assert_eq!(format!("{:?}", t1.analysis), format!("{:?}", t2.analysis));
+    assert!(t1.analysis.target.is_some(), "the target's status is kept");
 }
 
 /// Two tallies hold the same values: counts, histogram, and exact sums (compared by

@@ -534,3 +534,62 @@ recovery = { curve = "steps", steps = [[30, 0.5], [60, 1.0]] }
     let u = mean(&o, 0, "nodes.P.utilisation");
     assert!(u > 0.6 && u < 1.0, "utilisation {u}");
 }
+
+/// A 30-day closure at a random onset late in the run: 1,500 shipments pile up and take
+/// about 50 days to drain, so the port recovers some 80 days after the onset, and for
+/// onsets after about day 170 the run ends first: about three in four are censored.
+fn late_closure(horizon: u32) -> Scenario {
+    let closure = r#"
+[[disruptions]]
+kind = "closure"
+at = { dist = "uniform", min = 160, max = 220 }
+nodes = ["P"]
+duration = "30d"
+"#;
+    let text = one_port(closure)
+        .replace("horizon = 260", &format!("horizon = {horizon}"))
+        .replace("replications = 6", "replications = 40");
+    parse(&text)
+}
+
+#[test]
+fn a_run_that_ends_before_most_replications_recover_censors_them_and_kaplan_meier_corrects_for_it()
+{
+    let short = run(&late_closure(260), &["baseline"]);
+    let long = run(&late_closure(560), &["baseline"]);
+    let censored = values(&short, 0, "recovery.system.ttr_censored");
+    let share = censored.iter().sum::<f64>() / censored.len() as f64;
+    assert!(share > 0.5, "only {:.0}% censored", 100.0 * share);
+    // With the long horizon every replication recovers: the times the short run could
+    // not see, on the same draws (common random numbers: onsets and demand alike).
+    assert_eq!(mean(&long, 0, "recovery.system.ttr_censored"), 0.0);
+    let mut truth = values(&long, 0, "recovery.system.ttr_days");
+    truth.sort_by(f64::total_cmp);
+    let true_median = (truth[19] + truth[20]) / 2.0;
+    let km = &short.analysis.scopes[0][0].ttr;
+    assert_eq!(km.censored as f64, censored.iter().sum::<f64>());
+    // Censoring depends only on the onset, not on how recovery goes, so Kaplan–Meier is
+    // unbiased here: its median matches the uncensored one...
+    let median = km.median.expect("the KM median is reached");
+    assert!(
+        (median - true_median).abs() <= 0.1 * true_median,
+        "KM median {median} vs {true_median} without censoring"
+    );
+    let [lo, hi] = km.median_ci95;
+    assert!(
+        lo.is_some_and(|lo| lo <= true_median) && hi.is_none_or(|hi| hi >= true_median),
+        "CI {lo:?}..{hi:?} misses {true_median}"
+    );
+    // ...while averaging the censored times in (cut at the horizon) understates it.
+    let cut: Vec<f64> = values(&short, 0, "recovery.system.ttr_days");
+    let mut sorted = cut.clone();
+    sorted.sort_by(f64::total_cmp);
+    let naive = (sorted[19] + sorted[20]) / 2.0;
+    assert!(
+        naive < 0.9 * true_median,
+        "cutting at the horizon gives {naive}, not below {true_median}"
+    );
+    // The restricted mean is bounded by the shortest follow-up and its interval too.
+    let rm = &km.restricted_mean;
+    assert!(rm.value <= km.tau && rm.ci95[1] <= km.tau + 1e-9 && rm.ci95[0] >= 0.0);
+}
