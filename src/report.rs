@@ -832,27 +832,37 @@ pub fn target_line(scenario: &Scenario, t: &TargetStatus) -> String {
         .iter()
         .map(|(d, hw)| {
             format!(
-                "{} {}: ±{}",
+                "{} − baseline {}: ±{}{}",
                 scenario.strategies[d.strategy].name,
                 d.name(),
                 if hw.is_finite() {
                     format!("{hw:.2}")
                 } else {
                     "inf".into()
-                }
+                },
+                if d.resolved() { "" } else { " (not resolved)" }
             )
         })
         .collect::<Vec<_>>()
         .join("; ");
+    let goal = match t.target.half_width {
+        crate::scenario::HalfWidth::Relative(_) => format!(
+            "resolved with a half-width ≤ {} of the difference",
+            t.target.half_width
+        ),
+        crate::scenario::HalfWidth::Absolute(_) => {
+            format!("half-width ≤ {} days", t.target.half_width)
+        }
+    };
     if t.met {
         format!(
-            "target met: half-width ≤ {} for {what} after {} replications (cap {}); {worst}",
-            t.target.half_width, t.replications, t.cap
+            "target met: {goal} for {what} after {} replications (cap {}; intervals at the adjusted level); {worst}",
+            t.replications, t.cap
         )
     } else {
         format!(
-            "target NOT met: half-width ≤ {} for {what} not reached by the cap of {} replications; {worst}",
-            t.target.half_width, t.cap
+            "target NOT met: {goal} for {what} not reached by the cap of {} replications; {worst}",
+            t.cap
         )
     }
 }

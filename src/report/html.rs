@@ -1221,12 +1221,11 @@ fn difference_cell(d: &Value) -> String {
     }
     let x = |v: Option<&Value>| v.and_then(Value::as_f64);
     let ci = d.get("ci95").and_then(Value::as_array);
-    let digits = if d
-        .get("measure")
-        .and_then(Value::as_str)
-        .is_some_and(|m| m.ends_with("excess_delay_shipment_days"))
-    {
+    let measure = d.get("measure").and_then(Value::as_str).unwrap_or("");
+    let digits = if measure.ends_with("excess_delay_shipment_days") {
         0
+    } else if measure.ends_with("resilience_loss_days") {
+        2
     } else {
         1
     };
