@@ -742,6 +742,15 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
                         format!("`{a}` is the flow's destination; alternates are other ports"),
                         None,
                     );
+                } else if nodes[k].country != nodes[d].country {
+                    ck.err(
+                        &ap,
+                        format!(
+                            "alternate `{a}` is in another country than the destination `{}`: cargo delivered there would not reach its market",
+                            f.destination
+                        ),
+                        Some("name ports of the destination's country".into()),
+                    );
                 } else if !reaches(&mut routing, o, k) {
                     ck.err(
                         &ap,

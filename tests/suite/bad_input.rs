@@ -417,3 +417,28 @@ fn zero_threads_or_replications_exit_2() {
         assert!(!out_dir.exists(), "{flags:?}: output folder created");
     }
 }
+
+#[test]
+fn an_alternate_port_in_another_country_is_refused() {
+    // Cargo bound for the US diverted to Tokyo would never reach its market.
+    case(
+        "foreign-alternate.toml",
+        "rate_per_day = 5",
+        "rate_per_day = 5\nalternates = [\"JPTYO\"]",
+        "alternates",
+        "flows[0].alternates[0]",
+        &["another country", "USLAX"],
+    );
+}
+
+#[test]
+fn a_target_for_a_strategy_that_does_not_exist_is_refused() {
+    case(
+        "target-strategy.toml",
+        "warmup = 5",
+        "warmup = 5\n\n[scenario.target_ci]\nhalf_width = \"50%\"\nstrategies = [\"jiont\"]",
+        "jiont",
+        "scenario.target_ci.strategies[0]",
+        &["no strategy named `jiont`", "joint"],
+    );
+}
