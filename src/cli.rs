@@ -55,6 +55,9 @@ pub struct MergeArgs {
     /// Where to write the merged results.
     #[arg(long)]
     pub out: PathBuf,
+    /// Largest shard or rows file read (e.g. 4GiB; default 1 GiB).
+    #[arg(long, value_name = "SIZE", value_parser = crate::input::parse_bytes)]
+    pub max_input_size: Option<u64>,
 }
 
 /// Arguments of `tradesim slurm`.
@@ -92,6 +95,9 @@ pub struct SlurmArgs {
     /// Folder for the scripts, shards, logs and the merged results.
     #[arg(long)]
     pub out: PathBuf,
+    /// Largest scenario file read (e.g. 256MiB; default 64 MiB).
+    #[arg(long, value_name = "SIZE", value_parser = crate::input::parse_bytes)]
+    pub max_input_size: Option<u64>,
 }
 
 /// Arguments of `tradesim run`.
@@ -140,6 +146,9 @@ pub struct RunArgs {
     /// Do not branch strategies at the first onset (slower; same results).
     #[arg(long, hide = true)]
     pub no_branch: bool,
+    /// Largest scenario file read (e.g. 256MiB; default 64 MiB).
+    #[arg(long, value_name = "SIZE", value_parser = crate::input::parse_bytes)]
+    pub max_input_size: Option<u64>,
 }
 
 /// `--target-ci`: a half-width, or `off`.
@@ -173,6 +182,9 @@ pub struct ValidateArgs {
     /// Scenario files to check.
     #[arg(required = true)]
     pub scenarios: Vec<PathBuf>,
+    /// Largest scenario file read (e.g. 256MiB; default 64 MiB).
+    #[arg(long, value_name = "SIZE", value_parser = crate::input::parse_bytes)]
+    pub max_input_size: Option<u64>,
 }
 
 /// Parses the process arguments and runs; the process exit code.
@@ -216,13 +228,14 @@ pub fn print_scenario_errors(errors: &ScenarioErrors) {
     );
 }
 
-fn load(path: Option<&PathBuf>) -> Result<Scenario, ExitCode> {
+fn load(path: Option<&PathBuf>, limit: Option<u64>) -> Result<Scenario, ExitCode> {
     match path {
         None => Ok(Scenario::embedded_default()),
-        Some(p) => Scenario::load(p).map_err(|e| {
-            print_scenario_errors(&e);
-            ExitCode::from(2)
-        }),
+        Some(p) => Scenario::load_limited(p, limit.unwrap_or(crate::input::MAX_SCENARIO_BYTES))
+            .map_err(|e| {
+                print_scenario_errors(&e);
+                ExitCode::from(2)
+            }),
     }
 }
 
@@ -232,7 +245,13 @@ fn choose_strategies(scenario: &Scenario, names: &[String]) -> Result<Vec<usize>
     for n in names {
         match scenario.strategy_index(n.trim()) {
             Some(i) if !chosen.contains(&i) => chosen.push(i),
-            Some(_) => {}
+            Some(_) => {
+                eprintln!(
+                    "error: --strategies: `{}` is given twice; name each strategy once",
+                    n.trim()
+                );
+                return Err(ExitCode::from(2));
+            }
             None => {
                 let known: Vec<&str> = scenario
                     .strategies
@@ -256,7 +275,7 @@ fn fail(code: u8, message: impl std::fmt::Display) -> ExitCode {
 }
 
 fn run(args: RunArgs) -> ExitCode {
-    let scenario = match load(args.scenario.as_ref()) {
+    let scenario = match load(args.scenario.as_ref(), args.max_input_size) {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -336,6 +355,11 @@ fn run(args: RunArgs) -> ExitCode {
     if let Err(e) = report::prepare_dir(&out) {
         return fail(2, format!("output folder: {e}"));
     }
+    // Held until the process ends: nothing else writes into `out` meanwhile.
+    let _lock = match crate::lock::lock_folder(&out, "run") {
+        Ok(l) => l,
+        Err(e) => return fail(2, e),
+    };
     let fingerprint = Fingerprint::of(&scenario, &plan);
     let checkpoint_path = out.join(store::checkpoint_name(plan.shard));
     report::remove_stale_temporaries(&out);
@@ -453,9 +477,14 @@ fn run(args: RunArgs) -> ExitCode {
     let outcome = runner.finish();
     let written = match plan.shard {
         Some(sh) => {
+            let rows = match store::RowsDigest::of_file(&rows_partial) {
+                Ok(d) => d,
+                Err(e) => return fail(2, format!("{}: {e}", rows_partial.display())),
+            };
             let file = ShardFile {
                 fingerprint,
                 shard: sh,
+                rows,
                 aggregate: outcome.aggregate.clone(),
                 scenario_text: scenario.source.clone(),
                 scenario_format: if scenario.format == crate::scenario::Format::Json {
@@ -581,80 +610,29 @@ fn append_rows(rows: &mut (std::fs::File, u64), bytes: &[u8]) -> std::io::Result
 }
 
 fn merge(args: MergeArgs) -> ExitCode {
-    let merged = match store::merge(&args.dirs) {
+    let limit = args.max_input_size.unwrap_or(crate::input::MAX_STORE_BYTES);
+    // Everything is read and checked before the output folder is made or touched.
+    let merged = match store::merge(&args.dirs, limit) {
         Ok(m) => m,
         Err(e) => return fail(2, e),
     };
-    if let Err(e) = report::prepare_dir(&args.out) {
-        return fail(2, format!("output folder: {e}"));
-    }
+    let all = match store::merged_rows(&merged, limit) {
+        Ok(rows) => rows,
+        Err(e) => return fail(2, e),
+    };
     let outcome = crate::experiment::outcome(
         &merged.scenario,
         merged.plan,
         merged.aggregate,
         merged.seconds,
     );
-    // replications.csv: the header, then each shard's rows in shard order. Every rows
-    // file is checked whole (width, count, final newline) before anything is written.
-    let header = report::replications_header(&outcome.schema);
-    let width = outcome.schema.names.len() + 2;
-    let shards = merged.rows.len() as u64;
-    let mut all = header.clone();
-    for (k, p) in merged.rows.iter().enumerate() {
-        let bytes = match std::fs::read(p) {
-            Ok(b) => b,
-            Err(e) => return fail(2, format!("{}: {e}", p.display())),
-        };
-        if !bytes.starts_with(&header) {
-            return fail(
-                2,
-                format!(
-                    "{}: not a rows file of this experiment (its header differs)",
-                    p.display()
-                ),
-            );
-        }
-        let body = &bytes[header.len()..];
-        let (from, to) = Shard {
-            index: k as u64 + 1,
-            count: shards,
-        }
-        .range(outcome.plan.replications);
-        let expected = (to - from) * outcome.plan.strategies.len() as u64;
-        let mut rows = 0u64;
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(body);
-        for record in reader.records() {
-            match record {
-                Ok(r) if r.len() == width => rows += 1,
-                Ok(r) => {
-                    return fail(
-                        2,
-                        format!(
-                            "{}: row {} has {} fields, expected {width} (truncated?)",
-                            p.display(),
-                            rows + 1,
-                            r.len()
-                        ),
-                    );
-                }
-                Err(e) => return fail(2, format!("{}: {e}", p.display())),
-            }
-        }
-        if rows != expected || (!body.is_empty() && !body.ends_with(b"\n")) {
-            return fail(
-                2,
-                format!(
-                    "{}: {rows} rows, expected {expected} (replications {from}..{to} × {} strategies); the file is truncated or damaged: rerun that shard",
-                    p.display(),
-                    outcome.plan.strategies.len()
-                ),
-            );
-        }
-        all.extend_from_slice(body);
+    if let Err(e) = report::prepare_dir(&args.out) {
+        return fail(2, format!("output folder: {e}"));
     }
+    let _lock = match crate::lock::lock_folder(&args.out, "merge") {
+        Ok(l) => l,
+        Err(e) => return fail(2, e),
+    };
     if let Err(e) =
         report::write_outputs_with_rows(&args.out, &merged.scenario, &outcome, Some(&all))
     {
@@ -693,7 +671,7 @@ fn report_command(dir: &std::path::Path) -> ExitCode {
 }
 
 fn slurm(args: SlurmArgs) -> ExitCode {
-    let scenario = match load(args.scenario.as_ref()) {
+    let scenario = match load(args.scenario.as_ref(), args.max_input_size) {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -784,7 +762,11 @@ fn slurm(args: SlurmArgs) -> ExitCode {
 fn validate(args: ValidateArgs) -> ExitCode {
     let mut failed = 0;
     for path in &args.scenarios {
-        match Scenario::load(path) {
+        match Scenario::load_limited(
+            path,
+            args.max_input_size
+                .unwrap_or(crate::input::MAX_SCENARIO_BYTES),
+        ) {
             Ok(s) => say(&validation_summary(&path.display().to_string(), &s)),
             Err(e) => {
                 failed += 1;

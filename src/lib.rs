@@ -51,6 +51,8 @@ pub mod disruption;
 pub mod distribution;
 pub mod engine;
 pub mod experiment;
+pub mod input;
+pub mod lock;
 pub mod measure;
 pub mod network;
 pub mod policy;
