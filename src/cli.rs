@@ -149,6 +149,10 @@ pub struct RunArgs {
     /// Largest scenario file read (e.g. 256MiB; default 64 MiB).
     #[arg(long, value_name = "SIZE", value_parser = crate::input::parse_bytes)]
     pub max_input_size: Option<u64>,
+    /// Memory the shipments in the network may take, over all threads (e.g. 8GiB; default:
+    /// the scenario's `memory_budget`, else three quarters of the machine's memory).
+    #[arg(long, value_name = "SIZE", value_parser = crate::input::parse_bytes)]
+    pub memory_budget: Option<u64>,
 }
 
 /// `--target-ci`: a half-width, or `off`.
@@ -185,6 +189,9 @@ pub struct ValidateArgs {
     /// Largest scenario file read (e.g. 256MiB; default 64 MiB).
     #[arg(long, value_name = "SIZE", value_parser = crate::input::parse_bytes)]
     pub max_input_size: Option<u64>,
+    /// The memory budget to warn against (default: as `run` would use with all cores).
+    #[arg(long, value_name = "SIZE", value_parser = crate::input::parse_bytes)]
+    pub memory_budget: Option<u64>,
 }
 
 /// Parses the process arguments and runs; the process exit code.
@@ -348,6 +355,17 @@ fn run(args: RunArgs) -> ExitCode {
             ),
         );
     }
+    let budget = Budget::of(&scenario, args.memory_budget, &plan);
+    plan.options.max_live = budget.max_live;
+    if let Some(problem) = budget.exceeded_by(&scenario) {
+        return fail(
+            2,
+            format!(
+                "{problem}. Nothing was run. To change: {}",
+                crate::budget::REMEDY
+            ),
+        );
+    }
     let out = args
         .out
         .clone()
@@ -447,6 +465,17 @@ fn run(args: RunArgs) -> ExitCode {
         let results = match runner.next_batch(batch) {
             Ok(Some(r)) => r,
             Ok(None) => break,
+            Err(crate::experiment::ExperimentError::Memory(m)) => {
+                bar.finish_and_clear();
+                return fail(
+                    2,
+                    format!(
+                        "memory budget reached, the run stopped: {m}. {}; no results were written (a checkpoint, if one was saved, resumes the run). To change: {}",
+                        budget.describe(),
+                        crate::budget::REMEDY
+                    ),
+                );
+            }
             Err(e) => {
                 bar.finish_and_clear();
                 return fail(1, format!("internal: {e}"));
@@ -767,7 +796,16 @@ fn validate(args: ValidateArgs) -> ExitCode {
             args.max_input_size
                 .unwrap_or(crate::input::MAX_SCENARIO_BYTES),
         ) {
-            Ok(s) => say(&validation_summary(&path.display().to_string(), &s)),
+            Ok(s) => {
+                say(&validation_summary(&path.display().to_string(), &s));
+                let budget = Budget::of(&s, args.memory_budget, &Plan::from_scenario(&s));
+                if let Some(problem) = budget.exceeded_by(&s) {
+                    say(&format!(
+                        "  warning: {problem}; `tradesim run` would refuse it. To change: {}\n",
+                        crate::budget::REMEDY
+                    ));
+                }
+            }
             Err(e) => {
                 failed += 1;
                 print_scenario_errors(&e);
@@ -783,6 +821,70 @@ fn validate(args: ValidateArgs) -> ExitCode {
         ExitCode::from(2)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// The memory budget of a run and its share per simulation.
+struct Budget {
+    bytes: u64,
+    threads: usize,
+    branch: bool,
+    max_live: u64,
+}
+
+impl Budget {
+    /// `--memory-budget`, else the scenario's `memory_budget`, else the machine's default.
+    fn of(scenario: &Scenario, flag: Option<u64>, plan: &Plan) -> Budget {
+        let bytes = flag
+            .or(scenario.memory_budget)
+            .unwrap_or_else(crate::budget::default_budget);
+        Budget {
+            bytes,
+            threads: plan.threads,
+            branch: plan.branch,
+            max_live: crate::budget::max_live(bytes, plan.threads, plan.branch),
+        }
+    }
+
+    /// "the memory budget of 4 GiB over 2 threads … allows N shipments".
+    fn describe(&self) -> String {
+        format!(
+            "the memory budget of {} over {} thread{} ({} simulation{} each, about {} bytes a shipment) allows {} shipments in a simulation",
+            crate::input::format_bytes(self.bytes),
+            self.threads,
+            if self.threads == 1 { "" } else { "s" },
+            crate::budget::simulations_per_thread(self.branch),
+            if self.branch { "s" } else { "" },
+            crate::budget::BYTES_PER_SHIPMENT,
+            self.max_live
+        )
+    }
+
+    /// What goes over the budget before anything runs: the queues the disruptions imply.
+    fn exceeded_by(&self, scenario: &Scenario) -> Option<String> {
+        let queues = crate::budget::queue_estimates(scenario);
+        let total: f64 = queues.iter().map(|q| q.shipments).sum();
+        if total <= self.max_live as f64 {
+            return None;
+        }
+        let top = &queues[0];
+        let bytes = total * crate::budget::BYTES_PER_SHIPMENT as f64;
+        Some(format!(
+            "over the memory budget: disruption `{}` would queue about {} shipments ({}){}, about {} in a simulation; {}",
+            top.disruption,
+            crate::budget::short(top.shipments.round()),
+            top.place,
+            if queues.len() > 1 {
+                format!(
+                    ", {} shipments in all with the other disruptions",
+                    crate::budget::short(total.round())
+                )
+            } else {
+                String::new()
+            },
+            crate::input::format_bytes(bytes.min(u64::MAX as f64) as u64),
+            self.describe()
+        ))
     }
 }
 

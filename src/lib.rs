@@ -46,6 +46,7 @@
 //! ```
 
 pub mod benchmark;
+pub mod budget;
 pub mod cli;
 pub mod disruption;
 pub mod distribution;

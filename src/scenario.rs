@@ -160,6 +160,8 @@ pub struct Scenario {
     pub target_ci: Option<TargetCi>,
     /// Days between carriers' reviews of their port choice (whole, ≥ 1).
     pub review_days: f64,
+    /// `memory_budget` in bytes, if the file gives one.
+    pub memory_budget: Option<u64>,
     pub countries: Vec<Country>,
     pub nodes: Vec<Node>,
     pub routes: Vec<Route>,

@@ -236,6 +236,17 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
             Some("carriers review their port choice at day ends, every review_days days".into()),
         );
     }
+    let memory_budget = sc.memory_budget.as_deref().and_then(|b| {
+        crate::input::parse_bytes(b)
+            .map_err(|e| {
+                ck.err(
+                    &sp.key("memory_budget"),
+                    e,
+                    Some("the memory the run's shipments may take, e.g. \"8GiB\"".into()),
+                )
+            })
+            .ok()
+    });
     let tolerance = sc.tolerance.unwrap_or(0.05);
     if !(0.0..1.0).contains(&tolerance) {
         ck.err(
@@ -874,6 +885,7 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
         hold_days,
         target_ci,
         review_days,
+        memory_budget,
         countries,
         nodes,
         routes,

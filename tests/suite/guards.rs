@@ -351,3 +351,151 @@ fn only_regular_files_up_to_the_limit_are_read() {
     let stderr = exit_2(&["validate", p(&big), "--max-input-size", "lots"]);
     assert!(stderr.contains("not a size"), "{stderr}");
 }
+
+// ---- 1. the memory budget -------------------------------------------------------------
+
+/// The issue's scenario: M/M/1000 at 999 a day over 100,000 days, its port closed for
+/// 99,700 days (about 10⁸ shipments waiting, some 20 GB a simulation). `validate` warns,
+/// naming the closure; `run` refuses at once with exit 2, naming the node and what to
+/// change, and writes nothing. Before the budget, it was killed by the kernel at 24 GB.
+#[test]
+fn a_run_that_would_need_many_gigabytes_fails_fast() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let closure = r#"
+[[disruptions]]
+kind = "closure"
+id = "long-closure"
+at = 200
+nodes = ["P"]
+duration = "99700d"
+"#;
+    let scenario = write(
+        dir.path(),
+        "huge.toml",
+        &port_scenario(100_000.0, 999.0, 1000, "", closure),
+    );
+    let stdout = exit_0(&["validate", p(&scenario), "--memory-budget", "8GiB"]);
+    assert!(
+        stdout.contains("warning: over the memory budget"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("disruption `long-closure`"), "{stdout}");
+    let out = dir.path().join("out");
+    let started = Instant::now();
+    let stderr = exit_2(&[
+        "run",
+        p(&scenario),
+        "--replications",
+        "2",
+        "--threads",
+        "2",
+        "--memory-budget",
+        "8GiB",
+        "--quiet",
+        "--out",
+        p(&out),
+    ]);
+    assert!(started.elapsed() < Duration::from_secs(10), "not fast");
+    assert!(
+        stderr.contains("node `P` closed for 99700 days"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--memory-budget"), "{stderr}");
+    assert!(stderr.contains("Nothing was run"), "{stderr}");
+    assert!(!out.exists(), "a refused run made its output folder");
+    // The scenario key does the same; a budget large enough lets validate pass quietly.
+    let keyed = write(
+        dir.path(),
+        "keyed.toml",
+        &port_scenario(100_000.0, 999.0, 1000, "memory_budget = \"8GiB\"", closure),
+    );
+    let stderr = exit_2(&[
+        "run",
+        p(&keyed),
+        "--threads",
+        "1",
+        "--quiet",
+        "--out",
+        p(&out),
+    ]);
+    assert!(
+        stderr.contains("memory budget of 8 GiB over 1 thread"),
+        "{stderr}"
+    );
+    let stdout = exit_0(&["validate", p(&keyed), "--memory-budget", "1TiB"]);
+    assert!(!stdout.contains("warning"), "{stdout}");
+    let bad = write(
+        dir.path(),
+        "bad.toml",
+        &port_scenario(60.0, 8.0, 2, "memory_budget = \"lots\"", ""),
+    );
+    let stderr = exit_2(&["validate", p(&bad)]);
+    assert!(stderr.contains("scenario.memory_budget"), "{stderr}");
+}
+
+/// A queue the estimate before the run does not foresee (an alert that slows handling
+/// 20-fold, so the port falls behind): the run stops during the replication, exit 2,
+/// naming the berths of the port that grew, and leaves no results or partial rows.
+#[test]
+fn a_run_that_outgrows_the_budget_stops_during_the_run() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = port_scenario(
+        3000.0,
+        80.0,
+        10,
+        "",
+        r#"
+[[disruptions]]
+kind = "alert"
+id = "slow"
+at = 50
+country = "JP"
+level = 3
+duration = "2500d"
+"#,
+    )
+    .replace(
+        "code = \"JP\"",
+        "code = \"JP\"\nalert_levels = [{ level = 3, inspection_rate = 1, inspection_time = 1, handling_slowdown = 20 }]",
+    );
+    let scenario = write(dir.path(), "slow.toml", &text);
+    exit_0(&["validate", p(&scenario), "--memory-budget", "64MiB"]);
+    let out = dir.path().join("out");
+    let started = Instant::now();
+    let stderr = exit_2(&[
+        "run",
+        p(&scenario),
+        "--replications",
+        "2",
+        "--threads",
+        "2",
+        "--memory-budget",
+        "64MiB",
+        "--quiet",
+        "--out",
+        p(&out),
+    ]);
+    assert!(started.elapsed() < Duration::from_secs(30), "not fast");
+    assert!(stderr.contains("memory budget reached"), "{stderr}");
+    assert!(
+        stderr.contains("the longest queue: berths of node `P`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("allows 83886 shipments"), "{stderr}");
+    let left: Vec<String> = std::fs::read_dir(&out)
+        .expect("out")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n != ".tradesim.lock")
+        .collect();
+    assert!(left.is_empty(), "a stopped run left {left:?}");
+    // With a budget that holds it, the same run completes.
+    exit_0(&[
+        "run",
+        p(&scenario),
+        "--replications",
+        "1",
+        "--quiet",
+        "--out",
+        p(&out),
+    ]);
+}
