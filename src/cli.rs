@@ -66,7 +66,7 @@ pub struct SlurmArgs {
     /// Scenario file (without it, the embedded default is written out and used).
     pub scenario: Option<PathBuf>,
     /// Replications per strategy, split over the tasks.
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=crate::scenario::MAX_REPLICATIONS))]
     pub replications: u64,
     /// Array tasks (shards).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..100_001))]
@@ -106,7 +106,7 @@ pub struct RunArgs {
     /// Scenario file (TOML or .json); without it, the embedded default (us-japan-tohoku-2011).
     pub scenario: Option<PathBuf>,
     /// Replications per strategy (default: the scenario's `replications`).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=crate::scenario::MAX_REPLICATIONS))]
     pub replications: Option<u64>,
     /// Master seed (default: the scenario's `seed`).
     #[arg(long)]

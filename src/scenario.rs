@@ -14,6 +14,7 @@ use crate::network::{Network, RoutingTable};
 pub use error::{Format, KeyPath, ScenarioError};
 pub use file::{Mode, NodeKind, Notice, Priority, Recognition, Reroute, When};
 use std::path::Path;
+pub use validate::MAX_REPLICATIONS;
 
 /// Index of a node in [`Scenario::nodes`].
 pub type NodeId = u32;

@@ -21,6 +21,9 @@ pub const MAX_HORIZON_DAYS: f64 = 100_000.0;
 pub const MAX_SERVERS: u32 = 100_000;
 /// The most shipments one replication may be expected to create (Σ rate × horizon).
 pub const MAX_SHIPMENTS: f64 = 1e8;
+/// Most replications per strategy in one run (10⁷: ten times the largest studies MODEL.md
+/// names; more would run for months and keep a checkpoint of gigabytes).
+pub const MAX_REPLICATIONS: u64 = 10_000_000;
 
 /// The text being validated, for locating errors.
 pub(super) struct Source<'a> {
@@ -214,6 +217,12 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
             &sp.key("replications"),
             "replications must be at least 1, found 0",
             None,
+        );
+    } else if replications > MAX_REPLICATIONS {
+        ck.err(
+            &sp.key("replications"),
+            format!("replications must be at most {MAX_REPLICATIONS}, found {replications}"),
+            Some("for a precision rather than a count, use target_ci with a cap".into()),
         );
     }
     let teu = sc.teu_per_shipment.unwrap_or(1.0);

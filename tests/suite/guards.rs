@@ -499,3 +499,119 @@ duration = "2500d"
         p(&out),
     ]);
 }
+
+// ---- 5. input that was accepted but should not be -------------------------------------
+
+/// Replications beyond 10⁷ (in the file or on the command line), a strategy named twice,
+/// and messages that neither echo 309 digits, misread an exponent as a unit, point at a
+/// table instead of its key, nor blame a key for text after a JSON document.
+#[test]
+fn inputs_that_were_accepted_or_misreported() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ok = port_scenario(60.0, 8.0, 2, "", "");
+    let huge = write(
+        dir.path(),
+        "reps.toml",
+        &ok.replace("replications = 4", "replications = 1000000000000"),
+    );
+    let stderr = exit_2(&["validate", p(&huge)]);
+    assert!(
+        stderr.contains("scenario.replications: replications must be at most 10000000"),
+        "{stderr}"
+    );
+    let good = write(dir.path(), "ok.toml", &ok);
+    let out = dir.path().join("o");
+    let stderr = exit_2(&[
+        "run",
+        p(&good),
+        "--replications",
+        "1000000000000",
+        "--out",
+        p(&out),
+    ]);
+    assert!(stderr.contains("1..=10000000"), "{stderr}");
+    let stderr = exit_2(&[
+        "run",
+        p(&good),
+        "--strategies",
+        "baseline,baseline",
+        "--out",
+        p(&out),
+    ]);
+    assert!(stderr.contains("`baseline` is given twice"), "{stderr}");
+    assert!(!out.exists(), "a refused run made its output folder");
+
+    let h = write(
+        dir.path(),
+        "h.toml",
+        &ok.replace("horizon = 60", "horizon = 1e308"),
+    );
+    let stderr = exit_2(&["validate", p(&h)]);
+    assert!(stderr.contains("found 1e308"), "{stderr}");
+    assert!(!stderr.contains("0000000000000000000000"), "{stderr}");
+
+    let quake = |closed_for: &str| {
+        format!(
+            r#"
+[[disruptions]]
+kind = "earthquake"
+id = "q"
+at = 40
+epicenter = {{ lat = 35.0, lon = 139.0 }}
+magnitude = 7
+damage = [
+  {{ node = "P", capacity_loss = 0.5, closed_for = "{closed_for}", recovery = {{ curve = "linear", duration = "10d" }} }},
+]
+"#
+        )
+    };
+    // An exponent is part of the number: 1e308 days is a closure to the horizon.
+    let cf = write(
+        dir.path(),
+        "cf.toml",
+        &port_scenario(60.0, 8.0, 2, "", &quake("1e308d")),
+    );
+    exit_0(&["validate", p(&cf)]);
+    exit_0(&[
+        "run",
+        p(&cf),
+        "--replications",
+        "1",
+        "--quiet",
+        "--out",
+        p(&dir.path().join("cf")),
+    ]);
+    let cf = write(
+        dir.path(),
+        "cfw.toml",
+        &port_scenario(60.0, 8.0, 2, "", &quake("1e308w")),
+    );
+    let stderr = exit_2(&["validate", p(&cf)]);
+    assert!(
+        stderr.contains("disruptions[0].damage[0].closed_for: `1e308w` is not a finite duration"),
+        "{stderr}"
+    );
+    // A bad unit points at the key, not at the [[disruptions]] table.
+    let cf = write(
+        dir.path(),
+        "cfx.toml",
+        &port_scenario(60.0, 8.0, 2, "", &quake("3x")),
+    );
+    let stderr = exit_2(&["validate", p(&cf)]);
+    assert!(
+        stderr.contains("disruptions[0].damage[0].closed_for: unknown time unit `x`"),
+        "{stderr}"
+    );
+
+    let json = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/tandem.json"),
+    )
+    .expect("a JSON scenario");
+    let trailing = write(dir.path(), "t.json", &format!("{} xyz\n", json.trim_end()));
+    let stderr = exit_2(&["validate", p(&trailing)]);
+    assert!(
+        stderr.contains("text after the end of the JSON document"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("rate_per_day"), "{stderr}");
+}
