@@ -374,7 +374,8 @@ fn run(args: RunArgs) -> ExitCode {
         return fail(2, format!("output folder: {e}"));
     }
     // Held until the process ends: nothing else writes into `out` meanwhile.
-    let _lock = match crate::lock::lock_folder(&out, "run") {
+    let lock_name = crate::lock::lock_name(plan.shard.map(|s| (s.index, s.count)));
+    let _lock = match crate::lock::lock_folder(&out, &lock_name, "run") {
         Ok(l) => l,
         Err(e) => return fail(2, e),
     };
@@ -658,7 +659,7 @@ fn merge(args: MergeArgs) -> ExitCode {
     if let Err(e) = report::prepare_dir(&args.out) {
         return fail(2, format!("output folder: {e}"));
     }
-    let _lock = match crate::lock::lock_folder(&args.out, "merge") {
+    let _lock = match crate::lock::lock_folder(&args.out, crate::lock::LOCK_FILE, "merge") {
         Ok(l) => l,
         Err(e) => return fail(2, e),
     };

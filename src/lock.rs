@@ -1,5 +1,7 @@
 //! An exclusive lock on an output folder, so that two runs (or a run and a merge) never
-//! write into the same folder at once.
+//! write the same files at once. The shards of a run write files of their own
+//! (`shard-K-of-M.*`), so shard K locks `.tradesim-shard-K-of-M.lock` and the shards of a
+//! Slurm array share their folder; a whole run and a merge lock `.tradesim.lock`.
 //!
 //! The lock is an advisory whole-file lock (`flock` on Unix, `LockFileEx` on Windows)
 //! on `<folder>/.tradesim.lock`, taken with the standard library's `File::try_lock`
@@ -14,8 +16,16 @@ use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
-/// The lock file's name inside an output folder.
+/// The lock file's name inside an output folder (for a whole run or a merge).
 pub const LOCK_FILE: &str = ".tradesim.lock";
+
+/// The lock file of what a run writes: the whole result, or shard `index` of `count`.
+pub fn lock_name(shard: Option<(u64, u64)>) -> String {
+    match shard {
+        Some((k, m)) => format!(".tradesim-shard-{k}-of-{m}.lock"),
+        None => LOCK_FILE.into(),
+    }
+}
 
 /// A held lock; dropping it (or the process ending) releases it.
 #[derive(Debug)]
@@ -37,10 +47,10 @@ pub enum LockError {
     },
 }
 
-/// Locks `folder` (which must exist) for this process, for `what` (e.g. "run"), or says
-/// who holds it.
-pub fn lock_folder(folder: &Path, what: &str) -> Result<FolderLock, LockError> {
-    let path = folder.join(LOCK_FILE);
+/// Locks `folder` (which must exist) with the lock file `name` ([`lock_name`]) for this
+/// process, for `what` (e.g. "run"), or says who holds it.
+pub fn lock_folder(folder: &Path, name: &str, what: &str) -> Result<FolderLock, LockError> {
+    let path = folder.join(name);
     let io = |source| LockError::Io {
         path: path.clone(),
         source,
@@ -97,14 +107,19 @@ mod tests {
     #[test]
     fn a_second_lock_is_refused_with_the_holders_pid_and_freed_on_drop() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let first = lock_folder(dir.path(), "run").expect("first lock");
-        let err = lock_folder(dir.path(), "merge").expect_err("held");
+        let first = lock_folder(dir.path(), LOCK_FILE, "run").expect("first lock");
+        // Another shard's lock is another file: shards share a folder.
+        let shard = lock_folder(dir.path(), &lock_name(Some((1, 2))), "run").expect("shard 1/2");
+        lock_folder(dir.path(), &lock_name(Some((2, 2))), "run").expect("shard 2/2");
+        assert!(lock_folder(dir.path(), &lock_name(Some((1, 2))), "run").is_err());
+        drop(shard);
+        let err = lock_folder(dir.path(), LOCK_FILE, "merge").expect_err("held");
         let msg = err.to_string();
         assert!(
             msg.contains(&format!("pid {} (run)", std::process::id())),
             "{msg}"
         );
         drop(first);
-        lock_folder(dir.path(), "merge").expect("free again");
+        lock_folder(dir.path(), LOCK_FILE, "merge").expect("free again");
     }
 }

@@ -55,7 +55,7 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             let kind = e.file_type().expect("file type");
             if kind.is_dir() {
                 walk(root, &path, files);
-            } else if kind.is_file() && e.file_name() != tradesim::lock::LOCK_FILE {
+            } else if kind.is_file() && !e.file_name().to_string_lossy().ends_with(".lock") {
                 // The lock file is not a result: it names the last run that held the folder.
                 let bytes = std::fs::read(&path).expect("read a result file");
                 let rel = path.strip_prefix(root).unwrap_or(&path);
