@@ -55,6 +55,9 @@ pub struct MergeArgs {
     /// Where to write the merged results.
     #[arg(long)]
     pub out: PathBuf,
+    /// Largest shard or rows file read (e.g. 4GiB; default 1 GiB).
+    #[arg(long, value_name = "SIZE", value_parser = crate::input::parse_bytes)]
+    pub max_input_size: Option<u64>,
 }
 
 /// Arguments of `tradesim slurm`.
@@ -63,7 +66,7 @@ pub struct SlurmArgs {
     /// Scenario file (without it, the embedded default is written out and used).
     pub scenario: Option<PathBuf>,
     /// Replications per strategy, split over the tasks.
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=crate::scenario::MAX_REPLICATIONS))]
     pub replications: u64,
     /// Array tasks (shards).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..100_001))]
@@ -92,6 +95,9 @@ pub struct SlurmArgs {
     /// Folder for the scripts, shards, logs and the merged results.
     #[arg(long)]
     pub out: PathBuf,
+    /// Largest scenario file read (e.g. 256MiB; default 64 MiB).
+    #[arg(long, value_name = "SIZE", value_parser = crate::input::parse_bytes)]
+    pub max_input_size: Option<u64>,
 }
 
 /// Arguments of `tradesim run`.
@@ -100,7 +106,7 @@ pub struct RunArgs {
     /// Scenario file (TOML or .json); without it, the embedded default (us-japan-tohoku-2011).
     pub scenario: Option<PathBuf>,
     /// Replications per strategy (default: the scenario's `replications`).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=crate::scenario::MAX_REPLICATIONS))]
     pub replications: Option<u64>,
     /// Master seed (default: the scenario's `seed`).
     #[arg(long)]
@@ -144,6 +150,13 @@ pub struct RunArgs {
     /// Do not branch strategies at the first onset (slower; same results).
     #[arg(long, hide = true)]
     pub no_branch: bool,
+    /// Largest scenario file read (e.g. 256MiB; default 64 MiB).
+    #[arg(long, value_name = "SIZE", value_parser = crate::input::parse_bytes)]
+    pub max_input_size: Option<u64>,
+    /// Memory the shipments in the network may take, over all threads (e.g. 8GiB; default:
+    /// the scenario's `memory_budget`, else three quarters of the machine's memory).
+    #[arg(long, value_name = "SIZE", value_parser = crate::input::parse_bytes)]
+    pub memory_budget: Option<u64>,
 }
 
 /// `--target-ci`: a half-width, or `off`.
@@ -177,6 +190,12 @@ pub struct ValidateArgs {
     /// Scenario files to check.
     #[arg(required = true)]
     pub scenarios: Vec<PathBuf>,
+    /// Largest scenario file read (e.g. 256MiB; default 64 MiB).
+    #[arg(long, value_name = "SIZE", value_parser = crate::input::parse_bytes)]
+    pub max_input_size: Option<u64>,
+    /// The memory budget to warn against (default: as `run` would use with all cores).
+    #[arg(long, value_name = "SIZE", value_parser = crate::input::parse_bytes)]
+    pub memory_budget: Option<u64>,
 }
 
 /// Parses the process arguments and runs; the process exit code.
@@ -220,13 +239,14 @@ pub fn print_scenario_errors(errors: &ScenarioErrors) {
     );
 }
 
-fn load(path: Option<&PathBuf>) -> Result<Scenario, ExitCode> {
+fn load(path: Option<&PathBuf>, limit: Option<u64>) -> Result<Scenario, ExitCode> {
     match path {
         None => Ok(Scenario::embedded_default()),
-        Some(p) => Scenario::load(p).map_err(|e| {
-            print_scenario_errors(&e);
-            ExitCode::from(2)
-        }),
+        Some(p) => Scenario::load_limited(p, limit.unwrap_or(crate::input::MAX_SCENARIO_BYTES))
+            .map_err(|e| {
+                print_scenario_errors(&e);
+                ExitCode::from(2)
+            }),
     }
 }
 
@@ -236,7 +256,13 @@ fn choose_strategies(scenario: &Scenario, names: &[String]) -> Result<Vec<usize>
     for n in names {
         match scenario.strategy_index(n.trim()) {
             Some(i) if !chosen.contains(&i) => chosen.push(i),
-            Some(_) => {}
+            Some(_) => {
+                eprintln!(
+                    "error: --strategies: `{}` is given twice; name each strategy once",
+                    n.trim()
+                );
+                return Err(ExitCode::from(2));
+            }
             None => {
                 let known: Vec<&str> = scenario
                     .strategies
@@ -260,7 +286,7 @@ fn fail(code: u8, message: impl std::fmt::Display) -> ExitCode {
 }
 
 fn run(args: RunArgs) -> ExitCode {
-    let scenario = match load(args.scenario.as_ref()) {
+    let scenario = match load(args.scenario.as_ref(), args.max_input_size) {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -359,6 +385,17 @@ fn run(args: RunArgs) -> ExitCode {
             ),
         );
     }
+    let budget = Budget::of(&scenario, args.memory_budget, &plan);
+    plan.options.max_live = budget.max_live;
+    if let Some(problem) = budget.exceeded_by(&scenario) {
+        return fail(
+            2,
+            format!(
+                "{problem}. Nothing was run. To change: {}",
+                crate::budget::REMEDY
+            ),
+        );
+    }
     let out = args
         .out
         .clone()
@@ -366,6 +403,12 @@ fn run(args: RunArgs) -> ExitCode {
     if let Err(e) = report::prepare_dir(&out) {
         return fail(2, format!("output folder: {e}"));
     }
+    // Held until the process ends: nothing else writes into `out` meanwhile.
+    let lock_name = crate::lock::lock_name(plan.shard.map(|s| (s.index, s.count)));
+    let _lock = match crate::lock::lock_folder(&out, &lock_name, "run") {
+        Ok(l) => l,
+        Err(e) => return fail(2, e),
+    };
     let fingerprint = Fingerprint::of(&scenario, &plan);
     let checkpoint_path = out.join(store::checkpoint_name(plan.shard));
     report::remove_stale_temporaries(&out);
@@ -453,6 +496,17 @@ fn run(args: RunArgs) -> ExitCode {
         let results = match runner.next_batch(batch) {
             Ok(Some(r)) => r,
             Ok(None) => break,
+            Err(crate::experiment::ExperimentError::Memory(m)) => {
+                bar.finish_and_clear();
+                return fail(
+                    2,
+                    format!(
+                        "memory budget reached, the run stopped: {m}. {}; no results were written (a checkpoint, if one was saved, resumes the run). To change: {}",
+                        budget.describe(),
+                        crate::budget::REMEDY
+                    ),
+                );
+            }
             Err(e) => {
                 bar.finish_and_clear();
                 return fail(1, format!("internal: {e}"));
@@ -483,9 +537,14 @@ fn run(args: RunArgs) -> ExitCode {
     let outcome = runner.finish();
     let written = match plan.shard {
         Some(sh) => {
+            let rows = match store::RowsDigest::of_file(&rows_partial) {
+                Ok(d) => d,
+                Err(e) => return fail(2, format!("{}: {e}", rows_partial.display())),
+            };
             let file = ShardFile {
                 fingerprint,
                 shard: sh,
+                rows,
                 aggregate: outcome.aggregate.clone(),
                 scenario_text: scenario.source.clone(),
                 scenario_format: if scenario.format == crate::scenario::Format::Json {
@@ -611,80 +670,29 @@ fn append_rows(rows: &mut (std::fs::File, u64), bytes: &[u8]) -> std::io::Result
 }
 
 fn merge(args: MergeArgs) -> ExitCode {
-    let merged = match store::merge(&args.dirs) {
+    let limit = args.max_input_size.unwrap_or(crate::input::MAX_STORE_BYTES);
+    // Everything is read and checked before the output folder is made or touched.
+    let merged = match store::merge(&args.dirs, limit) {
         Ok(m) => m,
         Err(e) => return fail(2, e),
     };
-    if let Err(e) = report::prepare_dir(&args.out) {
-        return fail(2, format!("output folder: {e}"));
-    }
+    let all = match store::merged_rows(&merged, limit) {
+        Ok(rows) => rows,
+        Err(e) => return fail(2, e),
+    };
     let outcome = crate::experiment::outcome(
         &merged.scenario,
         merged.plan,
         merged.aggregate,
         merged.seconds,
     );
-    // replications.csv: the header, then each shard's rows in shard order. Every rows
-    // file is checked whole (width, count, final newline) before anything is written.
-    let header = report::replications_header(&outcome.schema);
-    let width = outcome.schema.names.len() + 2;
-    let shards = merged.rows.len() as u64;
-    let mut all = header.clone();
-    for (k, p) in merged.rows.iter().enumerate() {
-        let bytes = match std::fs::read(p) {
-            Ok(b) => b,
-            Err(e) => return fail(2, format!("{}: {e}", p.display())),
-        };
-        if !bytes.starts_with(&header) {
-            return fail(
-                2,
-                format!(
-                    "{}: not a rows file of this experiment (its header differs)",
-                    p.display()
-                ),
-            );
-        }
-        let body = &bytes[header.len()..];
-        let (from, to) = Shard {
-            index: k as u64 + 1,
-            count: shards,
-        }
-        .range(outcome.plan.replications);
-        let expected = (to - from) * outcome.plan.strategies.len() as u64;
-        let mut rows = 0u64;
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(body);
-        for record in reader.records() {
-            match record {
-                Ok(r) if r.len() == width => rows += 1,
-                Ok(r) => {
-                    return fail(
-                        2,
-                        format!(
-                            "{}: row {} has {} fields, expected {width} (truncated?)",
-                            p.display(),
-                            rows + 1,
-                            r.len()
-                        ),
-                    );
-                }
-                Err(e) => return fail(2, format!("{}: {e}", p.display())),
-            }
-        }
-        if rows != expected || (!body.is_empty() && !body.ends_with(b"\n")) {
-            return fail(
-                2,
-                format!(
-                    "{}: {rows} rows, expected {expected} (replications {from}..{to} × {} strategies); the file is truncated or damaged: rerun that shard",
-                    p.display(),
-                    outcome.plan.strategies.len()
-                ),
-            );
-        }
-        all.extend_from_slice(body);
+    if let Err(e) = report::prepare_dir(&args.out) {
+        return fail(2, format!("output folder: {e}"));
     }
+    let _lock = match crate::lock::lock_folder(&args.out, crate::lock::LOCK_FILE, "merge") {
+        Ok(l) => l,
+        Err(e) => return fail(2, e),
+    };
     if let Err(e) =
         report::write_outputs_with_rows(&args.out, &merged.scenario, &outcome, Some(&all))
     {
@@ -723,7 +731,7 @@ fn report_command(dir: &std::path::Path) -> ExitCode {
 }
 
 fn slurm(args: SlurmArgs) -> ExitCode {
-    let scenario = match load(args.scenario.as_ref()) {
+    let scenario = match load(args.scenario.as_ref(), args.max_input_size) {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -814,8 +822,21 @@ fn slurm(args: SlurmArgs) -> ExitCode {
 fn validate(args: ValidateArgs) -> ExitCode {
     let mut failed = 0;
     for path in &args.scenarios {
-        match Scenario::load(path) {
-            Ok(s) => say(&validation_summary(&path.display().to_string(), &s)),
+        match Scenario::load_limited(
+            path,
+            args.max_input_size
+                .unwrap_or(crate::input::MAX_SCENARIO_BYTES),
+        ) {
+            Ok(s) => {
+                say(&validation_summary(&path.display().to_string(), &s));
+                let budget = Budget::of(&s, args.memory_budget, &Plan::from_scenario(&s));
+                if let Some(problem) = budget.exceeded_by(&s) {
+                    say(&format!(
+                        "  warning: {problem}; `tradesim run` would refuse it. To change: {}\n",
+                        crate::budget::REMEDY
+                    ));
+                }
+            }
             Err(e) => {
                 failed += 1;
                 print_scenario_errors(&e);
@@ -831,6 +852,70 @@ fn validate(args: ValidateArgs) -> ExitCode {
         ExitCode::from(2)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// The memory budget of a run and its share per simulation.
+struct Budget {
+    bytes: u64,
+    threads: usize,
+    branch: bool,
+    max_live: u64,
+}
+
+impl Budget {
+    /// `--memory-budget`, else the scenario's `memory_budget`, else the machine's default.
+    fn of(scenario: &Scenario, flag: Option<u64>, plan: &Plan) -> Budget {
+        let bytes = flag
+            .or(scenario.memory_budget)
+            .unwrap_or_else(crate::budget::default_budget);
+        Budget {
+            bytes,
+            threads: plan.threads,
+            branch: plan.branch,
+            max_live: crate::budget::max_live(bytes, plan.threads, plan.branch),
+        }
+    }
+
+    /// "the memory budget of 4 GiB over 2 threads … allows N shipments".
+    fn describe(&self) -> String {
+        format!(
+            "the memory budget of {} over {} thread{} ({} simulation{} each, about {} bytes a shipment) allows {} shipments in a simulation",
+            crate::input::format_bytes(self.bytes),
+            self.threads,
+            if self.threads == 1 { "" } else { "s" },
+            crate::budget::simulations_per_thread(self.branch),
+            if self.branch { "s" } else { "" },
+            crate::budget::BYTES_PER_SHIPMENT,
+            self.max_live
+        )
+    }
+
+    /// What goes over the budget before anything runs: the queues the disruptions imply.
+    fn exceeded_by(&self, scenario: &Scenario) -> Option<String> {
+        let queues = crate::budget::queue_estimates(scenario);
+        let total: f64 = queues.iter().map(|q| q.shipments).sum();
+        if total <= self.max_live as f64 {
+            return None;
+        }
+        let top = &queues[0];
+        let bytes = total * crate::budget::BYTES_PER_SHIPMENT as f64;
+        Some(format!(
+            "over the memory budget: disruption `{}` would queue about {} shipments ({}){}, about {} in a simulation; {}",
+            top.disruption,
+            crate::budget::short(top.shipments.round()),
+            top.place,
+            if queues.len() > 1 {
+                format!(
+                    ", {} shipments in all with the other disruptions",
+                    crate::budget::short(total.round())
+                )
+            } else {
+                String::new()
+            },
+            crate::input::format_bytes(bytes.min(u64::MAX as f64) as u64),
+            self.describe()
+        ))
     }
 }
 

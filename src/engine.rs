@@ -359,6 +359,34 @@ pub struct RunOptions {
     /// Check the shipment balance after every event and a full census every day
     /// (slow; tests use it).
     pub audit: bool,
+    /// Stop with [`RunError::Memory`] once more shipments than this are in the network at
+    /// once (created, not delivered): the memory budget's share of one simulation. 0: no
+    /// limit. A limit that is not reached changes nothing in the results.
+    pub max_live: u64,
+}
+
+/// Why a replication stopped before its horizon.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Accounting(#[from] AccountingError),
+    #[error(transparent)]
+    Memory(#[from] MemoryExceeded),
+}
+
+/// More shipments in the network than the memory budget allows.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error(
+    "{live} shipments in the network at day {time:.1} of replication {replication} ({strategy}), over the limit of {limit}; the longest queue: {queue}"
+)]
+pub struct MemoryExceeded {
+    pub time: f64,
+    pub replication: u64,
+    pub strategy: String,
+    pub live: u64,
+    pub limit: u64,
+    /// The queue that grew most, e.g. "berths of node `P` (999,000 waiting)".
+    pub queue: String,
 }
 
 /// Shipment accounting failed: something was lost or double-counted.
@@ -483,6 +511,8 @@ pub struct Simulation<'a> {
     free: Vec<ShipmentId>,
     /// A failed daily census (audit mode), reported by `run_until`.
     audit_error: Option<AccountingError>,
+    /// Set when the shipments in the network pass `options.max_live`; stops the run.
+    overflow: Option<Box<MemoryExceeded>>,
     /// Per node, per full day: departures and mean shipments present.
     node_daily: Vec<Vec<[f64; 2]>>,
     /// Node totals at the last day end (departures, area).
@@ -574,6 +604,7 @@ impl<'a> Simulation<'a> {
             node_daily: vec![Vec::with_capacity(days); n],
             node_last: vec![(0, 0.0); n],
             audit_error: None,
+            overflow: None,
             free: Vec::new(),
             status,
             realisation,
@@ -625,7 +656,7 @@ impl<'a> Simulation<'a> {
     }
 
     /// Runs to the horizon and returns the replication's measures.
-    pub fn run(mut self) -> Result<ReplicationResult, AccountingError> {
+    pub fn run(mut self) -> Result<ReplicationResult, RunError> {
         self.run_until(self.scenario.horizon)?;
         Ok(self.finish())
     }
@@ -644,14 +675,14 @@ impl<'a> Simulation<'a> {
     }
 
     /// Processes every event up to and including time `t`.
-    pub fn run_until(&mut self, t: f64) -> Result<(), AccountingError> {
+    pub fn run_until(&mut self, t: f64) -> Result<(), RunError> {
         self.run_while(|c| c.pop_until(t))?;
         self.now = self.now.max(t.min(self.scenario.horizon));
         Ok(())
     }
 
     /// Processes every event strictly before time `t` (to branch at a disruption's onset).
-    pub fn run_before(&mut self, t: f64) -> Result<(), AccountingError> {
+    pub fn run_before(&mut self, t: f64) -> Result<(), RunError> {
         self.run_while(|c| c.pop_before(t))
     }
 
@@ -661,15 +692,69 @@ impl<'a> Simulation<'a> {
     fn run_while(
         &mut self,
         next: impl Fn(&mut Calendar) -> Option<(f64, Event)>,
-    ) -> Result<(), AccountingError> {
+    ) -> Result<(), RunError> {
         while let Some((at, event)) = next(&mut self.calendar) {
             self.prefetch_ahead();
             self.dispatch(at, event);
             if self.options.audit {
                 self.audit()?;
             }
+            if let Some(e) = self.overflow.take() {
+                return Err(RunError::Memory(*e));
+            }
         }
         Ok(())
+    }
+
+    /// What to say when the shipments in the network pass the limit: how many, and the
+    /// longest queue (berths, inspectors or a route's departures; the first of equals).
+    #[cold]
+    fn memory_exceeded(&self) -> MemoryExceeded {
+        let sc = self.scenario;
+        let mut longest = (
+            0usize,
+            String::from("none (the shipments are in service or in transit)"),
+        );
+        let mut consider = |len: usize, what: &dyn Fn() -> String| {
+            if len > longest.0 {
+                longest = (len, what());
+            }
+        };
+        for (i, &e) in self.nodes.iter().enumerate() {
+            let id = &sc.nodes[i].id;
+            if let Some(b) = self.world.get::<Berths>(e) {
+                consider(b.0.queued(), &|| format!("berths of node `{id}`"));
+            }
+            if let Some(c) = self.world.get::<CustomsPost>(e) {
+                consider(c.inspectors.queued(), &|| {
+                    format!("customs inspectors of node `{id}`")
+                });
+            }
+        }
+        for (i, &e) in self.routes.iter().enumerate() {
+            if let Some(g) = self.world.get::<RouteGate>(e) {
+                let r = &sc.routes[i];
+                consider(g.waiting.len(), &|| {
+                    format!(
+                        "departures on route `{}` → `{}`",
+                        sc.nodes[r.from as usize].id, sc.nodes[r.to as usize].id
+                    )
+                });
+            }
+        }
+        let queue = if longest.0 > 0 {
+            format!("{} ({} waiting)", longest.1, longest.0)
+        } else {
+            longest.1
+        };
+        MemoryExceeded {
+            time: self.now,
+            replication: self.replication,
+            strategy: self.strategy.name.clone(),
+            live: self.created - self.delivered,
+            limit: self.options.max_live,
+            queue,
+        }
     }
 
     /// The audit after an event: the balance, and the daily census's verdict.
@@ -764,6 +849,7 @@ impl<'a> Simulation<'a> {
             options: self.options,
             realisation: self.realisation.clone(),
             audit_error: None,
+            overflow: None,
             free: Vec::new(),
             status: self.status.clone(),
             node_daily: self.node_daily.clone(),
@@ -895,6 +981,9 @@ impl<'a> Simulation<'a> {
             None => self.rows.spawn(&mut self.world, shipment),
         };
         self.created += 1;
+        if self.options.max_live > 0 && self.created - self.delivered > self.options.max_live {
+            self.overflow = Some(Box::new(self.memory_exceeded()));
+        }
         self.collector
             .created(self.now, dest_country, trusted, value);
         let next = self.next_arrival(flow as usize, self.now);
@@ -2025,6 +2114,6 @@ pub fn run_replication(
     replication: u64,
     seed: u64,
     options: RunOptions,
-) -> Result<ReplicationResult, AccountingError> {
+) -> Result<ReplicationResult, RunError> {
     Simulation::new(scenario, strategy, replication, seed, options).run()
 }

@@ -19,7 +19,7 @@ pub mod store;
 pub mod survival;
 pub mod tally;
 
-use crate::engine::{AccountingError, RunOptions, Simulation};
+use crate::engine::{AccountingError, MemoryExceeded, RunError, RunOptions, Simulation};
 use crate::measure::{
     DAILY_SERIES, FIRST_RETURN, FIRST_RETURN_CENSORED, MeasureSchema, RECOVERY_MEASURES,
     ReplicationResult, SERIES, SYSTEM_MEASURES, TTR, TTR_CENSORED, recovery_scopes,
@@ -381,6 +381,9 @@ pub struct Outcome {
 pub enum ExperimentError {
     #[error(transparent)]
     Accounting(#[from] AccountingError),
+    /// The memory budget was reached (the user's input: exit 2).
+    #[error(transparent)]
+    Memory(#[from] MemoryExceeded),
     #[error("cannot start {threads} worker threads: {source}")]
     Threads {
         threads: usize,
@@ -397,7 +400,7 @@ pub fn run_replication_set(
     seed: u64,
     options: RunOptions,
     branch: bool,
-) -> Result<Vec<ReplicationResult>, AccountingError> {
+) -> Result<Vec<ReplicationResult>, RunError> {
     let branchable: Vec<usize> = strategies
         .iter()
         .copied()
@@ -509,21 +512,27 @@ impl<'a> Runner<'a> {
             to = to.min(step_end).max(self.state.next + 1);
         }
         let (sc, plan) = (self.scenario, &self.plan);
-        let batch: Vec<Vec<ReplicationResult>> = self.pool.install(|| {
-            (self.state.next..to)
-                .into_par_iter()
-                .map(|r| {
-                    run_replication_set(
-                        sc,
-                        &plan.strategies,
-                        r,
-                        plan.seed,
-                        plan.options,
-                        plan.branch,
-                    )
-                })
-                .collect::<Result<Vec<_>, _>>()
-        })?;
+        let batch: Vec<Vec<ReplicationResult>> = self
+            .pool
+            .install(|| {
+                (self.state.next..to)
+                    .into_par_iter()
+                    .map(|r| {
+                        run_replication_set(
+                            sc,
+                            &plan.strategies,
+                            r,
+                            plan.seed,
+                            plan.options,
+                            plan.branch,
+                        )
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .map_err(|e| match e {
+                RunError::Accounting(e) => ExperimentError::Accounting(e),
+                RunError::Memory(e) => ExperimentError::Memory(e),
+            })?;
         for results in &batch {
             self.state.aggregate.add(sc, results, &self.paired);
         }

@@ -46,11 +46,14 @@
 //! ```
 
 pub mod benchmark;
+pub mod budget;
 pub mod cli;
 pub mod disruption;
 pub mod distribution;
 pub mod engine;
 pub mod experiment;
+pub mod input;
+pub mod lock;
 pub mod measure;
 pub mod network;
 pub mod policy;

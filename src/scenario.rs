@@ -14,6 +14,7 @@ use crate::network::{Network, RoutingTable};
 pub use error::{Format, KeyPath, ScenarioError};
 pub use file::{Mode, NodeKind, Notice, Priority, Recognition, Reroute, When};
 use std::path::Path;
+pub use validate::MAX_REPLICATIONS;
 
 /// Index of a node in [`Scenario::nodes`].
 pub type NodeId = u32;
@@ -168,6 +169,8 @@ pub struct Scenario {
     pub target_ci: Option<TargetCi>,
     /// Days between carriers' reviews of their port choice (whole, ≥ 1).
     pub review_days: f64,
+    /// `memory_budget` in bytes, if the file gives one.
+    pub memory_budget: Option<u64>,
     pub countries: Vec<Country>,
     pub nodes: Vec<Node>,
     pub routes: Vec<Route>,
@@ -330,10 +333,28 @@ pub struct Arrangement {
 
 impl Scenario {
     /// Reads and validates a scenario file (TOML, or JSON by extension).
+    /// Only a regular file of at most [`crate::input::MAX_SCENARIO_BYTES`] is read.
     pub fn load(path: &Path) -> Result<Scenario, ScenarioErrors> {
+        Scenario::load_limited(path, crate::input::MAX_SCENARIO_BYTES)
+    }
+
+    /// [`Scenario::load`] with another size limit (`--max-input-size`).
+    pub fn load_limited(path: &Path, limit: u64) -> Result<Scenario, ScenarioErrors> {
         let label = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| ScenarioErrors(vec![ScenarioError::io(&label, &e)]))?;
+        let io = |e: std::io::Error| ScenarioErrors(vec![ScenarioError::io(&label, &e)]);
+        let bytes = crate::input::read_regular(path, limit).map_err(|e| match e {
+            crate::input::InputError::Io(e) => io(e),
+            other => io(std::io::Error::other(other.to_string())),
+        })?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            io(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!(
+                    "not UTF-8 text (invalid byte at offset {})",
+                    e.utf8_error().valid_up_to()
+                ),
+            ))
+        })?;
         Scenario::parse(&text, &label, Format::from_path(path))
     }
 

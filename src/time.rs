@@ -26,7 +26,21 @@ impl Days {
 /// Parses `"36h"`, `"3d"`, `"2w"`, `"90m"` or a bare number (days).
 pub fn parse_duration(text: &str) -> Result<f64, String> {
     let t = text.trim();
-    let split = t.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(t.len());
+    // The unit starts at the first letter that is not a number's exponent ("1e3d": 1000 days).
+    let b = t.as_bytes();
+    let split = (0..b.len())
+        .find(|&i| {
+            let exponent = matches!(b[i], b'e' | b'E')
+                && i > 0
+                && (b[i - 1].is_ascii_digit() || b[i - 1] == b'.')
+                && match b.get(i + 1) {
+                    Some(b'+' | b'-') => b.get(i + 2).is_some_and(u8::is_ascii_digit),
+                    Some(c) => c.is_ascii_digit(),
+                    None => false,
+                };
+            b[i].is_ascii_alphabetic() && !exponent
+        })
+        .unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
     let value: f64 = num.trim().parse().map_err(|_| {
         format!(
@@ -44,10 +58,11 @@ pub fn parse_duration(text: &str) -> Result<f64, String> {
             ));
         }
     };
-    if !value.is_finite() {
+    let days = value * per_day;
+    if !days.is_finite() {
         return Err(format!("`{text}` is not a finite duration"));
     }
-    Ok(value * per_day)
+    Ok(days)
 }
 
 /// In the schema: a number of days, or a duration string.

@@ -11,6 +11,9 @@
 //! - `divert`: carriers' port choice (diversion in the West Coast closure, reviews);
 //! - `experiments`: branching at the onset, threads, shards and merge, checkpoint/resume
 //!   after SIGKILL, `--target-ci`, paired differences, experiment flag errors;
+//! - `fuzz_corpus`: the minimised fuzzing corpus (`fuzz/corpus-min/`) replayed;
+//! - `guards`: the output folder's lock, merge provenance (rows checksums), bounded input,
+//!   the memory budget, input caps (issue 18);
 //! - `properties`: random valid scenarios (proptest): audited accounting, no negative
 //!   measure, determinism;
 //! - `robustness`: the committed JSON Schema, failed and full-disk writes, error caps;
@@ -33,6 +36,10 @@ mod disruption_input;
 mod divert;
 #[path = "suite/experiments.rs"]
 mod experiments;
+#[path = "suite/fuzz_corpus.rs"]
+mod fuzz_corpus;
+#[path = "suite/guards.rs"]
+mod guards;
 #[path = "suite/properties.rs"]
 mod properties;
 #[path = "suite/recovery.rs"]

@@ -6,6 +6,7 @@
 //! different experiments. Files are JSON, written atomically.
 
 use super::{Aggregate, Plan, RunnerState, Shard};
+use crate::input::{InputError, MAX_STORE_BYTES, read_regular};
 use crate::report::{WriteError, write_atomic_streamed};
 use crate::scenario::{Format, Scenario};
 use serde::{Deserialize, Serialize};
@@ -89,7 +90,13 @@ impl Fingerprint {
 
 /// 64-bit FNV-1a (stable across platforms and releases).
 pub fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    fnv1a_more(FNV_OFFSET, bytes)
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// FNV-1a continued over more bytes from the hash `h` so far.
+fn fnv1a_more(mut h: u64, bytes: &[u8]) -> u64 {
     for &b in bytes {
         h ^= b as u64;
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
@@ -108,15 +115,58 @@ pub struct Checkpoint {
 }
 
 /// A finished shard: its aggregate, and the scenario so a merge can rebuild the report.
+/// The identity of the run is its `fingerprint` (tradesim version, scenario and its hash,
+/// seed, replications, strategies) and `shard` (k of n); `rows` binds the shard's rows
+/// file to it, so that a rows file from another run, or one changed, is refused.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ShardFile {
     pub fingerprint: Fingerprint,
     pub shard: Shard,
+    pub rows: RowsDigest,
     pub aggregate: Aggregate,
     pub scenario_text: String,
     pub scenario_format: String,
     /// Wall-clock seconds this shard took.
     pub seconds: f64,
+}
+
+/// The size and checksum of a rows file (header included), as written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowsDigest {
+    pub bytes: u64,
+    /// FNV-1a (64-bit, hex) of the file's bytes: any change of a byte, any reordering of
+    /// rows, any rows from another run changes it.
+    pub fnv1a: String,
+}
+
+impl RowsDigest {
+    /// The digest of `bytes`.
+    pub fn of(bytes: &[u8]) -> RowsDigest {
+        RowsDigest {
+            bytes: bytes.len() as u64,
+            fnv1a: format!("{:016x}", fnv1a(bytes)),
+        }
+    }
+
+    /// The digest of the file at `path`, read in pieces.
+    pub fn of_file(path: &Path) -> std::io::Result<RowsDigest> {
+        use std::io::Read;
+        let mut f = std::fs::File::open(path)?;
+        let mut buf = vec![0u8; 1 << 16];
+        let (mut h, mut n) = (FNV_OFFSET, 0u64);
+        loop {
+            let k = f.read(&mut buf)?;
+            if k == 0 {
+                break;
+            }
+            h = fnv1a_more(h, &buf[..k]);
+            n += k as u64;
+        }
+        Ok(RowsDigest {
+            bytes: n,
+            fnv1a: format!("{h:016x}"),
+        })
+    }
 }
 
 /// File names inside an output folder.
@@ -164,7 +214,7 @@ pub fn save_checkpoint(path: &Path, c: &Checkpoint) -> Result<(), WriteError> {
 
 /// Reads a checkpoint; Ok(None) if there is none.
 pub fn load_checkpoint(path: &Path) -> Result<Option<Checkpoint>, StoreError> {
-    match std::fs::read(path) {
+    match read_stored(path, MAX_STORE_BYTES) {
         Ok(bytes) => serde_json::from_slice(&bytes)
             .map(Some)
             .map_err(|e| StoreError::Corrupt {
@@ -172,12 +222,22 @@ pub fn load_checkpoint(path: &Path) -> Result<Option<Checkpoint>, StoreError> {
                 what: "checkpoint",
                 detail: e.to_string(),
             }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(source) => Err(StoreError::Read {
-            path: path.to_path_buf(),
-            source,
-        }),
+        Err(StoreError::Read { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+            Ok(None)
+        }
+        Err(e) => Err(e),
     }
+}
+
+/// A stored file's bytes: a regular file of at most `limit` bytes.
+fn read_stored(path: &Path, limit: u64) -> Result<Vec<u8>, StoreError> {
+    read_regular(path, limit).map_err(|e| StoreError::Read {
+        path: path.to_path_buf(),
+        source: match e {
+            InputError::Io(e) => e,
+            other => std::io::Error::other(other.to_string()),
+        },
+    })
 }
 
 /// Writes a shard file atomically.
@@ -185,17 +245,33 @@ pub fn save_shard(path: &Path, s: &ShardFile) -> Result<(), WriteError> {
     write_atomic_streamed(path, |w| Ok(serde_json::to_writer(w, s)?))
 }
 
-/// Reads a shard file.
-pub fn load_shard(path: &Path) -> Result<ShardFile, StoreError> {
-    let bytes = std::fs::read(path).map_err(|source| StoreError::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    serde_json::from_slice(&bytes).map_err(|e| StoreError::Corrupt {
+/// Reads a shard file (a regular file of at most `limit` bytes).
+pub fn load_shard(path: &Path, limit: u64) -> Result<ShardFile, StoreError> {
+    let bytes = read_stored(path, limit)?;
+    parse_shard(&bytes, path)
+}
+
+/// A shard file from its bytes (`path` names it in messages); its shard number is checked.
+pub fn parse_shard(bytes: &[u8], path: &Path) -> Result<ShardFile, StoreError> {
+    let s: ShardFile = serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt {
         path: path.to_path_buf(),
         what: "shard",
         detail: e.to_string(),
-    })
+    })?;
+    if s.shard.index == 0
+        || s.shard.index > s.shard.count
+        || s.shard.count > s.fingerprint.replications
+    {
+        return Err(StoreError::Corrupt {
+            path: path.to_path_buf(),
+            what: "shard",
+            detail: format!(
+                "shard {}/{} of {} replications is not a possible shard",
+                s.shard.index, s.shard.count, s.fingerprint.replications
+            ),
+        });
+    }
+    Ok(s)
 }
 
 /// Shards found for a merge, checked complete and consistent.
@@ -203,14 +279,17 @@ pub struct MergedShards {
     pub scenario: Scenario,
     pub plan: Plan,
     pub aggregate: Aggregate,
-    /// Rows files in shard order.
-    pub rows: Vec<PathBuf>,
+    /// Rows files in shard order, with the digest each shard file gives for its rows.
+    pub rows: Vec<(PathBuf, RowsDigest)>,
     pub seconds: f64,
 }
 
 /// Finds `shard-K-of-M.json` files in `dirs`, checks that shards 1..M are each present once
 /// and all come from the same experiment, and merges them.
-pub fn merge(dirs: &[PathBuf]) -> Result<MergedShards, StoreError> {
+///
+/// Every shard's rows file must be the one written with it (its size and checksum are in
+/// the shard file); the rows are checked in [`merged_rows`].
+pub fn merge(dirs: &[PathBuf], limit: u64) -> Result<MergedShards, StoreError> {
     let mut files: Vec<PathBuf> = Vec::new();
     for d in dirs {
         let entries = std::fs::read_dir(d).map_err(|source| StoreError::Read {
@@ -243,7 +322,7 @@ pub fn merge(dirs: &[PathBuf]) -> Result<MergedShards, StoreError> {
     // in memory at a time, however many shards there are).
     let mut shards: Vec<(PathBuf, ShardFile)> = Vec::new();
     for f in files {
-        let mut s = load_shard(&f)?;
+        let mut s = load_shard(&f, limit)?;
         if !shards.is_empty() {
             s.aggregate.strategies.clear();
             s.aggregate.records.clear();
@@ -257,6 +336,7 @@ pub fn merge(dirs: &[PathBuf]) -> Result<MergedShards, StoreError> {
         ShardFile {
             fingerprint: s.fingerprint.clone(),
             shard: s.shard,
+            rows: s.rows.clone(),
             aggregate: Aggregate {
                 strategies: Vec::new(),
                 baseline: s.aggregate.baseline,
@@ -355,7 +435,7 @@ pub fn merge(dirs: &[PathBuf]) -> Result<MergedShards, StoreError> {
         // Second pass: load each shard's tallies, merge, let go.
         let loaded;
         let s = if header.aggregate.strategies.is_empty() {
-            loaded = load_shard(p)?;
+            loaded = load_shard(p, limit)?;
             &loaded
         } else {
             header
@@ -377,7 +457,7 @@ pub fn merge(dirs: &[PathBuf]) -> Result<MergedShards, StoreError> {
                 rows_path.display()
             )));
         }
-        rows.push(rows_path);
+        rows.push((rows_path, s.rows.clone()));
     }
     let plan = Plan {
         strategies,
@@ -396,4 +476,73 @@ pub fn merge(dirs: &[PathBuf]) -> Result<MergedShards, StoreError> {
         rows,
         seconds,
     })
+}
+
+/// The body of the merged `replications.csv`: the header, then each shard's rows in shard
+/// order. Every rows file is checked whole before anything is returned: its size and
+/// checksum against its shard file (rows from another run, reordered or edited rows), then
+/// its header, the width of every row, the count of rows, the final newline.
+pub fn merged_rows(merged: &MergedShards, limit: u64) -> Result<Vec<u8>, StoreError> {
+    let schema = crate::measure::MeasureSchema::new(&merged.scenario);
+    let header = crate::report::replications_header(&schema);
+    let width = schema.names.len() + 2;
+    let shards = merged.rows.len() as u64;
+    let strategies = merged.plan.strategies.len() as u64;
+    let mut all = header.clone();
+    for (k, (p, digest)) in merged.rows.iter().enumerate() {
+        let bad = |detail: String| StoreError::Mismatch(format!("{}: {detail}", p.display()));
+        let bytes = read_stored(p, limit.max(digest.bytes))?;
+        let actual = RowsDigest::of(&bytes);
+        if actual != *digest {
+            return Err(bad(format!(
+                "not the rows written with {} ({} bytes, checksum {}; the shard file says {} bytes, checksum {}): \
+                 rows from another run, or changed since; rerun that shard",
+                shard_name(Shard {
+                    index: k as u64 + 1,
+                    count: shards
+                }),
+                actual.bytes,
+                actual.fnv1a,
+                digest.bytes,
+                digest.fnv1a
+            )));
+        }
+        if !bytes.starts_with(&header) {
+            return Err(bad(
+                "not a rows file of this experiment (its header differs)".into(),
+            ));
+        }
+        let body = &bytes[header.len()..];
+        let (from, to) = Shard {
+            index: k as u64 + 1,
+            count: shards,
+        }
+        .range(merged.plan.replications);
+        let expected = (to - from) * strategies;
+        let mut rows = 0u64;
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(body);
+        for record in reader.records() {
+            match record {
+                Ok(r) if r.len() == width => rows += 1,
+                Ok(r) => {
+                    return Err(bad(format!(
+                        "row {} has {} fields, expected {width} (truncated?)",
+                        rows + 1,
+                        r.len()
+                    )));
+                }
+                Err(e) => return Err(bad(e.to_string())),
+            }
+        }
+        if rows != expected || (!body.is_empty() && !body.ends_with(b"\n")) {
+            return Err(bad(format!(
+                "{rows} rows, expected {expected} (replications {from}..{to} × {strategies} strategies); the file is truncated or damaged: rerun that shard"
+            )));
+        }
+        all.extend_from_slice(body);
+    }
+    Ok(all)
 }

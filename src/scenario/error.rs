@@ -162,6 +162,8 @@ impl ScenarioError {
         message: String,
         help: Option<String>,
     ) -> Self {
+        let message = compact_numbers(&message);
+        let help = help.map(|h| compact_numbers(&h));
         ScenarioError {
             file: file.to_string(),
             line,
@@ -209,7 +211,11 @@ impl ScenarioError {
     /// From a toml parse or deserialize error, using `message()` (Display repeats a snippet).
     pub fn from_toml(file: &str, source: &str, err: &toml::de::Error) -> Self {
         let (message, help) = explain(err.message().trim());
-        let span = err.span();
+        // An error inside a tagged table (a disruption, a distribution) comes with the
+        // whole table's span: point at the value the message names, if it is there once.
+        let span = err
+            .span()
+            .map(|r| narrow_to_named_value(source, r, &message));
         let key = match &span {
             Some(r) => {
                 // Recoverable parsing still yields spans for documents with syntax errors.
@@ -236,6 +242,19 @@ impl ScenarioError {
         let suffix = format!(" at line {} column {}", err.line(), err.column());
         let raw = full.strip_suffix(&suffix).unwrap_or(&full);
         let (message, help) = explain(raw.trim());
+        if raw.trim() == "trailing characters" {
+            // After the document's closing bracket no key is in force: blame none.
+            let off = json_offset(source, err.line(), err.column());
+            let end = ceil_boundary(source, off.saturating_add(1));
+            return Self::build(
+                file,
+                Arc::from(source),
+                Some(off..end),
+                String::new(),
+                "text after the end of the JSON document (trailing characters)".into(),
+                Some("a JSON scenario is one object: remove what follows its closing `}`".into()),
+            );
+        }
         if err.line() == 0 {
             return Self::build(file, Arc::from(source), None, String::new(), message, help);
         }
@@ -250,6 +269,57 @@ impl ScenarioError {
         };
         Self::build(file, Arc::from(source), Some(span), key, message, help)
     }
+}
+
+/// Writes every run of more than 17 digits (an f64 such as 1e308 printed in full) in
+/// scientific notation, so that a message never echoes hundreds of digits.
+pub fn compact_numbers(text: &str) -> String {
+    let is_num = |c: char| c.is_ascii_digit() || c == '.';
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(|c: char| c.is_ascii_digit()) {
+        out.push_str(&rest[..start]);
+        let tail = &rest[start..];
+        let len = tail.find(|c: char| !is_num(c)).unwrap_or(tail.len());
+        let run = &tail[..len];
+        let digits = run.chars().filter(char::is_ascii_digit).count();
+        match run.parse::<f64>() {
+            Ok(v) if digits > 17 && v.is_finite() => out.push_str(&format!("{v:e}")),
+            _ => out.push_str(run),
+        }
+        rest = &tail[len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Within `span` of `source`, the string literal of a value `message` names in backticks
+/// (the longest such value found there exactly once), else `span` itself.
+fn narrow_to_named_value(source: &str, span: Range<usize>, message: &str) -> Range<usize> {
+    let span = clamp_range(source, span);
+    // A table's span may be its `[[header]]` only: look on to the next header.
+    let end = source[span.end..]
+        .find("\n[")
+        .map_or(source.len(), |i| span.end + i);
+    let region = &source[span.start..end];
+    let mut named: Vec<&str> = message
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|v| !v.is_empty())
+        .collect();
+    named.sort_by_key(|v| std::cmp::Reverse(v.len()));
+    for v in named {
+        for quote in ['"', '\''] {
+            let literal = format!("{quote}{v}{quote}");
+            let mut hits = region.match_indices(&literal);
+            if let (Some((at, _)), None) = (hits.next(), hits.next()) {
+                let start = span.start + at;
+                return start..start + literal.len();
+            }
+        }
+    }
+    span
 }
 
 /// Places many semantic errors in one document cheaply: the document is parsed into a span

@@ -83,6 +83,11 @@ pub struct ScenarioSection {
     /// with `reroute = "on_closure"`, flows with `alternates`): a whole number ≥ 1. Default 7.
     #[serde(default)]
     pub review_days: Option<Days>,
+    /// Memory a run may use for the shipments in its network, e.g. "8GiB" (units B, KiB,
+    /// MiB, GiB, TiB; K/M/G/T and KB/MB/GB/TB mean the same). `--memory-budget` overrides
+    /// it. Default: three quarters of the machine's memory.
+    #[serde(default)]
+    pub memory_budget: Option<String>,
 }
 
 /// `[scenario.target_ci]`: when a run has enough replications.

@@ -21,6 +21,9 @@ pub const MAX_HORIZON_DAYS: f64 = 100_000.0;
 pub const MAX_SERVERS: u32 = 100_000;
 /// The most shipments one replication may be expected to create (Σ rate × horizon).
 pub const MAX_SHIPMENTS: f64 = 1e8;
+/// Most replications per strategy in one run (10⁷: ten times the largest studies MODEL.md
+/// names; more would run for months and keep a checkpoint of gigabytes).
+pub const MAX_REPLICATIONS: u64 = 10_000_000;
 
 /// The text being validated, for locating errors.
 pub(super) struct Source<'a> {
@@ -215,6 +218,12 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
             "replications must be at least 1, found 0",
             None,
         );
+    } else if replications > MAX_REPLICATIONS {
+        ck.err(
+            &sp.key("replications"),
+            format!("replications must be at most {MAX_REPLICATIONS}, found {replications}"),
+            Some("for a precision rather than a count, use target_ci with a cap".into()),
+        );
     }
     let teu = sc.teu_per_shipment.unwrap_or(1.0);
     ck.positive(&sp.key("teu_per_shipment"), teu, "teu_per_shipment");
@@ -236,6 +245,17 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
             Some("carriers review their port choice at day ends, every review_days days".into()),
         );
     }
+    let memory_budget = sc.memory_budget.as_deref().and_then(|b| {
+        crate::input::parse_bytes(b)
+            .map_err(|e| {
+                ck.err(
+                    &sp.key("memory_budget"),
+                    e,
+                    Some("the memory the run's shipments may take, e.g. \"8GiB\"".into()),
+                )
+            })
+            .ok()
+    });
     let tolerance = sc.tolerance.unwrap_or(0.05);
     if !(0.0..1.0).contains(&tolerance) {
         ck.err(
@@ -897,6 +917,7 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
         hold_days,
         target_ci,
         review_days,
+        memory_budget,
         countries,
         nodes,
         routes,

@@ -58,7 +58,16 @@ fn audited_replication(s: &Scenario, label: &str) -> u64 {
 fn audit(s: &Scenario, k: usize, replication: u64, label: &str) {
     let started = Instant::now();
     let name = &s.strategies[k].name;
-    let mut sim = Simulation::new(s, k, replication, s.seed, RunOptions { audit: true });
+    let mut sim = Simulation::new(
+        s,
+        k,
+        replication,
+        s.seed,
+        RunOptions {
+            audit: true,
+            ..Default::default()
+        },
+    );
     if let Err(e) = sim.run_until(s.horizon) {
         panic!("{label} / {name}: {e}");
     }
@@ -161,8 +170,17 @@ fn audit_does_not_change_results() {
         "little-network.toml",
     );
     for k in 0..s.strategies.len() {
-        let a = tradesim::engine::run_replication(&s, k, 3, 99, RunOptions { audit: true })
-            .expect("audited run");
+        let a = tradesim::engine::run_replication(
+            &s,
+            k,
+            3,
+            99,
+            RunOptions {
+                audit: true,
+                ..Default::default()
+            },
+        )
+        .expect("audited run");
         let b = tradesim::engine::run_replication(&s, k, 3, 99, RunOptions::default())
             .expect("plain run");
         assert_eq!(a.events, b.events);

@@ -131,7 +131,16 @@ fn port_choice_changes_only_at_reviews_closures_and_reopenings() {
     let s = parse_toml(DETOUR, "detour.toml");
     let joint = s.strategy_index("joint").expect("preset");
     let (p, q) = (s.node_index("P").expect("P"), s.node_index("Q").expect("Q"));
-    let mut sim = Simulation::new(&s, joint, 0, s.seed, RunOptions { audit: true });
+    let mut sim = Simulation::new(
+        &s,
+        joint,
+        0,
+        s.seed,
+        RunOptions {
+            audit: true,
+            ..Default::default()
+        },
+    );
     let reviews = |a: f64, b: f64| {
         // A review time in (a, b]: a multiple of review_days, the closure or the reopening.
         (a.floor() as u64 + 1..=b.floor() as u64).any(|d| d % 7 == 0 || d == 100 || d == 120)

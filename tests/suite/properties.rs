@@ -495,10 +495,19 @@ fn check(spec: &Spec) -> Result<(), TestCaseError> {
     let k = spec.strategy.index(s.strategies.len());
     let label = format!("strategy `{}`\n{text}", s.strategies[k].name);
 
-    let mut sim = Simulation::new(&s, k, 0, s.seed, RunOptions { audit: true });
+    let mut sim = Simulation::new(
+        &s,
+        k,
+        0,
+        s.seed,
+        RunOptions {
+            audit: true,
+            ..Default::default()
+        },
+    );
     sim.run_until(s.horizon)
-        .and_then(|_| sim.check_balance())
-        .and_then(|_| sim.census())
+        .and_then(|_| Ok(sim.check_balance()?))
+        .and_then(|_| Ok(sim.census()?))
         .map_err(|e| TestCaseError::fail(format!("audit: {e}; {label}")))?;
     let (created, delivered) = sim.counts();
     // Delivered shipments' entities are kept for reuse, marked `Stage::Delivered`.
@@ -582,7 +591,7 @@ fn check(spec: &Spec) -> Result<(), TestCaseError> {
     }
 
     let plain = |what: &str| {
-        run_replication(&s, k, 0, s.seed, RunOptions { audit: false })
+        run_replication(&s, k, 0, s.seed, RunOptions::default())
             .map_err(|e| TestCaseError::fail(format!("{what}: {e}; {label}")))
     };
     let first = plain("first plain run")?;

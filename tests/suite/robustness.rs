@@ -46,7 +46,7 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     p
 }
 
-/// Every regular file under `dir` (plots/ too), by path relative to `dir`, with its bytes.
+/// Every regular file under `dir` (plots/ too) but the lock file, by path relative to `dir`, with its bytes.
 fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     fn walk(root: &Path, dir: &Path, files: &mut BTreeMap<String, Vec<u8>>) {
         for e in std::fs::read_dir(dir).expect("read the output folder") {
@@ -55,7 +55,8 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             let kind = e.file_type().expect("file type");
             if kind.is_dir() {
                 walk(root, &path, files);
-            } else if kind.is_file() {
+            } else if kind.is_file() && !e.file_name().to_string_lossy().ends_with(".lock") {
+                // The lock file is not a result: it names the last run that held the folder.
                 let bytes = std::fs::read(&path).expect("read a result file");
                 let rel = path.strip_prefix(root).unwrap_or(&path);
                 files.insert(rel.to_string_lossy().into_owned(), bytes);
