@@ -399,7 +399,11 @@ fn render(s: &Spec) -> String {
                 f.trusted
             );
         }
-        let alternate = f.alternate.map(|a| a.index(n)).filter(|&a| a != d);
+        // An alternate must be in the destination's country (validate refuses others).
+        let alternate = f
+            .alternate
+            .map(|a| a.index(n))
+            .filter(|&a| a != d && s.nodes[a].us == s.nodes[d].us);
         if f.direct_path && o != d && adjacent.contains(&(o, d)) {
             let _ = writeln!(t, "path = [\"{}\", \"{}\"]", id(o), id(d));
         } else if let Some(a) = alternate {
