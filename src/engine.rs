@@ -16,12 +16,13 @@ pub mod calendar;
 mod cells;
 pub mod divert;
 pub mod queue;
+pub mod respond;
 mod rows;
 
 use crate::disruption::{self, Change, Realisation};
 use crate::measure::{Collector, MeasureSchema, NODE_MEASURES, ReplicationResult};
 use crate::network::RoutingTable;
-use crate::policy::{Notice, Priority, Recognition, Reroute, Strategy, When};
+use crate::policy::{Information, Notice, Priority, Recognition, Reroute, Strategy, When};
 use crate::scenario::{Members, NodeId, RouteId, Scenario};
 use crate::streams::{self, Stream, StreamKind};
 use bevy_ecs::prelude::*;
@@ -102,7 +103,10 @@ pub enum Stage {
     AwaitingDeparture(RouteId),
     /// On a route.
     InTransit(RouteId),
-    /// Delivered: the entity waits to be reused for a new shipment.
+    /// Held by its shipper (deferred, or on the land leg to a substitute flow's origin)
+    /// until a `Release` event enters it at the node.
+    Held(NodeId),
+    /// Delivered (or cancelled): the entity waits to be reused for a new shipment.
     Delivered,
 }
 
@@ -145,6 +149,10 @@ pub struct NetworkStatus {
     pub active: Vec<u32>,
     /// Nodes no longer disrupted but still clearing their backlog.
     pub draining: Vec<bool>,
+    /// When each node last closed, and each route (what a closure's length is guessed
+    /// from under `information = "own"`).
+    pub closed_since: Vec<f64>,
+    pub route_closed_since: Vec<f64>,
 }
 
 impl NetworkStatus {
@@ -341,6 +349,48 @@ impl PortChoice {
     }
 }
 
+/// The shippers' view of their flows' expected extra delay (docs/model.md, "Demand
+/// response"), kept when a flow responds; updated at reviews ([`respond`]).
+#[derive(Debug, Clone)]
+struct ShipperView {
+    /// Flows whose delay is estimated: those that respond, and their substitutes.
+    flows: Vec<u32>,
+    /// Per flow and lane (2f: priority, 2f + 1: ordinary): expected extra delay, days.
+    delay: Vec<f64>,
+}
+
+impl ShipperView {
+    /// None if no flow responds.
+    fn new(sc: &Scenario) -> Option<Box<ShipperView>> {
+        let mut watched = vec![false; sc.flows.len()];
+        for (i, f) in sc.flows.iter().enumerate() {
+            if f.response.is_some() {
+                watched[i] = true;
+                for &(s, _) in &f.substitutes {
+                    watched[s as usize] = true;
+                }
+            }
+        }
+        let flows: Vec<u32> = (0..sc.flows.len() as u32)
+            .filter(|&i| watched[i as usize])
+            .collect();
+        (!flows.is_empty()).then(|| {
+            Box::new(ShipperView {
+                flows,
+                delay: vec![0.0; 2 * sc.flows.len()],
+            })
+        })
+    }
+}
+
+/// Counts of the shippers' responses in the measurement window.
+#[derive(Debug, Clone, Copy, Default)]
+struct Responses {
+    deferred: u64,
+    cancelled: u64,
+    shifted: u64,
+}
+
 /// A flow's arrival process.
 #[derive(Debug, Clone)]
 struct FlowSource {
@@ -519,6 +569,16 @@ pub struct Simulation<'a> {
     node_last: Vec<(u64, f64)>,
     /// Carriers' port choice for flows with alternates (None if no flow has any).
     ports: Option<Box<PortChoice>>,
+    /// Shippers' expected delays for flows that respond (None if none does).
+    shippers: Option<Box<ShipperView>>,
+    /// A closure or reopening not yet seen by carriers acting on their own information
+    /// (routing is re-planned at their next review).
+    routing_stale: bool,
+    /// Shipments cancelled by their shippers (since time 0), and held by them now.
+    cancelled: u64,
+    holding: u64,
+    /// Responses in the measurement window.
+    responses: Responses,
 }
 
 impl<'a> Simulation<'a> {
@@ -578,6 +638,8 @@ impl<'a> Simulation<'a> {
             affected: vec![false; n],
             active: vec![0; n],
             draining: vec![false; n],
+            closed_since: vec![0.0; n],
+            route_closed_since: vec![0.0; scenario.routes.len()],
         };
         let realisation = disruption::realise(scenario, replication, seed);
         let days = scenario.horizon.ceil() as usize;
@@ -609,6 +671,11 @@ impl<'a> Simulation<'a> {
             status,
             realisation,
             ports: PortChoice::new(scenario),
+            shippers: ShipperView::new(scenario),
+            routing_stale: false,
+            cancelled: 0,
+            holding: 0,
+            responses: Responses::default(),
         };
         for (i, &(t, _)) in sim.realisation.changes.iter().enumerate() {
             sim.calendar.schedule(t, Event::Change { index: i as u32 });
@@ -653,6 +720,17 @@ impl<'a> Simulation<'a> {
     /// Shipments created and delivered so far.
     pub fn counts(&self) -> (u64, u64) {
         (self.created, self.delivered)
+    }
+
+    /// Shipments their shippers cancelled so far, and those they hold now (deferred or on
+    /// a land leg): created = delivered + cancelled + in the network + held.
+    pub fn responses(&self) -> (u64, u64) {
+        (self.cancelled, self.holding)
+    }
+
+    /// Shipments created and neither delivered nor cancelled.
+    fn live(&self) -> u64 {
+        self.created - self.delivered - self.cancelled
     }
 
     /// Runs to the horizon and returns the replication's measures.
@@ -751,7 +829,7 @@ impl<'a> Simulation<'a> {
             time: self.now,
             replication: self.replication,
             strategy: self.strategy.name.clone(),
-            live: self.created - self.delivered,
+            live: self.live(),
             limit: self.options.max_live,
             queue,
         }
@@ -855,6 +933,11 @@ impl<'a> Simulation<'a> {
             node_daily: self.node_daily.clone(),
             node_last: self.node_last.clone(),
             ports: self.ports.clone(),
+            shippers: self.shippers.clone(),
+            routing_stale: self.routing_stale,
+            cancelled: self.cancelled,
+            holding: self.holding,
+            responses: self.responses,
         }
     }
 
@@ -891,6 +974,10 @@ impl<'a> Simulation<'a> {
             Event::TransitDone { shipment } => match self.stage(shipment) {
                 Stage::InTransit(route) => self.on_transit_done(route, shipment),
                 stage => unreachable!("transit done for a shipment {stage:?}"),
+            },
+            Event::Release { shipment } => match self.stage(shipment) {
+                Stage::Held(node) => self.on_release(node, shipment),
+                stage => unreachable!("release for a shipment {stage:?}"),
             },
             Event::RouteReady { route } => self.on_route_ready(route),
             Event::DayEnd { day } => self.on_day_end(day),
@@ -981,14 +1068,115 @@ impl<'a> Simulation<'a> {
             None => self.rows.spawn(&mut self.world, shipment),
         };
         self.created += 1;
-        if self.options.max_live > 0 && self.created - self.delivered > self.options.max_live {
+        if self.options.max_live > 0 && self.live() > self.options.max_live {
             self.overflow = Some(Box::new(self.memory_exceeded()));
         }
         self.collector
             .created(self.now, dest_country, trusted, value);
         let next = self.next_arrival(flow as usize, self.now);
         self.calendar.schedule(next, Event::Arrival { flow });
-        self.enter_node(e, f.origin, members, revoke_draw);
+        match f.response {
+            Some(r) if self.shippers.is_some() => {
+                self.respond(e, flow, r, members, revoke_draw, trusted, value);
+            }
+            _ => self.enter_node(e, f.origin, members, revoke_draw),
+        }
+    }
+
+    /// The shipper of new shipment `e` on `flow` ships it, defers it, cancels it or shifts
+    /// it to a substitute flow, by the flow's expected delay at the last review
+    /// (docs/model.md, "Demand response").
+    #[allow(clippy::too_many_arguments)]
+    fn respond(
+        &mut self,
+        e: ShipmentId,
+        flow: u32,
+        r: crate::scenario::Response,
+        members: Members,
+        revoke_draw: f64,
+        trusted: bool,
+        value: f64,
+    ) {
+        let sc = self.scenario;
+        let f = &sc.flows[flow as usize];
+        let country = sc.nodes[f.destination as usize].country;
+        let priority = self.strategy.priority == Priority::TrustedFirst
+            && self.strategy_trusts(
+                self.effective_members(members, revoke_draw, country),
+                country,
+            );
+        let lane = usize::from(!priority);
+        let view = self.shippers.as_ref().expect("shippers' view");
+        let delay = view.delay[2 * flow as usize + lane];
+        let threshold = r.threshold[usize::from(!trusted)];
+        if delay.is_nan() || delay <= threshold {
+            self.enter_node(e, f.origin, members, revoke_draw);
+            return;
+        }
+        let seq = self.sources[flow as usize].next_seq;
+        let u: f64 = streams::stream(
+            self.seed,
+            self.replication,
+            StreamKind::Response,
+            (flow as u64) << 40 | seq,
+        )
+        .random();
+        let subs = f
+            .substitutes
+            .iter()
+            .map(|&(s, land)| view.delay[2 * s as usize + lane] + land);
+        let action = respond::decide(&r, threshold, delay, u, subs);
+        let counted = self.now >= sc.warmup;
+        match action {
+            respond::Action::Ship => self.enter_node(e, f.origin, members, revoke_draw),
+            respond::Action::Cancel => {
+                self.cancelled += 1;
+                self.responses.cancelled += u64::from(counted);
+                self.shipment_mut(e).stage = Stage::Delivered;
+                self.free.push(e);
+                self.collector.cancelled(self.now, country, trusted, value);
+            }
+            respond::Action::Defer => {
+                self.responses.deferred += u64::from(counted);
+                self.hold(e, f.origin, r.defer_for);
+            }
+            respond::Action::Shift(i) => {
+                self.responses.shifted += u64::from(counted);
+                let (to, land) = f.substitutes[i];
+                let origin = sc.flows[to as usize].origin;
+                let s = self.shipment_mut(e);
+                s.flow = to;
+                s.destination = sc.flows[to as usize].destination;
+                s.hop = 0;
+                s.stage = Stage::Queued(origin);
+                if land > 0.0 {
+                    self.hold(e, origin, land);
+                } else {
+                    self.enter_node(e, origin, members, revoke_draw);
+                }
+            }
+        }
+    }
+
+    /// Shipment `e` waits with its shipper for `days`, then enters `node`.
+    fn hold(&mut self, e: ShipmentId, node: NodeId, days: f64) {
+        self.holding += 1;
+        self.shipment_mut(e).stage = Stage::Held(node);
+        self.calendar
+            .schedule(self.now + days, Event::Release { shipment: e });
+    }
+
+    /// A held shipment enters its node.
+    fn on_release(&mut self, node: NodeId, e: ShipmentId) {
+        self.holding -= 1;
+        let now = self.now;
+        let (members, revoke_draw) = {
+            let s = self.shipment_mut(e);
+            s.stage = Stage::Queued(node);
+            s.node_arrival = now;
+            (s.members, s.revoke_draw)
+        };
+        self.enter_node(e, node, members, revoke_draw);
     }
 
     // ---- handling at nodes -------------------------------------------------------------
@@ -1401,7 +1589,7 @@ impl<'a> Simulation<'a> {
                     .expect("node")
                     .0;
                 let (available, servers) = if self.status.closed(c) {
-                    let (t, share) = self.reopening(c);
+                    let (t, share) = self.expected_reopening(c);
                     (t, (node.servers as f64 * share + 1e-9).floor())
                 } else {
                     (now, berths.capacity as f64)
@@ -1618,8 +1806,17 @@ impl<'a> Simulation<'a> {
 
     fn on_day_end(&mut self, day: u32) {
         self.close_day(1.0);
-        if self.ports.is_some() && (day as f64 + 1.0) % self.scenario.review_days == 0.0 {
-            self.review_ports();
+        if (day as f64 + 1.0) % self.scenario.review_days == 0.0 {
+            if self.routing_stale {
+                self.routing_stale = false;
+                self.reroute();
+            }
+            if self.ports.is_some() {
+                self.review_ports();
+            }
+            if self.shippers.is_some() {
+                self.review_demand();
+            }
         }
         let next = day as f64 + 2.0;
         if next <= self.scenario.horizon {
@@ -1727,8 +1924,10 @@ impl<'a> Simulation<'a> {
                     let at = gate.next_free.max(now);
                     self.calendar.schedule(at, Event::RouteReady { route });
                 }
-                self.reroute();
-                self.review_ports();
+                if closed {
+                    self.status.route_closed_since[route as usize] = now;
+                }
+                self.announce();
             }
             Change::Alert {
                 country,
@@ -1819,10 +2018,142 @@ impl<'a> Simulation<'a> {
                 None => break,
             }
         }
+        if closed && !was_closed {
+            self.status.closed_since[node as usize] = now;
+        }
         if was_closed != closed {
+            self.announce();
+        }
+    }
+
+    /// A node or route closed or reopened: under shared information (the joint
+    /// mechanism's announcements) carriers and shippers review at once; under their own,
+    /// they notice at their next periodic review.
+    /// Routing around closures follows the same information: re-planned at once under
+    /// shared information, at the next periodic review under the carriers' own.
+    fn announce(&mut self) {
+        if self.strategy.information == Information::Shared {
             self.reroute();
             self.review_ports();
+            self.review_demand();
+        } else {
+            self.routing_stale = true;
         }
+    }
+
+    /// When closed `node` is expected to have working capacity again, and the share of its
+    /// servers then: the known schedule under shared information; under the carriers'
+    /// own, as long again as it has been closed, with all its servers [U].
+    fn expected_reopening(&self, node: NodeId) -> (f64, f64) {
+        match self.strategy.information {
+            Information::Shared => self.reopening(node),
+            Information::Own => {
+                let since = self.status.closed_since[node as usize];
+                (self.now + (self.now - since).max(0.0), 1.0)
+            }
+        }
+    }
+
+    /// The expected wait for closed `route` to reopen, as [`Self::expected_reopening`].
+    fn route_wait(&self, route: RouteId) -> f64 {
+        let known = match self.strategy.information {
+            Information::Own => None,
+            Information::Shared => Some(
+                self.realisation
+                    .changes
+                    .iter()
+                    .find(|&&(t, c)| {
+                        t > self.now
+                            && matches!(c, Change::Route { route: r, closed: false } if r == route)
+                    })
+                    .map_or(f64::INFINITY, |&(t, _)| t),
+            ),
+        };
+        respond::closure_wait(
+            self.now,
+            known,
+            self.status.route_closed_since[route as usize],
+        )
+    }
+
+    /// The shippers' review of the expected extra delay on every responding flow and its
+    /// substitutes (docs/model.md, "Demand response"): from the first onset on, at the
+    /// periodic reviews and (shared information) at closures and reopenings.
+    fn review_demand(&mut self) {
+        if !self
+            .realisation
+            .first_onset()
+            .is_some_and(|t| self.now >= t)
+        {
+            return;
+        }
+        let Some(mut view) = self.shippers.take() else {
+            return;
+        };
+        let sc = self.scenario;
+        let now = self.now;
+        let prio = self.strategy.priority == Priority::TrustedFirst;
+        for &fi in &view.flows {
+            let f = &sc.flows[fi as usize];
+            let routes: Vec<RouteId> = match &f.path {
+                Some(p) => p.clone(),
+                None => sc.static_paths[fi as usize]
+                    .iter()
+                    .map(|s| s.route)
+                    .collect(),
+            };
+            let mut d = [0.0f64; 2];
+            let nodes =
+                std::iter::once(f.origin).chain(routes.iter().map(|&r| sc.routes[r as usize].to));
+            for n in nodes {
+                let node = &sc.nodes[n as usize];
+                let level = self.status.alert_level[node.country as usize];
+                let slow = sc.countries[node.country as usize].alert_effects[(level - 1) as usize]
+                    .handling_slowdown;
+                let berths = &self
+                    .cells
+                    .berths
+                    .get(&self.world, n as usize)
+                    .expect("node")
+                    .0;
+                let (closed, servers) = if self.status.closed(n) {
+                    let (t, share) = self.expected_reopening(n);
+                    (
+                        (t - now).max(0.0),
+                        (node.servers as f64 * share + 1e-9).floor(),
+                    )
+                } else {
+                    (0.0, berths.capacity as f64)
+                };
+                let mu = servers / (node.service.mean() * slow);
+                let lanes = berths.queued_lanes();
+                let all = (lanes[0] + lanes[1]) as f64;
+                let high = if prio && self.knobs_apply(n) {
+                    lanes[0] as f64
+                } else {
+                    all
+                };
+                for (lane, ahead) in [high, all].into_iter().enumerate() {
+                    d[lane] += closed + if ahead > 0.0 { ahead / mu } else { 0.0 };
+                }
+            }
+            for &r in &routes {
+                let gate = self
+                    .cells
+                    .gates
+                    .get(&self.world, r as usize)
+                    .expect("route");
+                let mut w = gate.waiting.len() as f64 * sc.routes[r as usize].headway;
+                if !gate.open {
+                    w += self.route_wait(r);
+                }
+                d[0] += w;
+                d[1] += w;
+            }
+            view.delay[2 * fi as usize] = d[0];
+            view.delay[2 * fi as usize + 1] = d[1];
+        }
+        self.shippers = Some(view);
     }
 
     /// With rerouting on, recomputes routing around closed nodes and routes.
@@ -1861,6 +2192,9 @@ impl<'a> Simulation<'a> {
         let onset = self.realisation.first_onset();
         values[10] = if onset.is_some() { 1.0 } else { 0.0 };
         values[11] = onset.unwrap_or(f64::NAN);
+        values[12] = self.responses.deferred as f64;
+        values[13] = self.responses.cancelled as f64;
+        values[14] = self.responses.shifted as f64;
         let Some(onset) = onset else {
             return Vec::new();
         };
@@ -1902,14 +2236,19 @@ impl<'a> Simulation<'a> {
         for g in r.iter(&self.world) {
             held += g.waiting.len() as u64 + g.in_transit as u64;
         }
-        if self.created != self.delivered + held || self.collector.wip() != held {
+        let with_shippers = held + self.holding;
+        if self.created != self.delivered + self.cancelled + with_shippers
+            || self.collector.wip() != with_shippers
+        {
             return Err(AccountingError {
                 time: self.now,
                 detail: format!(
-                    "created {} ≠ delivered {} + held {} (collector WIP {})",
+                    "created {} ≠ delivered {} + cancelled {} + in the network {} + held by shippers {} (collector WIP {})",
                     self.created,
                     self.delivered,
+                    self.cancelled,
                     held,
+                    self.holding,
                     self.collector.wip()
                 ),
             });
@@ -1923,6 +2262,7 @@ impl<'a> Simulation<'a> {
         let mut at_node = vec![[0u64; 5]; n];
         let mut on_route = vec![[0u64; 2]; self.scenario.routes.len()];
         let mut total = 0u64;
+        let mut with_shippers = 0u64;
         let mut entities = 0;
         let mut q = self.world.query::<&Shipment>();
         for s in q.iter(&self.world) {
@@ -1939,6 +2279,7 @@ impl<'a> Simulation<'a> {
                 Stage::Clearance(x) => at_node[x as usize][4] += 1,
                 Stage::AwaitingDeparture(r) => on_route[r as usize][0] += 1,
                 Stage::InTransit(r) => on_route[r as usize][1] += 1,
+                Stage::Held(_) => with_shippers += 1,
                 Stage::Delivered => {}
             }
         }
@@ -1950,10 +2291,11 @@ impl<'a> Simulation<'a> {
         self.cells
             .check(&self.world, &self.nodes, &self.routes)
             .map_err(&err)?;
-        if total != self.created - self.delivered {
+        if total != self.live() || with_shippers != self.holding {
             return Err(err(format!(
-                "{total} shipment entities, but created − delivered = {}",
-                self.created - self.delivered
+                "{total} shipment entities ({with_shippers} held by shippers), but created − delivered − cancelled = {} ({} held)",
+                self.live(),
+                self.holding
             )));
         }
         for (i, &ne) in self.nodes.iter().enumerate() {
@@ -2044,6 +2386,7 @@ impl<'a> Simulation<'a> {
                     | (Event::InspectionDone { .. }, Some(Stage::Inspection(_)))
                     | (Event::ClearanceDone { .. }, Some(Stage::Clearance(_)))
                     | (Event::TransitDone { .. }, Some(Stage::InTransit(_)))
+                    | (Event::Release { .. }, Some(Stage::Held(_)))
             );
             if !ok {
                 return Err(format!(

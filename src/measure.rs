@@ -11,7 +11,7 @@ use crate::scenario::Scenario;
 pub mod recovery;
 
 /// Names of the system-wide scalar measures, in row order.
-pub const SYSTEM_MEASURES: [&str; 12] = [
+pub const SYSTEM_MEASURES: [&str; 15] = [
     "created",
     "delivered",
     "deliveries_per_day",
@@ -24,6 +24,9 @@ pub const SYSTEM_MEASURES: [&str; 12] = [
     "ordinary_lead_time_p90_days",
     "disrupted",
     "first_onset_day",
+    "deferred",
+    "cancelled",
+    "shifted",
 ];
 
 /// Names of the per-node scalar measures, in row order.
@@ -489,6 +492,18 @@ impl Collector {
         }
         if now >= self.warmup {
             self.created_in_window += 1;
+        }
+    }
+
+    /// A shipment was cancelled by its shipper when created: it leaves the system's WIP
+    /// without a delivery.
+    pub fn cancelled(&mut self, now: f64, country: u16, trusted: bool, value: f64) {
+        self.advance_window(now);
+        for k in self.scope_ids(country, trusted) {
+            let s = &mut self.scopes[k];
+            s.advance(now);
+            s.wip -= 1;
+            s.value_wip -= value;
         }
     }
 

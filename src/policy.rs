@@ -2,7 +2,7 @@
 //! A strategy changes only what happens at disruption-affected places and times
 //! (`when = "disrupted"`), or everywhere (`when = "always"`).
 
-pub use crate::scenario::file::{Notice, Priority, Recognition, Reroute, When};
+pub use crate::scenario::file::{Information, Notice, Priority, Recognition, Reroute, When};
 
 /// A strategy as applied by the engine.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,6 +17,8 @@ pub struct Strategy {
     pub when: When,
     /// When a partner customs learns of a revocation.
     pub notice: Notice,
+    /// What carriers and shippers know of closures and capacity when they review.
+    pub information: Information,
 }
 
 impl Strategy {
@@ -25,33 +27,36 @@ impl Strategy {
         vec![
             Strategy {
                 name: "baseline".into(),
-                description: "no prioritisation: FIFO everywhere, own programmes only, no relief, no rerouting".into(),
+                description: "no prioritisation: FIFO everywhere, own programmes only, no relief; carriers reroute and shippers respond on what they see themselves, at their weekly reviews".into(),
                 priority: Priority::Fifo,
                 recognition: Recognition::Own,
                 alert_relief: false,
-                reroute: Reroute::None,
+                reroute: Reroute::OnClosure,
                 when: When::Disrupted,
                 notice: Notice::Arrangement,
+                information: Information::Own,
             },
             Strategy {
                 name: "unilateral".into(),
-                description: "each country prioritises its own programme's members, with alert relief".into(),
+                description: "each country prioritises its own programme's members, with alert relief; carriers and shippers act on their own information".into(),
                 priority: Priority::TrustedFirst,
                 recognition: Recognition::Own,
                 alert_relief: true,
-                reroute: Reroute::None,
+                reroute: Reroute::OnClosure,
                 when: When::Disrupted,
                 notice: Notice::Arrangement,
+                information: Information::Own,
             },
             Strategy {
                 name: "joint".into(),
-                description: "MRA joint business continuity: both programmes prioritised on both sides, shared closure and revocation information, rerouting".into(),
+                description: "MRA joint business continuity: both programmes prioritised on both sides, shared closure and revocation information, rerouting and port choice on that shared information".into(),
                 priority: Priority::TrustedFirst,
                 recognition: Recognition::Mutual,
                 alert_relief: true,
                 reroute: Reroute::OnClosure,
                 when: When::Disrupted,
                 notice: Notice::Prompt,
+                information: Information::Shared,
             },
         ]
     }

@@ -12,7 +12,7 @@ mod validate;
 use crate::distribution::Dist;
 use crate::network::{Network, RoutingTable};
 pub use error::{Format, KeyPath, ScenarioError};
-pub use file::{Mode, NodeKind, Notice, Priority, Recognition, Reroute, When};
+pub use file::{Information, Mode, NodeKind, Notice, Priority, Recognition, Reroute, When};
 use std::path::Path;
 pub use validate::MAX_REPLICATIONS;
 
@@ -310,8 +310,37 @@ pub struct Flow {
     pub path: Option<Vec<RouteId>>,
     /// Ports the flow's carriers may choose instead of the destination (with rerouting).
     pub alternates: Vec<NodeId>,
+    /// Flows its shippers may shift to, with the expected land-leg days from this flow's
+    /// origin to the substitute's.
+    pub substitutes: Vec<(u32, f64)>,
+    /// The shippers' response to expected delay; None if they do not respond.
+    pub response: Option<Response>,
     /// Trader classes: cumulative share and memberships, in file order.
     pub traders: Vec<(f64, Members)>,
+}
+
+/// Shippers' response to the delay they expect on a flow (docs/model.md, "Demand response").
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Response {
+    /// Expected extra delay (days) above which a shipper acts: [trusted, ordinary].
+    pub threshold: [f64; 2],
+    /// Shares of the acting shippers who defer, cancel and shift (sum ≤ 1; the rest ship).
+    pub defer: f64,
+    pub cancel: f64,
+    pub shift: f64,
+    /// Days deferred cargo waits.
+    pub defer_for: f64,
+}
+
+impl Response {
+    /// Defaults [U] (docs/model.md, "Demand response").
+    pub const DEFAULT: Response = Response {
+        threshold: [7.0, 7.0],
+        defer: 0.3,
+        cancel: 0.05,
+        shift: 0.5,
+        defer_for: 14.0,
+    };
 }
 
 /// A trusted-trader programme.

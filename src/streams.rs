@@ -26,6 +26,8 @@ pub enum StreamKind {
     Shipment = 2,
     /// A disruption's realisation.
     Disruption = 3,
+    /// A shipper's response draw (index = flow << 40 | sequence number).
+    Response = 4,
 }
 
 /// SplitMix64's finaliser: a bijective mix of 64 bits.

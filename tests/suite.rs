@@ -4,6 +4,7 @@
 //! - `validation`: closed forms (Erlang C, M/M/1, Jackson tandem), Little's law, utilisation;
 //! - `accounting`: every shipped scenario, every strategy, audited shipment balance;
 //! - `bad_input`: scenario and flag errors through the binary (exit 2, file:line:column, key);
+//! - `demand`: shippers' response to expected delay (defer, cancel, shift; information);
 //! - `determinism`: bit-identical results whatever the thread count; seeds matter;
 //! - `cli`: the result files' shape, `validate`, `--help`;
 //! - `recovery`: disruptions, strategies and recovery measures on small known networks;
@@ -28,6 +29,8 @@ mod accounting;
 mod bad_input;
 #[path = "suite/cli.rs"]
 mod cli;
+#[path = "suite/demand.rs"]
+mod demand;
 #[path = "suite/determinism.rs"]
 mod determinism;
 #[path = "suite/disruption_input.rs"]

@@ -20,7 +20,8 @@ import tomllib
 # key -> "req" | "opt"   (from src/scenario/file.rs)
 SCHEMA = {
     "file": {"scenario": "req", "countries": "opt", "nodes": "req", "routes": "opt", "flows": "req",
-             "programmes": "opt", "arrangements": "opt", "strategies": "opt", "disruptions": "opt"},
+             "programmes": "opt", "arrangements": "opt", "strategies": "opt", "disruptions": "opt",
+             "response": "opt"},
     "scenario": {"name": "req", "description": "opt", "horizon": "req", "warmup": "opt", "seed": "opt",
                  "replications": "opt", "teu_per_shipment": "opt", "baseline_days": "opt",
                  "window_days": "opt", "tolerance": "opt", "strategies": "opt",
@@ -35,12 +36,15 @@ SCHEMA = {
     "route": {"id": "opt", "from": "req", "to": "req", "mode": "req", "transit": "req",
               "capacity_per_day": "opt", "bidirectional": "opt"},
     "flow": {"id": "req", "origin": "req", "destination": "req", "rate_per_day": "req",
-             "weekly_profile": "opt", "value": "opt", "path": "opt", "alternates": "opt", "traders": "opt"},
+             "weekly_profile": "opt", "value": "opt", "path": "opt", "alternates": "opt", "traders": "opt",
+             "substitutes": "opt", "response": "opt"},
     "trader": {"share": "req", "programmes": "opt"},
     "programme": {"id": "req", "name": "opt", "country": "req"},
     "arrangement": {"id": "req", "name": "opt", "programmes": "req", "revocation_notice": "opt"},
     "strategy": {"name": "req", "description": "opt", "priority": "opt", "recognition": "opt",
-                 "alert_relief": "opt", "reroute": "opt", "when": "opt", "notice": "opt"},
+                 "alert_relief": "opt", "reroute": "opt", "when": "opt", "notice": "opt",
+                 "information": "opt"},
+    "response": {"threshold": "opt", "defer": "opt", "cancel": "opt", "shift": "opt", "defer_for": "opt"},
     # [[disruptions]], by kind (DisruptionFile in file.rs)
     "earthquake": {"kind": "req", "id": "opt", "at": "req", "probability": "opt", "epicenter": "req",
                    "magnitude": "req", "damage": "opt", "attenuation": "opt"},
@@ -59,7 +63,7 @@ SCHEMA = {
 ENUMS = {"kind": {"seaport", "airport", "land_border", "inland_hub"}, "mode": {"sea", "air", "road", "rail"},
          "priority": {"fifo", "trusted_first"}, "recognition": {"own", "mutual"},
          "reroute": {"none", "on_closure"}, "when": {"disrupted", "always"},
-         "notice": {"arrangement", "prompt"}, "curve": {"linear", "exponential", "steps"}}
+         "notice": {"arrangement", "prompt"}, "information": {"own", "shared"}, "curve": {"linear", "exponential", "steps"}}
 DISTS = {"fixed": ["value"], "uniform": ["min", "max"], "triangular": ["min", "mode", "max"],
          "exponential": ["mean"], "normal": ["mean", "sd"], "lognormal": ["mean", "sd"],
          "gamma": ["shape", "scale"], "weibull": ["shape", "scale"], "empirical": ["values"]}
@@ -374,7 +378,7 @@ def check(path):
         keys(f"strategies[{i}]", s, "strategy")
         if s.get("name") in ("baseline", "unilateral", "joint"):
             err(f"strategies[{i}]: redefines preset {s['name']}")
-        for k in ("priority", "recognition", "reroute", "when", "notice"):
+        for k in ("priority", "recognition", "reroute", "when", "notice", "information"):
             if k in s:
                 enum(f"strategies[{i}].{k}", s[k], k)
 

@@ -421,6 +421,7 @@ recognition = "mutual"
 alert_relief = true
 reroute = "none"
 notice = "prompt"
+information = "shared"
 """
     disruptions = f"""# ---------------------------------------------------------------------------------
 # Disruptions
@@ -488,6 +489,7 @@ recognition = "mutual"
 alert_relief = true
 reroute = "on_closure"
 notice = "arrangement"
+information = "shared"
 """
     disruptions = """# ---------------------------------------------------------------------------------
 # Disruptions

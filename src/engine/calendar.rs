@@ -28,6 +28,8 @@ pub enum Event {
     ClearanceDone { shipment: ShipmentId },
     /// The shipment reaches the end of its route.
     TransitDone { shipment: ShipmentId },
+    /// A shipment held by its shipper enters its node.
+    Release { shipment: ShipmentId },
     /// A capacity-limited route can dispatch its next waiting shipment.
     RouteReady { route: RouteId },
     /// The end of day `day`: daily series are closed.
@@ -50,7 +52,8 @@ impl Event {
             Event::HandlingDone { shipment }
             | Event::InspectionDone { shipment }
             | Event::ClearanceDone { shipment }
-            | Event::TransitDone { shipment } => Some(shipment),
+            | Event::TransitDone { shipment }
+            | Event::Release { shipment } => Some(shipment),
             _ => None,
         }
     }
@@ -70,6 +73,7 @@ impl Event {
             Event::DayEnd { day } => (6, day),
             Event::WarmupEnd => (7, 0),
             Event::Change { index } => (8, index),
+            Event::Release { shipment } => (9, shipment.0),
         };
         assert!(
             value < 1 << VALUE_BITS,
@@ -92,7 +96,8 @@ impl Event {
             5 => Event::RouteReady { route: value },
             6 => Event::DayEnd { day: value },
             7 => Event::WarmupEnd,
-            _ => Event::Change { index: value },
+            8 => Event::Change { index: value },
+            _ => Event::Release { shipment },
         }
     }
 }

@@ -31,6 +31,47 @@ pub struct ScenarioFile {
     pub strategies: Vec<StrategyFile>,
     #[serde(default)]
     pub disruptions: Vec<DisruptionFile>,
+    /// Shippers' response to the delay they expect (defer, cancel, shift to a substitute
+    /// flow), for every flow; a flow's own `response` overrides it key by key. Default:
+    /// none (demand keeps its rate whatever the delay).
+    #[serde(default)]
+    pub response: Option<ResponseFile>,
+}
+
+/// `[response]` (or a flow's `response`): what shippers do when the delay they expect on
+/// their flow passes a threshold (docs/model.md, "Demand response").
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseFile {
+    /// Expected extra delay above which a shipper acts, by class (e.g. "7d").
+    #[serde(default)]
+    pub threshold: Option<ClassDaysFile>,
+    /// Share of the shippers above the threshold who defer (ship `defer_for` later).
+    #[serde(default)]
+    #[schemars(range(min = 0, max = 1))]
+    pub defer: Option<f64>,
+    /// Share who cancel (the trade is lost).
+    #[serde(default)]
+    #[schemars(range(min = 0, max = 1))]
+    pub cancel: Option<f64>,
+    /// Share who shift to the least delayed of the flow's `substitutes` (another port or
+    /// mode); if every substitute is as delayed, they defer.
+    #[serde(default)]
+    #[schemars(range(min = 0, max = 1))]
+    pub shift: Option<f64>,
+    /// How long deferred cargo waits before it ships whatever the delay.
+    #[serde(default)]
+    pub defer_for: Option<Days>,
+}
+
+/// A duration by trader class.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClassDaysFile {
+    /// For trusted traders' shipments.
+    pub trusted: Days,
+    /// For all others.
+    pub ordinary: Days,
 }
 
 /// `[scenario]`: run settings.
@@ -282,6 +323,15 @@ pub struct FlowFile {
     /// (closure, queue, capacity, customs, extra transit); delivered there. Default none.
     #[serde(default)]
     pub alternates: Vec<String>,
+    /// Flows (ids) the flow's shippers may move their cargo to when its expected delay
+    /// passes the response threshold: another port of loading or another mode, to a
+    /// destination in the same country. Cargo reaches a substitute's origin over the
+    /// network's routes (the land leg). Default none.
+    #[serde(default)]
+    pub substitutes: Vec<String>,
+    /// Overrides `[response]` for this flow, key by key.
+    #[serde(default)]
+    pub response: Option<ResponseFile>,
     /// The trader mix: shares of shipments by programme memberships. Shares sum to ≤ 1;
     /// the rest belong to no programme.
     #[serde(default)]
@@ -346,6 +396,24 @@ pub struct StrategyFile {
     /// at once (joint mechanism). Default `arrangement`.
     #[serde(default)]
     pub notice: Option<Notice>,
+    /// What carriers and shippers know of closures and capacity: `shared` (the joint
+    /// mechanism's information, at once) or `own` (what they see themselves, at their
+    /// reviews). Default `own`.
+    #[serde(default)]
+    pub information: Option<Information>,
+}
+
+/// What carriers and shippers know when they review their choices (docs/model.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Information {
+    /// Closure schedules, capacity and queues shared by both administrations with the
+    /// trade as they change (MRA Section III.C): reviews also at every closure and
+    /// reopening, a closure's announced end known.
+    Shared,
+    /// Only what each sees itself, at its periodic reviews: a closure's end is not known
+    /// and is guessed as long again as it has lasted.
+    Own,
 }
 
 /// How fast a partner customs learns that a programme revoked members.

@@ -2,7 +2,7 @@
 //! All errors found are reported together, each pointing at its key.
 
 use super::error::{Format, KeyPath, Locator, ScenarioError, did_you_mean};
-use super::file::ScenarioFile;
+use super::file::{ResponseFile, ScenarioFile};
 use super::*;
 use crate::disruption::{Attenuation, Damage, Disruption, Effect, NodeDamage, Recovery};
 use crate::distribution::{Dist, DistSpec};
@@ -787,9 +787,17 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
                 }
             }
         }
+        let response = shipper_response(
+            &mut ck,
+            &fp.key("response"),
+            f.response.as_ref(),
+            raw.response.as_ref(),
+        );
         flows.push(Flow {
             id: f.id.clone(),
             alternates,
+            substitutes: Vec::new(),
+            response,
             origin: o as NodeId,
             destination: d as NodeId,
             rate_per_day: f.rate_per_day,
@@ -798,6 +806,70 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
             path,
             traders,
         });
+    }
+
+    // Substitutes, once every flow is known: same destination country, origin reachable.
+    if let Some(r) = &raw.response {
+        check_response(&mut ck, &root.key("response"), r);
+    }
+    let flow_ix: HashMap<&str, usize> = flows
+        .iter()
+        .enumerate()
+        .map(|(k, f)| (f.id.as_str(), k))
+        .collect();
+    let mut substitutes = vec![Vec::new(); flows.len()];
+    for (i, f) in raw.flows.iter().enumerate() {
+        let Some(&k) = flow_ix.get(f.id.as_str()) else {
+            continue;
+        };
+        for (j, id) in f.substitutes.iter().enumerate() {
+            let sp = root.key("flows").index(i).key("substitutes").index(j);
+            let Some(t) = ck.resolve(&sp, "flow", id, &flow_ix) else {
+                continue;
+            };
+            let (this, sub) = (&flows[k], &flows[t]);
+            let country = |n: NodeId| nodes[n as usize].country;
+            if t == k {
+                ck.err(
+                    &sp,
+                    format!("flow `{id}` cannot be its own substitute"),
+                    None,
+                );
+            } else if country(sub.destination) != country(this.destination) {
+                ck.err(
+                    &sp,
+                    format!(
+                        "substitute `{id}` goes to another country than `{}`: shifted cargo would not reach its market",
+                        f.id
+                    ),
+                    Some("name flows to the same destination country".into()),
+                );
+            } else {
+                let (o, so) = (this.origin as usize, sub.origin as usize);
+                let land = if o == so {
+                    0.0
+                } else {
+                    routing[so]
+                        .get_or_insert_with(|| network.routing_to(so as NodeId, |_| true))
+                        .distance[o]
+                };
+                if land.is_finite() {
+                    substitutes[k].push((t as u32, land));
+                } else {
+                    ck.err(
+                        &sp,
+                        format!(
+                            "the origin `{}` of substitute `{id}` cannot be reached from `{}` over the routes given",
+                            nodes[so].id, f.origin
+                        ),
+                        Some("add a road or rail route between the two origins (the land leg)".into()),
+                    );
+                }
+            }
+        }
+    }
+    for (f, s) in flows.iter_mut().zip(substitutes) {
+        f.substitutes = s;
     }
 
     // Demand the engine can hold: a free handling time (`service = 0`) escapes the
@@ -850,6 +922,7 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
             reroute: s.reroute.unwrap_or(b.reroute),
             when: s.when.unwrap_or(b.when),
             notice: s.notice.unwrap_or(b.notice),
+            information: s.information.unwrap_or(b.information),
         });
     }
     if let Some(names) = sc.target_ci.as_ref().and_then(|t| t.strategies.as_ref()) {
@@ -1386,4 +1459,77 @@ fn entry_points(nodes: &[Node], routes: &[Route]) -> HashMap<CountryId, Vec<Node
         e.dedup();
     }
     entries
+}
+
+/// Checks the shares, threshold and deferral of a `response` table where it is written.
+fn check_response(ck: &mut Checker, path: &KeyPath, r: &ResponseFile) {
+    let mut sum = 0.0;
+    for (key, v) in [("defer", r.defer), ("cancel", r.cancel), ("shift", r.shift)] {
+        if let Some(v) = v {
+            if !(0.0..=1.0).contains(&v) {
+                ck.err(
+                    &path.key(key),
+                    format!("{key} is a share of the shippers who act, in [0, 1]; found {v}"),
+                    None,
+                );
+            }
+            sum += v;
+        }
+    }
+    if sum > 1.0 + 1e-9 {
+        ck.err(path, format!("defer + cancel + shift = {sum}, more than 1"), Some("the shares are fractions of the shippers above the threshold; the rest ship as booked".into()));
+    }
+    if let Some(t) = &r.threshold {
+        for (key, d) in [("trusted", t.trusted), ("ordinary", t.ordinary)] {
+            if !(d.0 >= 0.0 && d.0.is_finite()) {
+                ck.err(
+                    &path.key("threshold").key(key),
+                    format!("a threshold is a delay ≥ 0 days, found {}", d.0),
+                    None,
+                );
+            }
+        }
+    }
+    if let Some(d) = r.defer_for
+        && !(d.0 > 0.0 && d.0.is_finite())
+    {
+        ck.err(
+            &path.key("defer_for"),
+            format!("defer_for must be > 0 days, found {}", d.0),
+            None,
+        );
+    }
+}
+
+/// A flow's shippers' response: its own `response` over the scenario's `[response]`
+/// over the defaults, key by key; None if neither is written.
+fn shipper_response(
+    ck: &mut Checker,
+    path: &KeyPath,
+    own: Option<&ResponseFile>,
+    all: Option<&ResponseFile>,
+) -> Option<Response> {
+    if own.is_none() && all.is_none() {
+        return None;
+    }
+    if let Some(r) = own {
+        check_response(ck, path, r);
+    }
+    let pick = |f: fn(&ResponseFile) -> Option<f64>, default: f64| {
+        own.and_then(f)
+            .or_else(|| all.and_then(f))
+            .unwrap_or(default)
+    };
+    let d = Response::DEFAULT;
+    let threshold = own
+        .and_then(|r| r.threshold.as_ref())
+        .or_else(|| all.and_then(|r| r.threshold.as_ref()))
+        .map_or(d.threshold, |t| [t.trusted.0, t.ordinary.0]);
+    Some(Response {
+        threshold,
+        defer: pick(|r| r.defer, d.defer),
+        cancel: pick(|r| r.cancel, d.cancel),
+        shift: pick(|r| r.shift, d.shift),
+        defer_for: pick(|r| r.defer_for.map(|x| x.0), d.defer_for),
+    })
 }

@@ -173,16 +173,52 @@ fn port_choice_changes_only_at_reviews_closures_and_reopenings() {
 }
 
 #[test]
-fn without_the_joint_mechanism_carriers_keep_the_destination() {
-    let s = parse_toml(DETOUR, "detour.toml");
-    for name in ["baseline", "unilateral"] {
-        let k = s.strategy_index(name).expect("preset");
+fn on_their_own_information_carriers_divert_later_and_with_no_route_choice_not_at_all() {
+    // P closes on day 100 for 20 days. Under joint (shared information) the carriers
+    // divert at the announcement. On their own (baseline, unilateral) they notice at the
+    // next weekly review (day 105), guess the closure to last as long again (5 days)
+    // and still divert, as Q (2 days away) beats P (1 day away, then closed 4 more days
+    // and a backlog); at the review of day 112, seeing 12 days of closure, they stay;
+    // not knowing the reopening, they come back only at the review of day 126.
+    let mut text = DETOUR.to_string();
+    text.push_str("\n[[strategies]]\nname = \"stay\"\nreroute = \"none\"\n");
+    let s = parse_toml(&text, "detour.toml");
+    let (p, q) = (s.node_index("P").expect("P"), s.node_index("Q").expect("Q"));
+    let choice_at = |name: &str, t: f64| {
+        let k = s.strategy_index(name).expect("strategy");
         let mut sim = Simulation::new(&s, k, 0, s.seed, RunOptions::default());
-        sim.run_until(110.0).expect("runs");
+        sim.run_until(t).expect("runs");
+        sim.port_choice(0, false)
+    };
+    assert_eq!(
+        choice_at("joint", 100.5),
+        q,
+        "joint diverts at the announcement"
+    );
+    assert_eq!(choice_at("joint", 121.0), p, "and is back by the reopening");
+    for name in ["baseline", "unilateral"] {
+        assert_eq!(choice_at(name, 104.9), p, "{name}: before its first review");
         assert_eq!(
-            sim.port_choice(0, false),
-            s.node_index("P").expect("P"),
-            "{name}"
+            choice_at(name, 105.5),
+            q,
+            "{name}: at its review of day 105"
+        );
+        assert_eq!(
+            choice_at(name, 121.0),
+            q,
+            "{name}: the reopening is not announced"
+        );
+        assert_eq!(
+            choice_at(name, 126.5),
+            p,
+            "{name}: back at the review of day 126"
+        );
+    }
+    for t in [100.5, 105.5, 115.0] {
+        assert_eq!(
+            choice_at("stay", t),
+            p,
+            "reroute = none keeps the destination"
         );
     }
 }

@@ -351,13 +351,19 @@ at = 100
 nodes = ["B1"]
 duration = "30d"
 "#;
-    let s = parse(text);
-    let o = run(&s, &["baseline", "joint"]);
+    let s = parse(&format!(
+        "{text}\n[[strategies]]\nname = \"stay\"\nreroute = \"none\"\n"
+    ));
+    let o = run(&s, &["stay", "joint", "baseline"]);
     let stay = mean(&o, 0, "nodes.B2.throughput_per_day");
     let moved = mean(&o, 1, "nodes.B2.throughput_per_day");
+    let later = mean(&o, 2, "nodes.B2.throughput_per_day");
     assert_eq!(stay, 0.0, "without rerouting nothing uses B2");
     // 30 of the 190 measured days at 40/day ≈ 6.3/day go through B2.
     assert!(moved > 5.0, "with rerouting B2 handles {moved}/day");
+    // On their own information carriers re-plan at the weekly review (day 105) and
+    // back at the review after the reopening (day 133): B2 still takes the cargo.
+    assert!(later > 4.0, "on own information B2 handles {later}/day");
     let ttr_stay = mean(&o, 0, "recovery.system.ttr_days");
     let ttr_moved = mean(&o, 1, "recovery.system.ttr_days");
     assert!(
@@ -413,10 +419,21 @@ nodes = ["P"]
 duration = "20d"
 "#,
     );
-    let s = parse(&text);
-    let o = run(&s, &["baseline", "joint"]);
+    let s = parse(&format!(
+        "{text}\n[[strategies]]\nname = \"stay\"\nreroute = \"none\"\n"
+    ));
+    let o = run(&s, &["stay", "joint", "baseline"]);
     assert_eq!(mean(&o, 0, "nodes.Q.throughput_per_day"), 0.0);
-    assert!(mean(&o, 1, "nodes.Q.throughput_per_day") > 2.0);
+    let (shared, own) = (
+        mean(&o, 1, "nodes.Q.throughput_per_day"),
+        mean(&o, 2, "nodes.Q.throughput_per_day"),
+    );
+    assert!(shared > 2.0, "joint delivers {shared}/day at Q");
+    // On their own information carriers divert from the review of day 105, not day 100.
+    assert!(
+        own > 0.0 && own != shared,
+        "baseline {own}/day at Q, joint {shared}"
+    );
 }
 
 #[test]
