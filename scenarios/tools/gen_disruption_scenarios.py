@@ -148,8 +148,11 @@ def tohoku():
 #   closed 1 day (tsunami warning) [U: the 1 day is an assumption within "within 3 days"].
 # - Diversion: "some carriers diverted Tokyo/Yokohama calls to Osaka and Kobe" (l.56-57
 #   [S]): flows to Tokyo and Yokohama have alternates = ["JPUKB", "JPOSA"]; flows to the
-#   damaged northern ports (Sendai, Hachinohe, Onahama, Kashima, Hitachinaka) have
-#   alternates = ["JPTYO", "JPYOK"] (discharged at Keihin and trucked on [U]). Alternates
+#   damaged northern ports (Sendai, Hachinohe, Onahama, Kashima, Hitachinaka) have as
+#   alternates the Sea-of-Japan ports Niigata (JPKIJ), Akita (JPAXT) and Sakata (JPSKT),
+#   nearest by road first, then ["JPTYO", "JPYOK"] (discharged at Keihin and trucked on
+#   [U]). The Sea-of-Japan ports, the airports and the Koriyama hub are undamaged here;
+#   Sendai airport (flooded in 2011) is not in the network (no figures found). Alternates
 #   are used only by strategies with reroute = "on_closure" (joint): the carriers review
 #   every review_days (default 7 [U]) and at closures and reopenings which port is
 #   quickest to clearance (closure, queue, capacity, customs, extra transit; a margin of
@@ -206,8 +209,17 @@ strategies = ["joint"]"""
         "JPTYO": (["JPUKB", "JPOSA"], "carriers diverted Tokyo/Yokohama calls to Osaka and Kobe: DATA.md l.56-57 [S]"),
         "JPYOK": (["JPUKB", "JPOSA"], "carriers diverted Tokyo/Yokohama calls to Osaka and Kobe: DATA.md l.56-57 [S]"),
     }
+    # Sea-of-Japan ports, nearest by road first (km by expressway [U], docs/network.md),
+    # then Keihin. They are undamaged in this scenario.
+    soj = {
+        "JPSGM": ["JPSKT", "JPAXT", "JPKIJ"],   # Sakata 200 km, Akita 260, Niigata 330 via Koriyama
+        "JPHHE": ["JPAXT", "JPSKT", "JPKIJ"],   # Akita 250 km, then south along the coast
+        "JPONA": ["JPKIJ", "JPSKT", "JPAXT"],   # Niigata 280 km via Koriyama
+        "JPKSM": ["JPKIJ", "JPSKT", "JPAXT"],   # Niigata about 400 km via Koriyama
+        "JPHIC": ["JPKIJ", "JPSKT", "JPAXT"],   # Niigata 340 km via Koriyama
+    }
     for p in ("JPSGM", "JPHHE", "JPONA", "JPKSM", "JPHIC"):
-        dest_map[p] = (list(north), "damaged northern port: discharge at Keihin, truck on [U]")
+        dest_map[p] = (soj[p] + list(north), "damaged northern port: a Sea-of-Japan port nearest by road first, or discharge at Keihin and truck on [U]")
     body, n = add_alternates(network_body(), sender_rule(dest_map))
     sgm_routes = []
     hic_routes = []
@@ -405,7 +417,9 @@ tolerance = 0.05"""
     dest_map = {us: (["USNYC", "USSAV"], "East Coast diversion while the West Coast is closed; reachable (validator) [U]") for us in JP_WEST}
 
     def rule(o, d):
-        if o.startswith("JP"):
+        # Sea-of-Japan ports' flows are pinned to their Busan route (explicit path), which
+        # the format does not let divert; they keep waiting for the West Coast [U].
+        if o.startswith("JP") and o not in ("JPKIJ", "JPAXT", "JPSKT"):
             return dest_map.get(d)
         return None
 

@@ -26,7 +26,26 @@ JP_PORTS = [
     ("JPKSM", "Kashima", 35.925, 140.683),
     ("JPHIC", "Hitachinaka", 36.432, 140.614),
     ("JPONA", "Onahama", 36.933, 140.900),
+    # Sea-of-Japan container ports (issue 17 item 4); see docs/network.md
+    ("JPKIJ", "Niigata", 37.983, 139.233),
+    ("JPAXT", "Akita", 39.760, 140.043),
+    ("JPSKT", "Sakata", 38.931, 139.819),
 ]
+SEA_OF_JAPAN = ["JPKIJ", "JPAXT", "JPSKT"]
+# Cargo airports. Ids are ICAO codes (4 letters), so that they cannot clash with the
+# UN/LOCODE ids of the seaports (Chubu's IATA code NGO is also Nagoya's LOCODE JPNGO).
+JP_AIRPORTS = [
+    ("RJAA", "Narita International Airport", 35.765, 140.386),
+    ("RJBB", "Kansai International Airport", 34.434, 135.244),
+    ("RJGG", "Chubu Centrair International Airport", 34.858, 136.805),
+]
+US_AIRPORTS = [
+    ("PANC", "Ted Stevens Anchorage International Airport", 61.174, -149.996),
+    ("KLAX", "Los Angeles International Airport", 33.942, -118.408),
+    ("KORD", "Chicago O'Hare International Airport", 41.978, -87.905),
+]
+# Inland hub: Koriyama (Fukushima), the junction of the Tohoku and Ban-etsu expressways.
+HUBS = [("JPKRY", "Koriyama inland hub", "JP", 37.400, 140.383)]
 US_PORTS = [
     ("USLAX", "Los Angeles", 33.740, -118.270),
     ("USLGB", "Long Beach", 33.754, -118.216),
@@ -53,6 +72,10 @@ SMALL_TOTAL_2010 = {
     "JPONA": (15_000, "DATA.md l.17 [U]"),
     "JPKSM": (40_000, "not in DATA.md: assumed 2010 total [U]"),
     "JPHIC": (30_000, "not in DATA.md: assumed 2010 total [U]"),
+    # Sea-of-Japan ports: docs/network.md gives the sources in full.
+    "JPKIJ": (169_625, "Niigata: 2015 total incl. empties, Niigata Prefecture port statistics [P]; no 2010 figure found, used as a stand-in for 2010 [U]"),
+    "JPAXT": (34_197, "Akita: 2010, laden only, Daily Cargo 7 Jun 2011 [S]; empties not included [U]"),
+    "JPSKT": (7_800, "Sakata: no 2010 figure found; 2013 laden about 7,800 (2014 = 13,799, +77 %, Yamagata Prefecture / port-of-sakata.jp [P]) used as a stand-in [U]"),
 }
 OSAKA_DIRECT = (2_000, "not in DATA.md,\n# assumed well below Kobe's 5,835 as Kansai's US services call mostly at Kobe [U]")
 
@@ -83,6 +106,14 @@ for jp in KANSAI_CHUKYO:
 for jp in ["JPNGO", "JPUKB"]:
     for us in ["USNYC", "USSAV"]:
         SEA.append((jp, us, (21, 22.5, 26), "US East Coast about +10 d: DATA.md l.21 [S, low quality]"))
+# Sea-of-Japan ports: no direct North America service; their US cargo is trans-shipped
+# at Busan (feeder 1.5-2 d, transshipment dwell 2-4 d) [U]. Modelled as a direct route
+# with the longer transit, Busan not being a node [U].
+for jp in SEA_OF_JAPAN:
+    for us in ["USLAX", "USLGB", "USOAK"]:
+        SEA.append((jp, us, (13, 15, 19), "via Busan: feeder about 2 d + transshipment 2-4 d + Busan-California about 10-11 d [U]"))
+    for us in ["USSEA", "USTIW"]:
+        SEA.append((jp, us, (12, 14, 18), "via Busan to the Pacific Northwest, about 1 d shorter than California [U]"))
 # Domestic links (feeders): not in DATA.md, distances by road/sea [U].
 FEEDERS = [
     ("JPSGM", "JPTYO", "road", (0.3, 0.5, 1.0), "Sendai-Tokyo about 350 km by expressway [U]"),
@@ -96,6 +127,43 @@ FEEDERS = [
     ("USLAX", "USLGB", "road", (0.05, 0.1, 0.3), "San Pedro Bay, adjacent terminals [U]"),
     ("USSEA", "USTIW", "road", (0.05, 0.1, 0.3), "Puget Sound, about 55 km [U]"),
 ]
+# Land legs (issue 17 item 4): road distances by expressway [U]; truck driving at 60 km/h
+# plus gate/transfer time per leg: min 0.8 x drive + 2 h, mode drive + 4 h, max 2.5 x
+# drive + 8 h [U]. They let cargo reach a substitute port; in normal times they carry no
+# through cargo of the old network (checked: see docs/network.md). Left out because they
+# would shorten normal-time paths of existing flows (the routing takes the least transit
+# time): Hachinohe-Akita (Hachinohe's cargo would truck to Sendai instead of the feeder
+# ship to Tokyo), Kashima-Hitachinaka, Narita-Kashima, Kansai-Osaka, Chubu-Nagoya (Nagoya
+# and Kobe cargo would fly via Anchorage to Narita and ship from Tokyo).
+def road(km):
+    h = km / 60.0
+    return (round((0.8 * h + 2) / 24, 3), round((h + 4) / 24, 3), round((2.5 * h + 8) / 24, 3))
+LAND = [
+    ("JPSGM", "JPKRY", "road", 140, "Sendai-Koriyama, Tohoku Expressway about 140 km [U]"),
+    ("JPONA", "JPKRY", "road", 90, "Onahama (Iwaki)-Koriyama, Ban-etsu Expressway about 90 km [U]"),
+    ("JPKRY", "JPKIJ", "road", 190, "Koriyama-Niigata, Ban-etsu Expressway about 190 km [U]"),
+    ("JPKRY", "JPTYO", "road", 240, "Koriyama-Tokyo, Tohoku Expressway about 240 km [U]"),
+    ("JPSGM", "JPSKT", "road", 200, "Sendai-Sakata via Yamagata about 200 km [U]"),
+    ("JPSGM", "JPAXT", "road", 260, "Sendai-Akita, Tohoku and Akita Expressways about 260 km [U]"),
+    ("JPHIC", "JPKRY", "road", 150, "Hitachinaka-Koriyama via Mito about 150 km [U]"),
+    ("JPKIJ", "JPSKT", "road", 170, "Niigata-Sakata, Nihonkai-Tohoku Expressway about 170 km [U]"),
+    ("RJAA", "JPTYO", "road", 70, "Narita Airport-Tokyo port about 70 km [U]"),
+]
+# Air routes: block times in hours [U] (great-circle distance at about 850 km/h plus
+# taxi), triangular min/mode/max with a delay tail. Anchorage is the freighters' stop
+# (fuel, crew, transfer) where no nonstop service is assumed: Kansai and Chubu to Chicago,
+# Chubu to Los Angeles [U].
+AIR = [
+    ("RJAA", "KLAX", (9.5, 10.5, 14), "Narita-Los Angeles nonstop about 8,750 km [U]"),
+    ("RJAA", "KORD", (11.5, 12.5, 16), "Narita-Chicago nonstop about 10,100 km [U]"),
+    ("RJBB", "KLAX", (10, 11, 14.5), "Kansai-Los Angeles nonstop about 9,200 km [U]"),
+    ("RJAA", "PANC", (6.5, 7, 9), "Narita-Anchorage about 5,500 km [U]"),
+    ("RJBB", "PANC", (7, 7.5, 9.5), "Kansai-Anchorage about 6,000 km [U]"),
+    ("RJGG", "PANC", (7, 7.5, 9.5), "Chubu-Anchorage about 5,900 km [U]"),
+    ("PANC", "KORD", (5.5, 6, 8), "Anchorage-Chicago about 4,600 km [U]"),
+    ("PANC", "KLAX", (5, 5.5, 7.5), "Anchorage-Los Angeles about 3,800 km [U]"),
+]
+AIR = [(a, b, tuple(round(x / 24, 4) for x in t), src + "; hours " + "-".join(str(x) for x in t)) for a, b, t, src in AIR]
 
 # ---------------------------------------------------------------- handling (service)
 def mix(truck_w, rail_w):
@@ -127,6 +195,36 @@ US_EXAM_WEIGHTS = [23, 31, 23, 7, 1.5, 6, 2, 2.5, 2.5, 1, 0.5]
 US_RATE = (0.01, 0.05)       # trusted, ordinary: DATA.md l.26-28 [U, derived]
 JP_RATE = (0.01, 0.05)       # not in DATA.md: set like the US [U]
 JP_EXAM = (0.5, 1.0, 4.0)    # triangular days [U]
+
+# ---------------------------------------------------------------- air cargo [U]
+# One air shipment = 10 tonnes chargeable weight (about two main-deck ULD pallets) [U].
+AIR_T_PER_SHIPMENT = 10
+# Japan->US: JAFA consolidated air exports to TC-1 (the Americas) 244,065 t in 2015
+# (japanpress.co.jp, [S]); no 2010 figure found: 80 % of it taken as the US share and
+# used as a 2010 stand-in [U] -> 195,000 t/year. US->Japan: no figure found, assumed
+# 150,000 t/year [U].
+AIR_JP_US_T_YEAR = 195_000
+AIR_US_JP_T_YEAR = 150_000
+# Airport weights: international freight 2008, thousand tonnes, BTS Table 12 [P]
+# (Narita 2,059, Kansai 753, O'Hare 887, Los Angeles 880); Chubu 176,610 t, Cargo News
+# (Korea), year not stated [S]; used as stand-ins for 2010 [U]. Anchorage (1,404) is a
+# transit stop here: no flow starts or ends there.
+AIR_JP_W = {"RJAA": 2_059, "RJBB": 753, "RJGG": 177}
+AIR_US_W = {"KLAX": 880, "KORD": 887}
+# Value: Narita handled 28.9 trillion yen of trade on about 2 Mt (konrad.jp, [S]),
+# about 14,000 yen/kg = USD 150/kg [U, derived]: 10 t -> mean USD 1.5 M both ways [U].
+AIR_VALUE = 1_500_000
+AIR_SERVICE = (4 / 24, 8 / 24, 24 / 24)    # acceptance/build-up or breakdown, triangular days [U]
+ANC_SERVICE = (1.5 / 24, 2.5 / 24, 4 / 24)  # technical stop and transfer [U]
+HUB_SERVICE = (2 / 24, 4 / 24, 12 / 24)    # truck transfer at an inland hub [U]
+AIR_US_RATE = (0.01, 0.05)   # no air-specific figure: set like sea, DATA.md l.26-28 [U]
+AIR_JP_RATE = (0.01, 0.05)   # [U] set like sea
+AIR_US_EXAM = (0.25, 1.0, 3.0)   # triangular days; air cargo exams at the airport [U]
+AIR_JP_EXAM = (0.25, 0.5, 2.0)   # [U]
+AIR_US_CLEAR = ("4h", "4h")      # lognormal mean, sd: entries filed before arrival [U]
+AIR_JP_CLEAR = ("12h", "8h", "6h", "4h")   # general mean, sd; AEO mean, sd [U]
+AIR_JP_TO_US_TRADERS = [(0.35, ["ctpat", "jp-aeo"]), (0.25, ["ctpat"]), (0.10, ["jp-aeo"])]
+AIR_US_TO_JP_TRADERS = [(0.10, ["ctpat", "jp-aeo"]), (0.25, ["jp-aeo"]), (0.15, ["ctpat"])]
 
 # ---------------------------------------------------------------- traders
 JP_TO_US_TRADERS = [(0.25, ["ctpat", "jp-aeo"]), (0.25, ["ctpat"]), (0.10, ["jp-aeo"])]
@@ -176,6 +274,13 @@ def build():
     ports.update({p[0]: p for p in US_PORTS})
     country = {p[0]: "JP" for p in JP_PORTS}
     country.update({p[0]: "US" for p in US_PORTS})
+    for a in JP_AIRPORTS + US_AIRPORTS:
+        ports[a[0]] = a
+    country.update({a[0]: "JP" for a in JP_AIRPORTS})
+    country.update({a[0]: "US" for a in US_AIRPORTS})
+    for h in HUBS:
+        ports[h[0]] = (h[0], h[1], h[3], h[4])
+        country[h[0]] = h[2]
 
     # weights
     w = dict(DIRECT)
@@ -198,6 +303,15 @@ def build():
     for us, *_ in US_PORTS:
         for jp, *_ in JP_PORTS:
             flows.append((f"{us}-{jp}", us, jp, us_jp_day * w[jp] / wsum * us_share[us]))
+    air_jp_us_day = AIR_JP_US_T_YEAR / 365 / AIR_T_PER_SHIPMENT
+    air_us_jp_day = AIR_US_JP_T_YEAR / 365 / AIR_T_PER_SHIPMENT
+    jw, uw = sum(AIR_JP_W.values()), sum(AIR_US_W.values())
+    for jp, v in AIR_JP_W.items():
+        for us, u in AIR_US_W.items():
+            flows.append((f"{jp}-{us}", jp, us, air_jp_us_day * v / jw * u / uw))
+    for us, u in AIR_US_W.items():
+        for jp, v in AIR_JP_W.items():
+            flows.append((f"{us}-{jp}", us, jp, air_us_jp_day * v / jw * u / uw))
 
     # graph
     adj = {n: [] for n in ports}
@@ -205,6 +319,12 @@ def build():
         adj[a].append((b, tri_mean(t)))
         adj[b].append((a, tri_mean(t)))
     for a, b, _, t, _ in FEEDERS:
+        adj[a].append((b, tri_mean(t)))
+        adj[b].append((a, tri_mean(t)))
+    for a, b, _, km, _ in LAND:
+        adj[a].append((b, tri_mean(road(km))))
+        adj[b].append((a, tri_mean(road(km))))
+    for a, b, t, _ in AIR:
         adj[a].append((b, tri_mean(t)))
         adj[b].append((a, tri_mean(t)))
 
@@ -235,25 +355,47 @@ def build():
         svc_mean[us] = emp_mean(v, ww)
     for jp, *_ in JP_PORTS:
         svc_mean[jp] = tri_mean(JP_SERVICE)
+    for a, *_ in JP_AIRPORTS + US_AIRPORTS:
+        svc_mean[a] = tri_mean(ANC_SERVICE if a == "PANC" else AIR_SERVICE)
+    for h, *_ in HUBS:
+        svc_mean[h] = tri_mean(HUB_SERVICE)
 
     node_rate = {n: 0.0 for n in ports}
     import_rate = {n: 0.0 for n in ports}   # shipments clearing customs here
     insp_rate = {n: 0.0 for n in ports}
     routed = []
+    direct = {}
+    for a, b, t, _ in SEA:
+        direct[(a, b)] = direct[(b, a)] = tri_mean(t)
     for fid, o, d, r in flows:
         p, t = path(o, d)
-        routed.append((fid, o, d, r, p, t))
+        explicit = False
+        if (o in SEA_OF_JAPAN or d in SEA_OF_JAPAN) and (o, d) in direct:
+            # Pinned to the direct (Busan trans-shipment) route: by transit time a truck to
+            # Sendai or Keihin would always win, but these flows are the cargo that port
+            # statistics count at the Sea-of-Japan port [U].
+            p, t, explicit = [o, d], direct[(o, d)], True
+        routed.append((fid, o, d, r, p, t, explicit))
         for n in p:
             node_rate[n] += r
         dc = country[d]
         first = next(n for n in p if country[n] == dc)
         import_rate[first] += r
-        traders = JP_TO_US_TRADERS if dc == "US" else US_TO_JP_TRADERS
+        air = ports[d][0] in AIR_JP_W or ports[d][0] in AIR_US_W
+        if air:
+            traders = AIR_JP_TO_US_TRADERS if dc == "US" else AIR_US_TO_JP_TRADERS
+            tr, orr = AIR_US_RATE if dc == "US" else AIR_JP_RATE
+        else:
+            traders = JP_TO_US_TRADERS if dc == "US" else US_TO_JP_TRADERS
+            tr, orr = US_RATE if dc == "US" else JP_RATE
         ts = trusted_share(traders, dc)
-        tr, orr = US_RATE if dc == "US" else JP_RATE
         insp_rate[first] += r * (ts * tr + (1 - ts) * orr)
 
     insp_mean = {n: (emp_mean(US_EXAM_VALUES, US_EXAM_WEIGHTS) if country[n] == "US" else tri_mean(JP_EXAM)) for n in ports}
+    for a, *_ in US_AIRPORTS:
+        insp_mean[a] = tri_mean(AIR_US_EXAM)
+    for a, *_ in JP_AIRPORTS:
+        insp_mean[a] = tri_mean(AIR_JP_EXAM)
     servers, inspectors = {}, {}
     for n in ports:
         servers[n] = size(node_rate[n] * svc_mean[n], TARGET_UTIL, MIN_SERVERS)
@@ -261,7 +403,8 @@ def build():
     return dict(ports=ports, country=country, w=w, wsum=wsum, us_share=us_share, flows=routed,
                 node_rate=node_rate, import_rate=import_rate, insp_rate=insp_rate, svc_mean=svc_mean,
                 insp_mean=insp_mean, servers=servers, inspectors=inspectors,
-                jp_us_day=jp_us_day, us_jp_day=us_jp_day)
+                jp_us_day=jp_us_day, us_jp_day=us_jp_day,
+                air_jp_us_day=air_jp_us_day, air_us_jp_day=air_us_jp_day)
 
 
 def fmt_tri(t):
@@ -273,9 +416,11 @@ def emit(m):
     P = o.append
     P("""# tradesim default network: US-Japan container trade, 2010 volumes.
 #
-# What it is: the 10 Japanese and 7 US container ports of the US-Japan liner trade, the
-# sea routes between them and a few domestic feeder links, demand both ways at 2010
-# volumes, customs at every port with the C-TPAT (US) and AEO (Japan) trusted-trader
+# What it is: the 13 Japanese (10 Pacific, 3 Sea-of-Japan) and 7 US container ports of
+# the US-Japan liner trade, the sea routes between them and domestic feeder and road
+# legs (with an inland hub at Koriyama), six cargo airports (Narita, Kansai, Chubu;
+# Anchorage, Los Angeles, Chicago) with air routes and air cargo flows, demand both ways
+# at 2010 volumes (figures and sources of the additions: docs/network.md), customs at every port with the C-TPAT (US) and AEO (Japan) trusted-trader
 # programmes and the 2009 US-Japan Mutual Recognition Arrangement.
 # Question it answers: in normal times, how long do shipments take and where do they
 # queue; it is the network that disruption studies (the 11 March 2011 earthquake, a
@@ -284,7 +429,7 @@ def emit(m):
 # alone or not at all (strategies baseline, unilateral, joint).
 #
 # GENERATED by scenarios/tools/gen_us_japan.py: edit the inputs there and regenerate,
-# so that the 140 flows and the server counts stay consistent.
+# so that the 194 flows (182 sea, 12 air) and the server counts stay consistent.
 #
 # Sources: every figure cites /work/shared/DATA.md by line ("DATA.md l.N") and its
 # quality tag: [P] primary, [S] trade press, [U] unverified, derived, or an assumption
@@ -292,7 +437,7 @@ def emit(m):
 """)
     P("[scenario]")
     P('name = "us-japan"')
-    P('description = "US-Japan container trade at 2010 volumes (10 Japanese, 7 US ports) with C-TPAT, Japan AEO and the 2009 MRA: the baseline network for comparing recovery strategies after disruptions."')
+    P('description = "US-Japan container trade at 2010 volumes (13 Japanese, 7 US ports, 6 cargo airports) with C-TPAT, Japan AEO and the 2009 MRA: the baseline network for comparing recovery strategies after disruptions."')
     P("horizon = 400        # days; long enough for a disruption and a year of recovery [U]")
     P("warmup = 60          # days; the longest path (East Coast, ~23 d transit + dwell + exam tail) fills well within it [U]")
     P("seed = 2011")
@@ -407,6 +552,52 @@ revocation_notice = "30d"   # MRA Section III.E requires notice but gives no del
             P(f"inspection_rate = {{ trusted = {JP_RATE[0]}, ordinary = {JP_RATE[1]} }}  # [U] not in DATA.md, set like the US")
         P("")
     P("""# ---------------------------------------------------------------------------------
+# Cargo airports and the inland hub (issue 17 item 4; figures and sources in
+# docs/network.md). Ids: ICAO codes for airports (RJAA Narita, RJBB Kansai, RJGG Chubu,
+# PANC Anchorage, KLAX Los Angeles, KORD Chicago O'Hare), so that they cannot clash with
+# the seaports' UN/LOCODEs; JPKRY (Koriyama) is an unverified LOCODE. Sizing as for the
+# ports (utilisation at most 0.75, at least 4 servers, Erlang C wait rule).
+# Airport handling (acceptance and build-up, or breakdown): triangular 4-8-24 h [U];
+# Anchorage, a technical stop and transfer: 1.5-2.5-4 h [U]; Koriyama truck transfer
+# 2-4-12 h [U]. Air customs: exam rates 1 % trusted / 5 % ordinary, set like sea (no
+# air-specific figure, DATA.md l.26-28) [U]; exam triangular 0.25-1-3 d (US), 0.25-0.5-2 d
+# (Japan) [U]; clearance lognormal mean 4 h (US), 12 h general / 6 h AEO (Japan) [U].
+# Cargo routed via Anchorage clears US customs there: the model clears at the first node
+# in the destination country (in reality much of it moves in bond to its destination) [U].
+# ---------------------------------------------------------------------------------""")
+    for pid, name, lat, lon in JP_AIRPORTS + US_AIRPORTS + [(h[0], h[1], h[3], h[4]) for h in HUBS]:
+        c = m["country"][pid]
+        n_rate = m["node_rate"][pid]
+        util = n_rate * m["svc_mean"][pid] / m["servers"][pid]
+        hub = pid in [h[0] for h in HUBS]
+        P("[[nodes]]")
+        P(f'id = "{pid}"')
+        P(f'name = "{name}"')
+        P(f'kind = "{"inland_hub" if hub else "airport"}"')
+        P(f'country = "{c}"')
+        P(f"lat = {lat}")
+        P(f"lon = {lon}")
+        P(f"servers = {m['servers'][pid]}   # {n_rate:.2f} shipments/day x {m['svc_mean'][pid]:.3f} d mean / servers = utilisation {util:.2f}")
+        svc = HUB_SERVICE if hub else (ANC_SERVICE if pid == "PANC" else AIR_SERVICE)
+        P(f"service = {fmt_tri(tuple(round(x, 4) for x in svc))}  # [U]")
+        if hub:
+            P("")
+            continue
+        P("[nodes.customs]")
+        ir = m["insp_rate"][pid]
+        iu = ir * m["insp_mean"][pid] / m["inspectors"][pid]
+        P(f"inspectors = {m['inspectors'][pid]}   # {m['import_rate'][pid]:.2f} imports/day, {ir:.3f} exams/day x {m['insp_mean'][pid]:.2f} d / inspectors = utilisation {iu:.2f}")
+        if c == "US":
+            P(f"inspection = {fmt_tri(AIR_US_EXAM)}  # [U]")
+            P(f'clearance = {{ dist = "lognormal", mean = "{AIR_US_CLEAR[0]}", sd = "{AIR_US_CLEAR[1]}" }}  # [U]')
+            P(f"inspection_rate = {{ trusted = {AIR_US_RATE[0]}, ordinary = {AIR_US_RATE[1]} }}  # [U] set like sea")
+        else:
+            P(f"inspection = {fmt_tri(AIR_JP_EXAM)}  # [U]")
+            P(f'clearance = {{ dist = "lognormal", mean = "{AIR_JP_CLEAR[0]}", sd = "{AIR_JP_CLEAR[1]}" }}  # [U]')
+            P(f'trusted_clearance = {{ dist = "lognormal", mean = "{AIR_JP_CLEAR[2]}", sd = "{AIR_JP_CLEAR[3]}" }}  # [U]')
+            P(f"inspection_rate = {{ trusted = {AIR_JP_RATE[0]}, ordinary = {AIR_JP_RATE[1]} }}  # [U] set like sea")
+        P("")
+    P("""# ---------------------------------------------------------------------------------
 # Routes (all bidirectional). Transit triangular (min, mode, max) in days. No capacity
 # caps: liner capacity is not the constraint in normal times [U]. Not every pair is
 # connected: Sendai-Shiogama and Hitachinaka have direct North America services
@@ -419,6 +610,12 @@ revocation_notice = "30d"   # MRA Section III.E requires notice but gives no del
         P(f'[[routes]]\nfrom = "{a}"\nto = "{b}"\nmode = "sea"\ntransit = {fmt_tri(t)}  # {src}\nbidirectional = true\n')
     for a, b, mode, t, src in FEEDERS:
         P(f'[[routes]]\nfrom = "{a}"\nto = "{b}"\nmode = "{mode}"\ntransit = {fmt_tri(t)}  # {src}\nbidirectional = true\n')
+    P("# Land legs: road distance / 60 km/h [U]; min 0.8x, max 2.5x [U] (docs/network.md).")
+    for a, b, mode, km, src in LAND:
+        P(f'[[routes]]\nfrom = "{a}"\nto = "{b}"\nmode = "{mode}"\ntransit = {fmt_tri(road(km))}  # {src}\nbidirectional = true\n')
+    P("# Air routes: block times [U] (docs/network.md).")
+    for a, b, t, src in AIR:
+        P(f'[[routes]]\nfrom = "{a}"\nto = "{b}"\nmode = "air"\ntransit = {fmt_tri(t)}  # {src}\nbidirectional = true\n')
 
     wlines = "\n".join(f"#   {p}: {m['w'][p]:,.0f} TEU/month -> {m['w'][p] / m['wsum']:.2%}" for p, *_ in JP_PORTS)
     ulines = "\n".join(f"#   {p}: {m['us_share'][p]:.2%}" for p, *_ in US_PORTS)
@@ -455,8 +652,18 @@ revocation_notice = "30d"   # MRA Section III.E requires notice but gives no del
 # USD 80,000/TEU (machinery, parts, electronics) -> mean 800,000; US->Japan about
 # USD 25,000/TEU (food, feed, paper, scrap) -> mean 250,000.
 # ---------------------------------------------------------------------------------""")
-    for fid, org, d, r, p, t in m["flows"]:
-        if m["country"][org] == "JP":
+    P(f"""# Air flows (the last 12; docs/network.md): Japan->US {AIR_JP_US_T_YEAR:,} t/year, US->Japan
+# {AIR_US_JP_T_YEAR:,} t/year [U], shipments of {AIR_T_PER_SHIPMENT} t [U] = {m['air_jp_us_day']:.2f} and {m['air_us_jp_day']:.2f}/day, split by
+# airport weights (BTS 2008 international freight [P] as 2010 stand-ins [U]); value mean
+# USD {AIR_VALUE:,} per shipment [U, derived from Narita's trade value per kg, S].
+# Sea-of-Japan ports' West Coast flows are pinned to their Busan route (`path`) [U].
+# ---------------------------------------------------------------------------------""")
+    for fid, org, d, r, p, t, explicit in m["flows"]:
+        air = org in AIR_JP_W or org in AIR_US_W
+        if air:
+            traders = AIR_JP_TO_US_TRADERS if m["country"][org] == "JP" else AIR_US_TO_JP_TRADERS
+            val = AIR_VALUE
+        elif m["country"][org] == "JP":
             traders, val = JP_TO_US_TRADERS, 800_000
         else:
             traders, val = US_TO_JP_TRADERS, 250_000
@@ -468,6 +675,8 @@ revocation_notice = "30d"   # MRA Section III.E requires notice but gives no del
         P(f"rate_per_day = {r:.5f}   # path {' > '.join(p)}, {t:.2f} d expected transit")
         P(f'value = {{ dist = "lognormal", mean = {val}, sd = {val} }}')
         P(f"traders = [{tr}]")
+        if explicit:
+            P(f"path = {list_toml(p)}  # pinned to the Busan trans-shipment route [U], docs/network.md")
         P("")
     return "\n".join(o)
 
