@@ -54,6 +54,27 @@ def add_alternates(body, rule):
     return "".join(out), count
 
 
+def add_substitutes(body, rule):
+    """Inserts `substitutes = [...]` after the `destination` line of each flow for which
+    rule(origin, destination) returns (list, comment) and not None."""
+    out = []
+    origin = None
+    count = 0
+    for line in body.splitlines(keepends=True):
+        out.append(line)
+        m = re.match(r'origin = "([A-Z]+)"', line)
+        if m:
+            origin = m.group(1)
+        m = re.match(r'destination = "([A-Z]+)"', line)
+        if m:
+            r = rule(origin, m.group(1))
+            if r:
+                subs, why = r
+                out.append(f"substitutes = [{', '.join(chr(34) + a + chr(34) for a in subs)}]  # {why}\n")
+                count += 1
+    return "".join(out), count
+
+
 def sender_rule(dest_map):
     def rule(o, d):
         return dest_map.get(d)
@@ -153,8 +174,9 @@ def tohoku():
 #   nearest by road first, then ["JPTYO", "JPYOK"] (discharged at Keihin and trucked on
 #   [U]). The Sea-of-Japan ports, the airports and the Koriyama hub are undamaged here;
 #   Sendai airport (flooded in 2011) is not in the network (no figures found). Alternates
-#   are used only by strategies with reroute = "on_closure" (joint): the carriers review
-#   every review_days (default 7 [U]) and at closures and reopenings which port is
+#   are used by strategies with reroute = "on_closure" (all three presets): the carriers
+#   review every review_days (default 7 [U]; joint also at closures and reopenings,
+#   the shared announcements) which port is
 #   quickest to clearance (closure, queue, capacity, customs, extra transit; a margin of
 #   1 day or 5 % to switch [U]: docs/model.md, Port choice).
 # - US radiation screening of every container from Japan with fixed portal monitors
@@ -169,10 +191,15 @@ def tohoku():
 #   clearance without an ever-growing queue.
 #   An alert makes every US port disruption-affected, so the strategies' knobs act there.
 #
-# Known limits (the model's, stated so results are read against them): demand does not
-# fall after the quake (every flow keeps its 2010 rate, so the damaged small ports build
-# backlogs that real shippers avoided by moving cargo to other ports by truck), and
-# diversion is limited to the listed alternates of the flows that have them.
+# Responses (docs/model.md, Demand response and Information): shippers respond to the
+# delay they expect ([response] below: defer, cancel, or shift exports of the damaged
+# ports to a Sea-of-Japan port or to air from Narita); carriers choose among a flow's
+# destination and alternates under every strategy, at once on the shared schedule under
+# joint, at their weekly review and on their own guess under baseline and unilateral.
+# Known limits (stated so results are read against them): diverted imports travel the
+# quickest open path, usually via Tokyo and by truck to a Sea-of-Japan port (Busan is
+# not a node); the Japanese manufacturing stop, the recession and yen effects are not
+# modelled; the response's shares and thresholds are assumptions [U].
 # Reading the results: the first return to the band (`first_return_days`) comes after
 # the Tokyo Bay closure (about 10-45 days); the backlogs of Sendai, Hachinohe and Onahama
 # then push system WIP back above the band (peak about 1,500 shipments over baseline,
@@ -203,7 +230,21 @@ hold_days = 28       # default, written out: recovered = in band for 28 days or 
 [scenario.target_ci]
 half_width = "50%"
 measures = ["recovery.system.ttr_days", "recovery.class.trusted.ttr_days"]
-strategies = ["joint"]"""
+strategies = ["joint"]
+
+# Shippers' response to the delay they expect (docs/model.md, Demand response), for
+# every flow: above 7 days of expected extra delay on the booked path, 5 % cancel, 50 %
+# shift to a substitute (exports of the damaged ports only: `substitutes` below; the
+# others defer instead), 30 % defer by 14 days, 15 % ship anyway. No public figure for
+# any of these: the model's stated defaults, written out [U]. Under joint the shippers
+# know the announced closure schedule; under baseline and unilateral they see queues
+# and closures at their weekly review and guess a closure to last as long again.
+[response]
+threshold = { trusted = "7d", ordinary = "7d" }   # [U]
+cancel = 0.05                                      # [U]
+shift = 0.5                                        # [U]
+defer = 0.3                                        # [U]
+defer_for = "14d"                                  # [U]"""
     north = ("JPTYO", "JPYOK")
     dest_map = {
         "JPTYO": (["JPUKB", "JPOSA"], "carriers diverted Tokyo/Yokohama calls to Osaka and Kobe: DATA.md l.56-57 [S]"),
@@ -221,6 +262,19 @@ strategies = ["joint"]"""
     for p in ("JPSGM", "JPHHE", "JPONA", "JPKSM", "JPHIC"):
         dest_map[p] = (soj[p] + list(north), "damaged northern port: a Sea-of-Japan port nearest by road first, or discharge at Keihin and truck on [U]")
     body, n = add_alternates(network_body(), sender_rule(dest_map))
+
+    # Shippers' substitutes for exports from the damaged ports: the same US port from a
+    # Sea-of-Japan port (nearest by road first; trucked there over the land legs), or air
+    # from Narita to the nearest US gateway (Los Angeles for the West Coast, Chicago for
+    # the East). Imports have none: US airports have no land leg to the seaports in the
+    # network, and the importers' choice of port is the carriers' `alternates` above.
+    def export_substitutes(o, d):
+        if o not in soj or not d.startswith("US"):
+            return None
+        air = "RJAA-KLAX" if d in JP_WEST else "RJAA-KORD"
+        return ([f"{p}-{d}" for p in soj[o]] + [air],
+                "exporters of a damaged port: a Sea-of-Japan port by road, or air from Narita [U]")
+    body, n_subs = add_substitutes(body, export_substitutes)
     sgm_routes = []
     hic_routes = []
     for us in JP_WEST:
@@ -313,7 +367,7 @@ country = "US"
 level = 2
 duration = "8w"
 """
-    hdr = header + "\n" + generated(f", plus `alternates` on the {n} flows bound for Tokyo, Yokohama and the damaged northern ports")
+    hdr = header + "\n" + generated(f", plus `alternates` on the {n} flows bound for Tokyo, Yokohama and the damaged northern ports and `substitutes` on the {n_subs} US-bound flows from the damaged ports")
     write("us-japan-tohoku-2011.toml", hdr, scenario, body, "", disruptions)
 
 
