@@ -515,9 +515,14 @@ fn read_timeseries(path: &Path) -> Result<BTreeMap<(String, String), Vec<DayPoin
         &header,
         ["day", "strategy", "series", "n", "mean", "p10", "p90"],
     )?;
+    // Files before scoped series have no `scope_kind`: every row is the system's.
+    let scope_kind = header.iter().position(|h| h == "scope_kind");
     let mut out: BTreeMap<(String, String), Vec<DayPoint>> = BTreeMap::new();
     for rec in r.records() {
         let rec = rec.map_err(|e| csv_error(path, e))?;
+        if scope_kind.is_some_and(|k| rec.get(k).is_some_and(|v| v != "system")) {
+            continue;
+        }
         let d = cell(path, &rec, day, "day")?;
         if !d.is_finite() {
             return Err(ReportError::Invalid {
