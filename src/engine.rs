@@ -1679,7 +1679,11 @@ impl<'a> Simulation<'a> {
         }
         if let Some(ns) = &mut self.node_series {
             for i in 0..self.nodes.len() {
-                let b = self.cells.berths_mut(&mut self.world, i as NodeId).0.stats(now);
+                let b = self
+                    .cells
+                    .berths_mut(&mut self.world, i as NodeId)
+                    .0
+                    .stats(now);
                 let d = ns.delivered[i];
                 let (ld, lq, lc) = ns.last[i];
                 let [throughput, in_node] = *self.node_daily[i].last().expect("pushed above");
@@ -1701,7 +1705,11 @@ impl<'a> Simulation<'a> {
         if let Some(ns) = &mut self.node_series {
             // The reset below zeroes the berths' integrals: carry today's part so far.
             for i in 0..self.nodes.len() {
-                let b = self.cells.berths_mut(&mut self.world, i as NodeId).0.stats(now);
+                let b = self
+                    .cells
+                    .berths_mut(&mut self.world, i as NodeId)
+                    .0
+                    .stats(now);
                 let l = &mut ns.last[i];
                 *l = (l.0, l.1 - b.queue_area, l.2 - b.capacity_area);
             }

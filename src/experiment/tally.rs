@@ -526,9 +526,7 @@ impl SeriesTally {
         let s = u128::from(self.sum);
         // n·Σx² − (Σx)², exact in integers, ≥ 0.
         let num = (n * self.sq()).saturating_sub(s * s);
-        (num as f64 / (f64::from(self.n) * f64::from(self.n - 1)))
-            .sqrt()
-            / SERIES_SCALE
+        (num as f64 / (f64::from(self.n) * f64::from(self.n - 1))).sqrt() / SERIES_SCALE
     }
 
     /// The k-th smallest value (0-based), in steps: exact at full resolution, else spread
@@ -609,7 +607,11 @@ mod tests {
         let mut sorted = ys.clone();
         sorted.sort_by(f64::total_cmp);
         let p90 = sorted[(0.9 * (sorted.len() - 1) as f64) as usize];
-        assert!((one.quantile(0.9) - p90).abs() < 0.05, "{}", one.quantile(0.9));
+        assert!(
+            (one.quantile(0.9) - p90).abs() < 0.05,
+            "{}",
+            one.quantile(0.9)
+        );
     }
 
     #[test]
