@@ -157,6 +157,17 @@ pub struct RunArgs {
     /// the scenario's `memory_budget`, else three quarters of the machine's memory).
     #[arg(long, value_name = "SIZE", value_parser = crate::input::parse_bytes)]
     pub memory_budget: Option<u64>,
+    /// Scopes whose daily series timeseries.csv also gets, comma-separated: node, country,
+    /// flow; `none` for the system's alone (default: the scenario's `timeseries_scopes`).
+    #[arg(long, value_name = "KINDS", value_parser = parse_scopes)]
+    pub timeseries_scopes: Option<crate::measure::ScopeKinds>,
+}
+
+fn parse_scopes(s: &str) -> Result<crate::measure::ScopeKinds, String> {
+    if s.trim() == "none" {
+        return Ok(crate::measure::ScopeKinds::NONE);
+    }
+    crate::measure::ScopeKinds::parse(&s.split(',').collect::<Vec<_>>())
 }
 
 /// `--target-ci`: a half-width, or `off`.
@@ -308,6 +319,9 @@ fn run(args: RunArgs) -> ExitCode {
     }
     plan.shard = args.shard;
     plan.branch = !args.no_branch;
+    if let Some(k) = args.timeseries_scopes {
+        plan.timeseries_scopes = k;
+    }
     match args.target_ci {
         Some(TargetArg::Off) => plan.target_ci = None,
         Some(TargetArg::HalfWidth(half_width)) => {
@@ -427,6 +441,10 @@ fn run(args: RunArgs) -> ExitCode {
                     .fingerprint
                     .difference(&fingerprint)
                     .or_else(|| (c.shard != plan.shard).then(|| "another --shard".to_string()))
+                    .or_else(|| {
+                        (c.state.aggregate.scopes != plan.timeseries_scopes)
+                            .then(|| "other --timeseries-scopes".to_string())
+                    })
                 {
                     return fail(
                         2,

@@ -403,6 +403,20 @@ struct FlowSource {
     peak: f64,
 }
 
+/// The per-node daily series of `timeseries.csv` (`measure::NODE_SERIES`), kept only
+/// when the `node` scope is asked for: deliveries are counted per node as they happen, the
+/// rest is read from the nodes' own integrals once a day.
+#[derive(Debug, Clone, Default)]
+struct NodeSeries {
+    /// Deliveries at each node since time 0.
+    delivered: Vec<u64>,
+    /// At the last day end, per node: deliveries, and the berths' queue and capacity
+    /// integrals (less what the warm-up reset took away in that day).
+    last: Vec<(u64, f64, f64)>,
+    /// Per closed day, per node (day-major): `measure::NODE_SERIES`.
+    daily: Vec<[f64; 5]>,
+}
+
 /// Options for a run.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct RunOptions {
@@ -413,6 +427,8 @@ pub struct RunOptions {
     /// once (created, not delivered): the memory budget's share of one simulation. 0: no
     /// limit. A limit that is not reached changes nothing in the results.
     pub max_live: u64,
+    /// Scoped daily series to keep for `timeseries.csv` (none by default).
+    pub scopes: crate::measure::ScopeKinds,
 }
 
 /// Why a replication stopped before its horizon.
@@ -567,6 +583,8 @@ pub struct Simulation<'a> {
     node_daily: Vec<Vec<[f64; 2]>>,
     /// Node totals at the last day end (departures, area).
     node_last: Vec<(u64, f64)>,
+    /// The `node` scope of `timeseries.csv`, if asked for (`RunOptions::scopes`).
+    node_series: Option<Box<NodeSeries>>,
     /// Carriers' port choice for flows with alternates (None if no flow has any).
     ports: Option<Box<PortChoice>>,
     /// Shippers' expected delays for flows that respond (None if none does).
@@ -657,7 +675,13 @@ impl<'a> Simulation<'a> {
             nodes,
             routes,
             sources: Vec::with_capacity(scenario.flows.len()),
-            collector: Collector::new(scenario),
+            collector: {
+                let mut c = Collector::new(scenario);
+                if options.scopes.flow {
+                    c.keep_flows(scenario.flows.len());
+                }
+                c
+            },
             routing: None,
             created: 0,
             delivered: 0,
@@ -665,6 +689,13 @@ impl<'a> Simulation<'a> {
             options,
             node_daily: vec![Vec::with_capacity(days); n],
             node_last: vec![(0, 0.0); n],
+            node_series: options.scopes.node.then(|| {
+                Box::new(NodeSeries {
+                    delivered: vec![0; n],
+                    last: vec![(0, 0.0, 0.0); n],
+                    daily: Vec::with_capacity(days * n),
+                })
+            }),
             audit_error: None,
             overflow: None,
             free: Vec::new(),
@@ -932,6 +963,7 @@ impl<'a> Simulation<'a> {
             status: self.status.clone(),
             node_daily: self.node_daily.clone(),
             node_last: self.node_last.clone(),
+            node_series: self.node_series.clone(),
             ports: self.ports.clone(),
             shippers: self.shippers.clone(),
             routing_stale: self.routing_stale,
@@ -1448,6 +1480,9 @@ impl<'a> Simulation<'a> {
             self.shipment_mut(e).destination = a;
         }
         if node == dest {
+            if let Some(ns) = &mut self.node_series {
+                ns.delivered[node as usize] += 1;
+            }
             self.deliver(e, done);
             return;
         }
@@ -1839,11 +1874,43 @@ impl<'a> Simulation<'a> {
             self.node_daily[i].push([(dep - ld) as f64, (area - la) / length]);
             self.node_last[i] = (dep, area);
         }
+        if let Some(ns) = &mut self.node_series {
+            for i in 0..self.nodes.len() {
+                let b = self
+                    .cells
+                    .berths_mut(&mut self.world, i as NodeId)
+                    .0
+                    .stats(now);
+                let d = ns.delivered[i];
+                let (ld, lq, lc) = ns.last[i];
+                let [throughput, in_node] = *self.node_daily[i].last().expect("pushed above");
+                ns.daily.push([
+                    throughput,
+                    (d - ld) as f64,
+                    in_node,
+                    (b.queue_area - lq) / length,
+                    (b.capacity_area - lc) / length,
+                ]);
+                ns.last[i] = (d, b.queue_area, b.capacity_area);
+            }
+        }
     }
 
     fn on_warmup_end(&mut self) {
         let now = self.now;
         self.collector.mark(now);
+        if let Some(ns) = &mut self.node_series {
+            // The reset below zeroes the berths' integrals: carry today's part so far.
+            for i in 0..self.nodes.len() {
+                let b = self
+                    .cells
+                    .berths_mut(&mut self.world, i as NodeId)
+                    .0
+                    .stats(now);
+                let l = &mut ns.last[i];
+                *l = (l.0, l.1 - b.queue_area, l.2 - b.capacity_area);
+            }
+        }
         let mut q = self
             .world
             .query::<(&mut Berths, &mut Occupancy, Option<&mut CustomsPost>)>();
@@ -1898,11 +1965,13 @@ impl<'a> Simulation<'a> {
         }
         let daily = self.collector.finish(now, sc.nodes.len(), &mut values);
         let sensitivity = self.recovery_measures(full_days, &mut values);
+        let scope_daily = self.scope_daily(daily.len());
         ReplicationResult {
             replication: self.replication,
             strategy: self.strategy_index,
             values,
             daily,
+            scope_daily,
             sensitivity,
             events: self.events,
         }
@@ -2214,6 +2283,40 @@ impl<'a> Simulation<'a> {
         crate::measure::recovery_values(sc, &demand, &nodes, full_days, onset, values)
     }
 
+    /// The scoped daily series of `timeseries.csv` over `days` days, in
+    /// `measure::scope_rows` order, series-major (empty without scopes).
+    fn scope_daily(&self, days: usize) -> Vec<f64> {
+        use crate::measure::{COUNTRY_SERIES, NODE_SERIES};
+        let (sc, kinds) = (self.scenario, self.options.scopes);
+        let mut out = Vec::new();
+        let mut push = |series: &mut dyn Iterator<Item = f64>| {
+            let start = out.len();
+            out.extend(series.take(days));
+            out.resize(start + days, f64::NAN);
+        };
+        if let Some(ns) = &self.node_series {
+            let n = sc.nodes.len();
+            for i in 0..n {
+                for k in 0..NODE_SERIES.len() {
+                    push(&mut ns.daily.iter().skip(i).step_by(n).map(|x| x[k]));
+                }
+            }
+        }
+        if kinds.country {
+            for c in 0..sc.countries.len() {
+                for k in 0..COUNTRY_SERIES.len() {
+                    push(&mut self.collector.demand_series(1 + c, k));
+                }
+            }
+        }
+        if kinds.flow {
+            for f in 0..sc.flows.len() {
+                push(&mut self.collector.flow_series(f));
+            }
+        }
+        out
+    }
+
     /// The disruptions as they happen in this replication.
     pub fn realisation(&self) -> &Realisation {
         &self.realisation
@@ -2422,9 +2525,12 @@ impl Occupancy {
     }
     fn reset(&mut self, now: f64) {
         self.advance(now);
+        // The totals since time 0 stay: the daily node series are their differences.
         *self = Occupancy {
             present: self.present,
             last: now,
+            total_departures: self.total_departures,
+            total_area: self.total_area,
             ..Occupancy::default()
         };
     }

@@ -22,7 +22,8 @@ pub mod tally;
 use crate::engine::{AccountingError, MemoryExceeded, RunError, RunOptions, Simulation};
 use crate::measure::{
     DAILY_SERIES, FIRST_RETURN, FIRST_RETURN_CENSORED, MeasureSchema, RECOVERY_MEASURES,
-    ReplicationResult, SERIES, SYSTEM_MEASURES, TTR, TTR_CENSORED, recovery_scopes,
+    ReplicationResult, SERIES, SYSTEM_MEASURES, ScopeKinds, TTR, TTR_CENSORED, recovery_scopes,
+    scope_rows,
 };
 use crate::policy::When;
 use crate::scenario::{Scenario, TargetCi};
@@ -30,7 +31,7 @@ use inference::{Records, RecoveryAnalysis};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use stats::Stat;
-use tally::Tally;
+use tally::{SeriesTally, Tally};
 
 /// A share of a batch of replications: shard `index` (1-based) of `count`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,6 +90,10 @@ pub struct Plan {
     /// Simulate up to the first onset once per replication and branch (same results).
     #[serde(skip, default = "yes")]
     pub branch: bool,
+    /// Scoped daily series for `timeseries.csv` (the scenario's `timeseries_scopes`, or
+    /// `--timeseries-scopes`).
+    #[serde(default)]
+    pub timeseries_scopes: ScopeKinds,
 }
 
 fn one() -> usize {
@@ -114,6 +119,7 @@ impl Plan {
             shard: None,
             target_ci: scenario.target_ci.clone(),
             branch: true,
+            timeseries_scopes: scenario.timeseries_scopes,
         }
     }
 
@@ -159,6 +165,10 @@ pub struct StrategyTallies {
     /// Times to the first return of every recovery scope, as censored data.
     #[serde(default)]
     pub first_return: Vec<survival::SurvivalTally>,
+    /// The scoped daily series ([`scope_rows`] of the aggregate's `scopes`), series-major:
+    /// series `k` on day `d` at `k * days + d`. Empty without scopes.
+    #[serde(default)]
+    pub scope_daily: Vec<SeriesTally>,
 }
 
 /// Everything known about a set of replications: mergeable, serialisable.
@@ -176,17 +186,29 @@ pub struct Aggregate {
     /// False for runs of more than [`inference::RECORD_LIMIT`] replications.
     #[serde(default)]
     pub keep_records: bool,
+    /// The scopes whose daily series are tallied (`timeseries_scopes`).
+    #[serde(default)]
+    pub scopes: ScopeKinds,
 }
 
 impl Aggregate {
-    /// An empty aggregate for `strategies` of `scenario`.
+    /// An empty aggregate for `strategies` of `scenario`, with the scenario's own
+    /// `timeseries_scopes`.
     pub fn new(scenario: &Scenario, strategies: &[usize]) -> Aggregate {
+        Self::with_scopes(scenario, strategies, scenario.timeseries_scopes)
+    }
+
+    /// An empty aggregate for `strategies` of `scenario` that tallies the daily series of
+    /// `scopes`.
+    pub fn with_scopes(scenario: &Scenario, strategies: &[usize], scopes: ScopeKinds) -> Aggregate {
         let schema_len = MeasureSchema::len_for(scenario);
         let paired_len = paired_measures(&MeasureSchema::new(scenario)).len();
         let days = scenario.horizon.ceil() as usize;
         let baseline = strategies
             .iter()
             .position(|&s| scenario.strategies[s].name == "baseline");
+        let scoped = scope_rows(scenario, scopes).len() * days;
+        let kinds = scopes;
         let scopes = recovery_scopes(scenario).len();
         Aggregate {
             strategies: strategies
@@ -203,6 +225,7 @@ impl Aggregate {
                     },
                     survival: vec![survival::SurvivalTally::default(); scopes],
                     first_return: vec![survival::SurvivalTally::default(); scopes],
+                    scope_daily: vec![SeriesTally::default(); scoped],
                 })
                 .collect(),
             baseline,
@@ -210,6 +233,7 @@ impl Aggregate {
             events: 0,
             records: vec![Records::default(); strategies.len()],
             keep_records: true,
+            scopes: kinds,
         }
     }
 
@@ -247,6 +271,9 @@ impl Aggregate {
                     tally.add(v);
                 }
             }
+            for (tally, &v) in t.scope_daily.iter_mut().zip(&r.scope_daily) {
+                tally.add(v);
+            }
             if let (Some(b), false) = (base, t.paired.is_empty()) {
                 for (tally, &i) in t.paired.iter_mut().zip(paired) {
                     tally.add(r.values[i] - b.values[i]);
@@ -277,6 +304,9 @@ impl Aggregate {
             for (x, y) in a.first_return.iter_mut().zip(&b.first_return) {
                 x.merge(y);
             }
+            for (x, y) in a.scope_daily.iter_mut().zip(&b.scope_daily) {
+                x.merge(y);
+            }
         }
         self.keep_records &= other.keep_records;
         if self.keep_records {
@@ -293,6 +323,7 @@ impl Aggregate {
     /// True if the aggregates cover the same strategies and measures.
     pub fn compatible(&self, other: &Aggregate) -> bool {
         self.baseline == other.baseline
+            && self.scopes == other.scopes
             && self.strategies.len() == other.strategies.len()
             && self.strategies.iter().zip(&other.strategies).all(|(a, b)| {
                 a.strategy == b.strategy
@@ -300,6 +331,7 @@ impl Aggregate {
                     && a.daily.len() == b.daily.len()
                     && a.paired.len() == b.paired.len()
                     && a.survival.len() == b.survival.len()
+                    && a.scope_daily.len() == b.scope_daily.len()
             })
     }
 }
@@ -314,6 +346,8 @@ pub struct StrategySummary {
     pub daily: Vec<[DailyStat; SERIES]>,
     /// Paired differences with baseline: (measure index, statistics of strategy − baseline).
     pub paired: Vec<(usize, Stat)>,
+    /// The scoped daily series, laid out as [`StrategyTallies::scope_daily`].
+    pub scope_daily: Vec<DailyStat>,
 }
 
 /// A daily series value summarised over replications.
@@ -358,6 +392,18 @@ pub fn summarise(schema: &MeasureSchema, aggregate: &Aggregate) -> Vec<StrategyS
                 .iter()
                 .zip(&paired)
                 .map(|(x, &i)| (i, x.stat()))
+                .collect(),
+            scope_daily: t
+                .scope_daily
+                .iter()
+                .map(|x| DailyStat {
+                    n: u64::from(x.n),
+                    mean: x.mean(),
+                    sd: x.sd(),
+                    p10: x.quantile(0.1),
+                    p50: x.quantile(0.5),
+                    p90: x.quantile(0.9),
+                })
                 .collect(),
         })
         .collect()
@@ -466,7 +512,8 @@ impl<'a> Runner<'a> {
                 source,
             })?;
         let state = resume.unwrap_or_else(|| {
-            let mut aggregate = Aggregate::new(scenario, &plan.strategies);
+            let mut aggregate =
+                Aggregate::with_scopes(scenario, &plan.strategies, plan.timeseries_scopes);
             aggregate.keep_records = plan.replications <= inference::RECORD_LIMIT;
             RunnerState {
                 next: plan.range().0,
@@ -523,7 +570,10 @@ impl<'a> Runner<'a> {
                             &plan.strategies,
                             r,
                             plan.seed,
-                            plan.options,
+                            RunOptions {
+                                scopes: plan.timeseries_scopes,
+                                ..plan.options
+                            },
                             plan.branch,
                         )
                     })

@@ -7,6 +7,7 @@
 //! Everything ignores the warm-up: scalar measures cover [warmup, horizon].
 
 use crate::scenario::Scenario;
+use serde::{Deserialize, Serialize};
 
 pub mod recovery;
 
@@ -196,6 +197,128 @@ pub const DAILY_SERIES: [&str; 8] = [
 /// Number of daily series.
 pub const SERIES: usize = DAILY_SERIES.len();
 
+/// The kinds of scope that can have daily series in `timeseries.csv` beyond the system's
+/// (`[scenario] timeseries_scopes`, `tradesim run --timeseries-scopes`). Off by default:
+/// each adds rows to the file, tallies to the aggregate and a little work to the engine.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScopeKinds {
+    /// Per node: [`NODE_SERIES`].
+    pub node: bool,
+    /// Per country: [`COUNTRY_SERIES`].
+    pub country: bool,
+    /// Per flow: [`FLOW_SERIES`].
+    pub flow: bool,
+}
+
+/// The names of the scope kinds, as in the scenario key, the flag and `scope_kind`.
+pub const SCOPE_KINDS: [&str; 3] = ["node", "country", "flow"];
+
+impl ScopeKinds {
+    /// No scope but the system.
+    pub const NONE: ScopeKinds = ScopeKinds {
+        node: false,
+        country: false,
+        flow: false,
+    };
+
+    /// The kinds named in `names` ([`SCOPE_KINDS`]); an unknown name is an error that
+    /// lists the known ones.
+    pub fn parse<S: AsRef<str>>(names: &[S]) -> Result<ScopeKinds, String> {
+        let mut k = ScopeKinds::NONE;
+        for n in names {
+            match n.as_ref().trim() {
+                "node" => k.node = true,
+                "country" => k.country = true,
+                "flow" => k.flow = true,
+                "" => {}
+                other => {
+                    return Err(format!(
+                        "unknown scope kind `{other}` (known: node, country, flow)"
+                    ));
+                }
+            }
+        }
+        Ok(k)
+    }
+
+    /// True if any kind beyond the system is on.
+    pub fn any(&self) -> bool {
+        self.node || self.country || self.flow
+    }
+}
+
+/// Daily series of each node (when `node` scopes are on), in row order. Per day, in
+/// shipments unless noted: `throughput` = shipments that finished at the node (left it
+/// for their next route, or were delivered there); `deliveries` = shipments delivered at
+/// the node (their destination, or the alternate they were diverted to); `in_node` =
+/// shipments at the node (waiting, handled, in customs), time-averaged over the day;
+/// `queue_len` = shipments waiting for a berth, time-averaged; `working_servers` = the
+/// node's working handling servers (servers), time-averaged.
+pub const NODE_SERIES: [&str; 5] = [
+    "throughput",
+    "deliveries",
+    "in_node",
+    "queue_len",
+    "working_servers",
+];
+
+/// Daily series of each destination country (when `country` scopes are on), in row
+/// order: shipments bound for the country created, delivered, and in the network
+/// (time-averaged) during the day: the series behind the `country.<code>` recovery scope.
+pub const COUNTRY_SERIES: [&str; 3] = ["arrivals", "deliveries", "wip"];
+
+/// Daily series of each flow (when `flow` scopes are on): shipments of the flow delivered
+/// during the day (at its destination or an alternate).
+pub const FLOW_SERIES: [&str; 1] = ["deliveries"];
+
+/// One scoped daily series of `timeseries.csv`: its scope and its name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScopeRow {
+    /// `node`, `country` or `flow`.
+    pub kind: &'static str,
+    /// The node's or flow's id, or the country's code.
+    pub id: String,
+    /// The series' name ([`NODE_SERIES`], [`COUNTRY_SERIES`], [`FLOW_SERIES`]).
+    pub series: &'static str,
+}
+
+/// The scoped series of `scenario` for `kinds`, in the order of
+/// [`ReplicationResult::scope_daily`]: nodes, then countries, then flows (each in the
+/// scenario's order), each with its series in table order.
+pub fn scope_rows(scenario: &Scenario, kinds: ScopeKinds) -> Vec<ScopeRow> {
+    let mut v = Vec::new();
+    let mut add = |on: bool, kind: &'static str, ids: Vec<String>, series: &[&'static str]| {
+        if on {
+            for id in ids {
+                v.extend(series.iter().map(|&s| ScopeRow {
+                    kind,
+                    id: id.clone(),
+                    series: s,
+                }));
+            }
+        }
+    };
+    add(
+        kinds.node,
+        "node",
+        scenario.nodes.iter().map(|n| n.id.clone()).collect(),
+        &NODE_SERIES,
+    );
+    add(
+        kinds.country,
+        "country",
+        scenario.countries.iter().map(|c| c.code.clone()).collect(),
+        &COUNTRY_SERIES,
+    );
+    add(
+        kinds.flow,
+        "flow",
+        scenario.flows.iter().map(|f| f.id.clone()).collect(),
+        &FLOW_SERIES,
+    );
+    v
+}
+
 /// The scopes recovery is measured for, in row order: the system, each country (cargo
 /// bound for it), the two trader classes, each node.
 pub fn recovery_scopes(scenario: &Scenario) -> Vec<String> {
@@ -284,6 +407,9 @@ pub struct ReplicationResult {
     pub values: Vec<f64>,
     /// Daily system series, a row per day from day 0 ([`DAILY_SERIES`] order).
     pub daily: Vec<[f64; SERIES]>,
+    /// Scoped daily series ([`scope_rows`] order), series-major: series `k`'s value on
+    /// day `d` is at `k * daily.len() + d`. Empty unless scopes were asked for.
+    pub scope_daily: Vec<f64>,
     /// The system's and trusted cargo's times to recover at other tolerances and hold
     /// times ([`sensitivity_index`]); empty without a disruption.
     pub sensitivity: Vec<f64>,
@@ -347,6 +473,10 @@ pub struct Collector {
     created_in_window: u64,
     /// Lead times of deliveries in the window, in the order they came.
     leads: LeadLog,
+    /// Deliveries per flow today; empty unless flow series are kept ([`Collector::keep_flows`]).
+    flow_today: Vec<u64>,
+    /// Deliveries per flow of each closed day, day-major (flows of day 0, then of day 1…).
+    flow_daily: Vec<u64>,
 }
 
 /// The window's lead times as one log: `f64::to_bits` of each (all ≥ +0, so their bits
@@ -458,7 +588,27 @@ impl Collector {
                     * (scenario.horizon - scenario.warmup).max(0.0)
                     * 1.05) as usize,
             ),
+            flow_today: Vec::new(),
+            flow_daily: Vec::new(),
         }
+    }
+
+    /// Also keeps every flow's daily deliveries (the `flow` scope of `timeseries.csv`).
+    pub fn keep_flows(&mut self, flows: usize) {
+        self.flow_today = vec![0; flows];
+    }
+
+    /// Flow `f`'s deliveries on each closed day (empty unless [`Collector::keep_flows`]).
+    pub fn flow_series(&self, f: usize) -> impl Iterator<Item = f64> + '_ {
+        let n = self.flow_today.len().max(1);
+        self.flow_daily.iter().skip(f).step_by(n).map(|&x| x as f64)
+    }
+
+    /// Daily arrivals, deliveries and WIP of demand scope `k` ([`Collector::scope_series`]),
+    /// as `timeseries.csv`'s country series ([`COUNTRY_SERIES`] order).
+    pub fn demand_series(&self, k: usize, series: usize) -> impl Iterator<Item = f64> + '_ {
+        let col = [2, 0, 1][series];
+        self.scopes[k].daily.iter().map(move |x| x[col])
     }
 
     #[inline]
@@ -526,6 +676,9 @@ impl Collector {
             s.value_wip -= value;
             s.deliveries_today += 1;
         }
+        if let Some(c) = self.flow_today.get_mut(flow as usize) {
+            *c += 1;
+        }
         let lead = now - created;
         self.lead_today += lead;
         if now >= self.warmup {
@@ -541,6 +694,10 @@ impl Collector {
         }
         self.lead_daily.push(self.lead_today);
         self.lead_today = 0.0;
+        if !self.flow_today.is_empty() {
+            self.flow_daily.extend_from_slice(&self.flow_today);
+            self.flow_today.iter_mut().for_each(|c| *c = 0);
+        }
     }
 
     /// Marks the end of the warm-up.

@@ -11,11 +11,11 @@ pub mod slurm;
 use crate::experiment::inference::{
     Difference, Estimate, NEITHER_REACHED, TargetStatus, TimeToRecover,
 };
-use crate::experiment::{Outcome, stats::Stat};
+use crate::experiment::{DailyStat, Outcome, stats::Stat};
 use crate::measure::ReplicationResult;
 use crate::measure::{
     CLASSES, DAILY_SERIES, FLOW_MEASURES, MeasureSchema, NODE_MEASURES, RECOVERY_MEASURES,
-    SYSTEM_MEASURES, recovery_scopes,
+    SYSTEM_MEASURES, recovery_scopes, scope_rows,
 };
 use crate::scenario::Scenario;
 use serde_json::{Map, Value, json};
@@ -509,30 +509,53 @@ pub fn replication_rows(scenario: &Scenario, results: &[ReplicationResult]) -> V
     w.into_inner().expect("in-memory CSV")
 }
 
-/// `timeseries.csv`: one row per day × strategy × series, summarised over replications.
+/// `timeseries.csv`: one row per day × strategy × scope × series, summarised over
+/// replications. Per strategy and day: the system series (`scope_kind` `system`,
+/// `scope_id` `all`), then the scoped series the run tallied ([`scope_rows`] order).
 pub fn timeseries_csv(scenario: &Scenario, outcome: &Outcome) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
-        "day", "strategy", "series", "n", "mean", "sd", "p10", "p50", "p90",
+        "day",
+        "strategy",
+        "scope_kind",
+        "scope_id",
+        "series",
+        "n",
+        "mean",
+        "sd",
+        "p10",
+        "p50",
+        "p90",
     ])
     .expect("in-memory CSV");
+    let scoped = scope_rows(scenario, outcome.aggregate.scopes);
+    let mut record = |d: usize, name: &str, kind: &str, id: &str, series: &str, x: &DailyStat| {
+        w.write_record([
+            &d.to_string(),
+            name,
+            kind,
+            id,
+            series,
+            &x.n.to_string(),
+            &cell(x.mean),
+            &cell(x.sd),
+            &cell(x.p10),
+            &cell(x.p50),
+            &cell(x.p90),
+        ])
+        .expect("in-memory CSV");
+    };
     for s in &outcome.summaries {
         let name = &scenario.strategies[s.strategy].name;
+        let days = s.daily.len();
         for (d, row) in s.daily.iter().enumerate() {
             for (k, series) in DAILY_SERIES.iter().enumerate() {
-                let x = &row[k];
-                w.write_record([
-                    d.to_string(),
-                    name.clone(),
-                    (*series).to_string(),
-                    x.n.to_string(),
-                    cell(x.mean),
-                    cell(x.sd),
-                    cell(x.p10),
-                    cell(x.p50),
-                    cell(x.p90),
-                ])
-                .expect("in-memory CSV");
+                record(d, name, "system", "all", series, &row[k]);
+            }
+            for (k, r) in scoped.iter().enumerate() {
+                if let Some(x) = s.scope_daily.get(k * days + d) {
+                    record(d, name, r.kind, &r.id, r.series, x);
+                }
             }
         }
     }

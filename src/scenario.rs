@@ -171,6 +171,8 @@ pub struct Scenario {
     pub review_days: f64,
     /// `memory_budget` in bytes, if the file gives one.
     pub memory_budget: Option<u64>,
+    /// Scopes with daily series in `timeseries.csv` (`timeseries_scopes`; none by default).
+    pub timeseries_scopes: crate::measure::ScopeKinds,
     pub countries: Vec<Country>,
     pub nodes: Vec<Node>,
     pub routes: Vec<Route>,

@@ -18,6 +18,7 @@
 //! - `properties`: random valid scenarios (proptest): audited accounting, no negative
 //!   measure, determinism;
 //! - `robustness`: the committed JSON Schema, failed and full-disk writes, error caps;
+//! - `series`: the scoped daily series of `timeseries.csv` (node, country, flow);
 //! - `scale`: a 10 MB, 5,000-node scenario loads and validates in seconds.
 
 #[path = "suite/common.rs"]
@@ -53,5 +54,7 @@ mod report;
 mod robustness;
 #[path = "suite/scale.rs"]
 mod scale;
+#[path = "suite/series.rs"]
+mod series;
 #[path = "suite/validation.rs"]
 mod validation;

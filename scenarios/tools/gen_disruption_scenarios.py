@@ -223,6 +223,7 @@ baseline_days = 28   # the 28 days before the onset (days 72-99) define the base
 window_days = 7      # default, written out
 tolerance = 0.05     # default, written out
 hold_days = 28       # default, written out: recovered = in band for 28 days or to the horizon
+timeseries_scopes = ["node"] # per-node daily series in timeseries.csv (about 18 MB): Sendai falls, the substitutes rise (plot top_movers)
 
 # The headline: add replications (steps of 10, up to 100) until both joint - baseline
 # differences in time to recover have a 95% interval (Bonferroni-adjusted for the looks)

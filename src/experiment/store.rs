@@ -344,6 +344,7 @@ pub fn merge(dirs: &[PathBuf], limit: u64) -> Result<MergedShards, StoreError> {
                 events: 0,
                 records: Vec::new(),
                 keep_records: true,
+                scopes: s.aggregate.scopes,
             },
             scenario_text: s.scenario_text.clone(),
             scenario_format: s.scenario_format.clone(),
@@ -427,7 +428,7 @@ pub fn merge(dirs: &[PathBuf], limit: u64) -> Result<MergedShards, StoreError> {
                 })
         })
         .collect::<Result<_, _>>()?;
-    let mut aggregate = Aggregate::new(&scenario, &strategies);
+    let mut aggregate = Aggregate::with_scopes(&scenario, &strategies, first.aggregate.scopes);
     let mut rows = Vec::new();
     let mut seconds = 0.0;
     for slot in by_index {
@@ -468,6 +469,7 @@ pub fn merge(dirs: &[PathBuf], limit: u64) -> Result<MergedShards, StoreError> {
         shard: None,
         target_ci: first.fingerprint.target_ci.clone(),
         branch: true,
+        timeseries_scopes: aggregate.scopes,
     };
     Ok(MergedShards {
         scenario,

@@ -401,9 +401,220 @@ impl Tally {
     }
 }
 
+/// Grid of a [`SeriesTally`]: values are recorded in steps of 1/`SERIES_SCALE`
+/// (counts exactly; time averages rounded to the nearest step, 0.001 shipment).
+pub const SERIES_SCALE: f64 = 1024.0;
+
+/// Buckets a [`SeriesTally`] keeps at most.
+pub const SERIES_BUCKETS: usize = 64;
+
+/// A compact, exact, mergeable tally of one day of one scoped daily series over
+/// replications (`timeseries.csv`'s node, country and flow rows, of which there can be
+/// hundreds of thousands): about 64 bytes plus 8 per bucket, at most [`SERIES_BUCKETS`].
+///
+/// Each value is recorded as a whole number of steps of 1/[`SERIES_SCALE`] (a count is
+/// exact; a time average is rounded to the nearest step). Sums of steps and of their
+/// squares are integers, so the mean and sd are exact for the recorded steps and do not
+/// depend on order. Percentiles come from a histogram of steps that is exact (one step per
+/// bucket) until more than [`SERIES_BUCKETS`] distinct values arrive; it then halves its
+/// resolution (neighbouring buckets merged) until they fit, like [`Histogram`], so its
+/// state depends only on the values recorded, never on their order or grouping.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SeriesTally {
+    /// Replications with a value.
+    pub n: u32,
+    /// Replications without one (NaN).
+    pub undefined: u32,
+    /// Sum of the steps.
+    sum: u64,
+    /// Sum of the squared steps, as (high, low) 64-bit halves.
+    sum_sq: (u64, u64),
+    /// Bits dropped from a step to give its bucket.
+    level: u8,
+    /// (step >> level, count), sorted by key.
+    buckets: Vec<(u32, u32)>,
+}
+
+impl SeriesTally {
+    /// The value in steps (negative values, which no series has, count as 0; values past
+    /// 4 million shipments saturate).
+    fn steps(x: f64) -> u32 {
+        (x * SERIES_SCALE).round().clamp(0.0, u32::MAX as f64) as u32
+    }
+
+    fn sq(&self) -> u128 {
+        (u128::from(self.sum_sq.0) << 64) | u128::from(self.sum_sq.1)
+    }
+
+    /// Records one replication's value (NaN = undefined).
+    pub fn add(&mut self, x: f64) {
+        if x.is_nan() {
+            self.undefined += 1;
+            return;
+        }
+        let s = Self::steps(x);
+        self.n += 1;
+        self.sum += u64::from(s);
+        let q = self.sq() + u128::from(s) * u128::from(s);
+        self.sum_sq = ((q >> 64) as u64, q as u64);
+        self.put(s >> self.level, 1);
+    }
+
+    fn put(&mut self, mut key: u32, count: u32) {
+        loop {
+            match self.buckets.binary_search_by_key(&key, |b| b.0) {
+                Ok(i) => {
+                    self.buckets[i].1 += count;
+                    return;
+                }
+                Err(i) if self.buckets.len() < SERIES_BUCKETS => {
+                    self.buckets.insert(i, (key, count));
+                    return;
+                }
+                Err(_) => {
+                    self.coarsen_to(self.level + 1);
+                    key >>= 1;
+                }
+            }
+        }
+    }
+
+    fn coarsen_to(&mut self, level: u8) {
+        let shift = level - self.level;
+        if shift == 0 {
+            return;
+        }
+        self.level = level;
+        let mut out: Vec<(u32, u32)> = Vec::with_capacity(self.buckets.len());
+        for &(k, c) in &self.buckets {
+            let k = k >> shift;
+            match out.last_mut() {
+                Some((lk, lc)) if *lk == k => *lc += c,
+                _ => out.push((k, c)),
+            }
+        }
+        self.buckets = out;
+    }
+
+    /// Adds another tally (exactly).
+    pub fn merge(&mut self, other: &SeriesTally) {
+        self.n += other.n;
+        self.undefined += other.undefined;
+        self.sum += other.sum;
+        let q = self.sq() + other.sq();
+        self.sum_sq = ((q >> 64) as u64, q as u64);
+        self.coarsen_to(self.level.max(other.level));
+        for &(k, c) in &other.buckets {
+            self.put(k >> (self.level - other.level), c);
+        }
+    }
+
+    /// Mean of the recorded values (NaN without any).
+    pub fn mean(&self) -> f64 {
+        if self.n == 0 {
+            return f64::NAN;
+        }
+        self.sum as f64 / f64::from(self.n) / SERIES_SCALE
+    }
+
+    /// Sample standard deviation (NaN below two values).
+    pub fn sd(&self) -> f64 {
+        if self.n < 2 {
+            return f64::NAN;
+        }
+        let n = u128::from(self.n);
+        let s = u128::from(self.sum);
+        // n·Σx² − (Σx)², exact in integers, ≥ 0.
+        let num = (n * self.sq()).saturating_sub(s * s);
+        (num as f64 / (f64::from(self.n) * f64::from(self.n - 1))).sqrt() / SERIES_SCALE
+    }
+
+    /// The k-th smallest value (0-based), in steps: exact at full resolution, else spread
+    /// evenly over its bucket's steps.
+    fn order_statistic(&self, k: u64) -> f64 {
+        let mut seen = 0u64;
+        let width = f64::from(1u32 << self.level.min(31));
+        for &(key, c) in &self.buckets {
+            let c = u64::from(c);
+            if k < seen + c {
+                let lo = f64::from(key) * width;
+                if self.level == 0 {
+                    return lo;
+                }
+                return lo + (width - 1.0) * ((k - seen) as f64 + 0.5) / c as f64;
+            }
+            seen += c;
+        }
+        f64::NAN
+    }
+
+    /// The q-quantile with linear interpolation between order statistics (as
+    /// [`Histogram::quantile`]).
+    pub fn quantile(&self, q: f64) -> f64 {
+        if self.n == 0 {
+            return f64::NAN;
+        }
+        let h = f64::from(self.n - 1) * q;
+        let lo = h.floor() as u64;
+        let a = self.order_statistic(lo);
+        let frac = h - lo as f64;
+        let v = if frac == 0.0 {
+            a
+        } else {
+            a + frac * (self.order_statistic(lo + 1) - a)
+        };
+        v / SERIES_SCALE
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn series_tally_is_exact_bounded_and_order_free() {
+        // Counts: exact statistics.
+        let xs = [3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0, 5.0, 3.0];
+        let mut t = SeriesTally::default();
+        xs.iter().for_each(|&x| t.add(x));
+        let direct = Stat::of(&xs);
+        assert_eq!(t.mean(), direct.mean);
+        assert!((t.sd() - direct.sd).abs() < 1e-12);
+        assert_eq!(t.quantile(0.5), direct.p50);
+        assert_eq!(t.quantile(0.9), direct.p90);
+        assert_eq!(t.quantile(0.1), 1.0);
+        // Many distinct time averages: bounded, and the same whatever the order and grouping.
+        let ys: Vec<f64> = (0..5000u64)
+            .map(|i| 100.0 + ((i.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as f64) / 1e4)
+            .collect();
+        let mut one = SeriesTally::default();
+        ys.iter().for_each(|&y| one.add(y));
+        assert!(one.buckets.len() <= SERIES_BUCKETS && one.level > 0);
+        let mut rev = SeriesTally::default();
+        ys.iter().rev().for_each(|&y| rev.add(y));
+        assert_eq!(rev, one);
+        let mut parts = vec![SeriesTally::default(); 3];
+        for (i, &y) in ys.iter().enumerate() {
+            parts[(i * 7) % 3].add(y);
+        }
+        let mut merged = parts[2].clone();
+        merged.merge(&parts[0]);
+        merged.merge(&parts[1]);
+        assert_eq!(merged, one);
+        assert_eq!(merged.mean().to_bits(), one.mean().to_bits());
+        let mean = ys.iter().sum::<f64>() / ys.len() as f64;
+        assert!((one.mean() - mean).abs() < 1.0 / SERIES_SCALE);
+        let mut sorted = ys.clone();
+        sorted.sort_by(f64::total_cmp);
+        let p90 = sorted[(0.9 * (sorted.len() - 1) as f64) as usize];
+        // Within two buckets of the coarsened histogram (2^level steps of 1/SERIES_SCALE).
+        let bucket = (1u64 << one.level) as f64 / SERIES_SCALE;
+        assert!(
+            (one.quantile(0.9) - p90).abs() <= 2.0 * bucket,
+            "{} vs {p90} (bucket {bucket})",
+            one.quantile(0.9)
+        );
+    }
 
     #[test]
     fn exact_sums_do_not_depend_on_order_or_grouping() {

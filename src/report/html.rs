@@ -198,6 +198,9 @@ pub struct RunData {
     pub network: Network,
     /// (strategy, series) → days in order.
     pub series: BTreeMap<(String, String), Vec<DayPoint>>,
+    /// (strategy, node id) → the node's mean daily `throughput` by day, if
+    /// `timeseries.csv` has node rows (`--timeseries-scopes node`).
+    pub node_throughput: BTreeMap<(String, String), Vec<(f64, f64)>>,
     /// strategy → the system's time to recover in each replication with a disruption.
     pub ttr: BTreeMap<String, Vec<Ttr>>,
     /// Why `ttr` is empty, if it is.
@@ -248,7 +251,7 @@ impl RunData {
             .unwrap_or(0.0)
             > 1e-9;
         let network = network(&summary, &strategies).map_err(invalid)?;
-        let series = read_timeseries(&dir.join("timeseries.csv"))?;
+        let (series, node_throughput) = read_timeseries(&dir.join("timeseries.csv"))?;
         let (ttr, ttr_missing) = read_ttr(&dir.join("replications.csv"), &strategies)?;
         Ok(RunData {
             dir: dir.to_path_buf(),
@@ -273,6 +276,7 @@ impl RunData {
             onset_varies,
             network,
             series,
+            node_throughput,
             ttr,
             ttr_missing,
             summary,
@@ -506,7 +510,13 @@ fn cell(path: &Path, rec: &csv::StringRecord, i: usize, what: &str) -> Result<f6
     })
 }
 
-fn read_timeseries(path: &Path) -> Result<BTreeMap<(String, String), Vec<DayPoint>>, ReportError> {
+/// The system series by (strategy, series), and the nodes' throughput by (strategy, node).
+type Timeseries = (
+    BTreeMap<(String, String), Vec<DayPoint>>,
+    BTreeMap<(String, String), Vec<(f64, f64)>>,
+);
+
+fn read_timeseries(path: &Path) -> Result<Timeseries, ReportError> {
     let bytes = read(path)?;
     let mut r = csv::Reader::from_reader(bytes.as_slice());
     let header = r.headers().map_err(|e| csv_error(path, e))?.clone();
@@ -515,9 +525,27 @@ fn read_timeseries(path: &Path) -> Result<BTreeMap<(String, String), Vec<DayPoin
         &header,
         ["day", "strategy", "series", "n", "mean", "p10", "p90"],
     )?;
+    // Files before scoped series have no `scope_kind`: every row is the system's.
+    let scope_kind = header.iter().position(|h| h == "scope_kind");
+    let scope_id = header.iter().position(|h| h == "scope_id");
     let mut out: BTreeMap<(String, String), Vec<DayPoint>> = BTreeMap::new();
+    let mut nodes: BTreeMap<(String, String), Vec<(f64, f64)>> = BTreeMap::new();
     for rec in r.records() {
         let rec = rec.map_err(|e| csv_error(path, e))?;
+        if let Some(kind) = scope_kind.and_then(|k| rec.get(k))
+            && kind != "system"
+        {
+            if kind == "node" && rec.get(series) == Some("throughput") {
+                let id = scope_id.and_then(|k| rec.get(k)).unwrap_or("").to_string();
+                let key = (rec.get(strategy).unwrap_or("").to_string(), id);
+                let point = (
+                    cell(path, &rec, day, "day")?,
+                    cell(path, &rec, mean, "mean")?,
+                );
+                nodes.entry(key).or_default().push(point);
+            }
+            continue;
+        }
         let d = cell(path, &rec, day, "day")?;
         if !d.is_finite() {
             return Err(ReportError::Invalid {
@@ -545,7 +573,10 @@ fn read_timeseries(path: &Path) -> Result<BTreeMap<(String, String), Vec<DayPoin
     for v in out.values_mut() {
         v.sort_by(|a, b| a.day.total_cmp(&b.day));
     }
-    Ok(out)
+    for v in nodes.values_mut() {
+        v.sort_by(|a, b| a.0.total_cmp(&b.0));
+    }
+    Ok((out, nodes))
 }
 
 type TtrByStrategy = BTreeMap<String, Vec<Ttr>>;

@@ -129,6 +129,23 @@ pub struct ScenarioSection {
     /// it. Default: three quarters of the machine's memory.
     #[serde(default)]
     pub memory_budget: Option<String>,
+    /// Scopes whose daily series `timeseries.csv` also gets, beyond the system's: any of
+    /// "node", "country", "flow" (docs/outputs.md gives each scope's series and the file
+    /// size). `tradesim run --timeseries-scopes` overrides it. Default: none.
+    #[serde(default)]
+    pub timeseries_scopes: Option<Vec<ScopeKindFile>>,
+}
+
+/// A kind of scope with daily series in `timeseries.csv` (`timeseries_scopes`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ScopeKindFile {
+    /// Per node: throughput, deliveries, shipments at the node, berth queue, working servers.
+    Node,
+    /// Per destination country: arrivals, deliveries and WIP of the cargo bound for it.
+    Country,
+    /// Per flow: deliveries.
+    Flow,
 }
 
 /// `[scenario.target_ci]`: when a run has enough replications.

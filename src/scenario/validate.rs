@@ -991,6 +991,15 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
         target_ci,
         review_days,
         memory_budget,
+        timeseries_scopes: {
+            use super::file::ScopeKindFile as K;
+            let kinds = sc.timeseries_scopes.as_deref().unwrap_or(&[]);
+            crate::measure::ScopeKinds {
+                node: kinds.contains(&K::Node),
+                country: kinds.contains(&K::Country),
+                flow: kinds.contains(&K::Flow),
+            }
+        },
         countries,
         nodes,
         routes,

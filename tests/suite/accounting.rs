@@ -96,7 +96,10 @@ fn audit(s: &Scenario, k: usize, replication: u64, label: &str) {
     }
     // Cancelled shipments' entities are marked delivered too: their count is the engine's.
     let (cancelled, held) = sim.responses();
-    assert!(held <= in_system, "{label} / {name}: {held} held, {in_system} in system");
+    assert!(
+        held <= in_system,
+        "{label} / {name}: {held} held, {in_system} in system"
+    );
     assert_eq!(
         created,
         delivered + cancelled + in_system,

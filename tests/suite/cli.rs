@@ -136,7 +136,10 @@ fn run_writes_summary_and_csvs() {
     let text = std::fs::read_to_string(out_dir.join("timeseries.csv")).expect("csv");
     let mut lines = text.lines();
     let header = lines.next().expect("header");
-    assert!(header.starts_with("day,strategy,series,"), "{header}");
+    assert!(
+        header.starts_with("day,strategy,scope_kind,scope_id,series,"),
+        "{header}"
+    );
     let days = s.horizon.ceil() as usize;
     assert_eq!(lines.count(), days * 2 * DAILY_SERIES.len());
 
