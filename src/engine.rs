@@ -383,6 +383,18 @@ impl ShipperView {
     }
 }
 
+/// A node's capacity as a review sees it ([`Simulation::node_view`]).
+struct NodeView {
+    /// When it has working capacity: now, or its (expected) reopening.
+    available: f64,
+    /// Working servers from `available` on / the mean handling time with the slowdown.
+    capacity_per_day: f64,
+    /// Mean handling time with the alert level's slowdown.
+    handling_days: f64,
+    /// Shipments waiting for a berth: [priority lane, ordinary lane].
+    lanes: [usize; 2],
+}
+
 /// Counts of the shippers' responses in the measurement window.
 #[derive(Debug, Clone, Copy, Default)]
 struct Responses {
@@ -1613,23 +1625,12 @@ impl<'a> Simulation<'a> {
             .iter()
             .enumerate()
             .map(|(w, &c)| {
-                let node = &sc.nodes[c as usize];
-                let level = self.status.alert_level[node.country as usize];
-                let slow = sc.countries[node.country as usize].alert_effects[(level - 1) as usize]
-                    .handling_slowdown;
-                let berths = &self
-                    .cells
-                    .berths
-                    .get(&self.world, c as usize)
-                    .expect("node")
-                    .0;
-                let (available, servers) = if self.status.closed(c) {
-                    let (t, share) = self.expected_reopening(c);
-                    (t, (node.servers as f64 * share + 1e-9).floor())
-                } else {
-                    (now, berths.capacity as f64)
-                };
-                let lanes = berths.queued_lanes();
+                let NodeView {
+                    available,
+                    capacity_per_day,
+                    handling_days,
+                    lanes,
+                } = self.node_view(c);
                 let due = (day0..(day0 + steps[w]).min(pc.days))
                     .map(|d| {
                         let x = pc.due[w * pc.days + d];
@@ -1639,13 +1640,13 @@ impl<'a> Simulation<'a> {
                 let view = divert::PortView {
                     now,
                     available,
-                    capacity_per_day: servers / (node.service.mean() * slow),
+                    capacity_per_day,
                     queued: [lanes[0] as f64, lanes[1] as f64],
                     due,
                     local_per_day: split(pc.local[w]),
                     priority_per_day: prio_rate[w].max(0.0),
                     priority: prio && self.knobs_apply(c),
-                    fixed_days: node.service.mean() * slow,
+                    fixed_days: handling_days,
                 };
                 let proj = divert::project(&view, steps[w]);
                 (view, proj)
@@ -2123,6 +2124,35 @@ impl<'a> Simulation<'a> {
         }
     }
 
+    /// What carriers and shippers see of `node`'s capacity at a review, under the strategy's
+    /// information ([`Self::expected_reopening`] if it is closed).
+    fn node_view(&self, node: NodeId) -> NodeView {
+        let sc = self.scenario;
+        let n = &sc.nodes[node as usize];
+        let level = self.status.alert_level[n.country as usize];
+        let slow =
+            sc.countries[n.country as usize].alert_effects[(level - 1) as usize].handling_slowdown;
+        let berths = &self
+            .cells
+            .berths
+            .get(&self.world, node as usize)
+            .expect("node")
+            .0;
+        let (available, servers) = if self.status.closed(node) {
+            let (t, share) = self.expected_reopening(node);
+            (t, (n.servers as f64 * share + 1e-9).floor())
+        } else {
+            (self.now, berths.capacity as f64)
+        };
+        let handling_days = n.service.mean() * slow;
+        NodeView {
+            available,
+            capacity_per_day: servers / handling_days,
+            handling_days,
+            lanes: berths.queued_lanes(),
+        }
+    }
+
     /// The expected wait for closed `route` to reopen, as [`Self::expected_reopening`].
     fn route_wait(&self, route: RouteId) -> f64 {
         let known = match self.strategy.information {
@@ -2175,27 +2205,13 @@ impl<'a> Simulation<'a> {
             let nodes =
                 std::iter::once(f.origin).chain(routes.iter().map(|&r| sc.routes[r as usize].to));
             for n in nodes {
-                let node = &sc.nodes[n as usize];
-                let level = self.status.alert_level[node.country as usize];
-                let slow = sc.countries[node.country as usize].alert_effects[(level - 1) as usize]
-                    .handling_slowdown;
-                let berths = &self
-                    .cells
-                    .berths
-                    .get(&self.world, n as usize)
-                    .expect("node")
-                    .0;
-                let (closed, servers) = if self.status.closed(n) {
-                    let (t, share) = self.expected_reopening(n);
-                    (
-                        (t - now).max(0.0),
-                        (node.servers as f64 * share + 1e-9).floor(),
-                    )
-                } else {
-                    (0.0, berths.capacity as f64)
-                };
-                let mu = servers / (node.service.mean() * slow);
-                let lanes = berths.queued_lanes();
+                let NodeView {
+                    available,
+                    capacity_per_day: mu,
+                    lanes,
+                    ..
+                } = self.node_view(n);
+                let closed = (available - now).max(0.0);
                 let all = (lanes[0] + lanes[1]) as f64;
                 let high = if prio && self.knobs_apply(n) {
                     lanes[0] as f64

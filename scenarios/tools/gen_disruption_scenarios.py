@@ -33,9 +33,10 @@ def network_body():
     return text[rule:]
 
 
-def add_alternates(body, rule):
-    """Inserts `alternates = [...]` after the `destination` line of each flow for which
-    rule(origin, destination) returns (list, comment) and not None."""
+def add_after_destination(body, key, rule):
+    """Inserts `key = [...]  # why` after the `destination` line of each flow for which
+    rule(origin, destination) returns (list, why) and not None; returns the text and how
+    many flows got one."""
     out = []
     origin = None
     count = 0
@@ -48,31 +49,20 @@ def add_alternates(body, rule):
         if m:
             r = rule(origin, m.group(1))
             if r:
-                alts, why = r
-                out.append(f"alternates = [{', '.join(chr(34) + a + chr(34) for a in alts)}]  # {why}\n")
+                ids, why = r
+                out.append(f"{key} = [{', '.join(chr(34) + a + chr(34) for a in ids)}]  # {why}\n")
                 count += 1
     return "".join(out), count
+
+
+def add_alternates(body, rule):
+    """`alternates` (ports) on the flows `rule` names: see add_after_destination."""
+    return add_after_destination(body, "alternates", rule)
 
 
 def add_substitutes(body, rule):
-    """Inserts `substitutes = [...]` after the `destination` line of each flow for which
-    rule(origin, destination) returns (list, comment) and not None."""
-    out = []
-    origin = None
-    count = 0
-    for line in body.splitlines(keepends=True):
-        out.append(line)
-        m = re.match(r'origin = "([A-Z]+)"', line)
-        if m:
-            origin = m.group(1)
-        m = re.match(r'destination = "([A-Z]+)"', line)
-        if m:
-            r = rule(origin, m.group(1))
-            if r:
-                subs, why = r
-                out.append(f"substitutes = [{', '.join(chr(34) + a + chr(34) for a in subs)}]  # {why}\n")
-                count += 1
-    return "".join(out), count
+    """`substitutes` (flows) on the flows `rule` names: see add_after_destination."""
+    return add_after_destination(body, "substitutes", rule)
 
 
 def sender_rule(dest_map):
