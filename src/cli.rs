@@ -117,8 +117,8 @@ pub struct RunArgs {
     /// Output folder (default: outputs/<scenario name>/).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Strategies to run, comma-separated (default: the scenario's; presets: baseline,
-    /// unilateral, joint).
+    /// Strategies to run, comma-separated (default: the scenario's; presets: no-mra,
+    /// baseline, unilateral, joint).
     #[arg(long, value_delimiter = ',')]
     pub strategies: Option<Vec<String>>,
     /// No progress bar or messages on stderr.

@@ -395,6 +395,17 @@ struct NodeView {
     lanes: [usize; 2],
 }
 
+/// Customs decisions in the measurement window, by the trader's category at the customs
+/// country ([`member_category`]: own programme, partner programme only, neither).
+#[derive(Debug, Clone, Default)]
+struct Assessments {
+    decided: [u64; 3],
+    inspected: [u64; 3],
+    /// Shipments assessed as trusted although a revocation that has taken effect (known
+    /// there or not yet) removed the membership that made them so (MRA III.E).
+    exposure: u64,
+}
+
 /// Counts of the shippers' responses in the measurement window.
 #[derive(Debug, Clone, Copy, Default)]
 struct Responses {
@@ -609,6 +620,8 @@ pub struct Simulation<'a> {
     holding: u64,
     /// Responses in the measurement window.
     responses: Responses,
+    /// Customs decisions in the measurement window.
+    assessments: Assessments,
 }
 
 impl<'a> Simulation<'a> {
@@ -719,6 +732,7 @@ impl<'a> Simulation<'a> {
             cancelled: 0,
             holding: 0,
             responses: Responses::default(),
+            assessments: Assessments::default(),
         };
         for (i, &(t, _)) in sim.realisation.changes.iter().enumerate() {
             sim.calendar.schedule(t, Event::Change { index: i as u32 });
@@ -982,6 +996,7 @@ impl<'a> Simulation<'a> {
             cancelled: self.cancelled,
             holding: self.holding,
             responses: self.responses,
+            assessments: self.assessments.clone(),
         }
     }
 
@@ -1232,8 +1247,34 @@ impl<'a> Simulation<'a> {
         let c = &self.scenario.countries[country as usize];
         match self.strategy.recognition {
             Recognition::Own => members.any(c.own_programmes),
-            Recognition::Mutual => members.any(c.recognised_programmes),
+            Recognition::Mutual => members.any(self.routine_programmes(country)),
         }
+    }
+
+    /// The programmes whose members customs of `country` trusts in routine risk
+    /// assessment: its own and, while the arrangements are in force, their partners
+    /// (MRA III.A–B).
+    #[inline]
+    fn routine_programmes(&self, country: u16) -> Members {
+        let c = &self.scenario.countries[country as usize];
+        if self.strategy.recognises_partners() {
+            c.recognised_programmes
+        } else {
+            c.own_programmes
+        }
+    }
+
+    /// A trader's memberships with every revocation whose onset has passed dropped, known
+    /// or not: the truth that revocation exposure is measured against.
+    #[inline]
+    fn true_members(&self, members: Members, revoke_draw: f64) -> Members {
+        let mut m = members;
+        for r in &self.realisation.revocations {
+            if revoke_draw < r.share && self.now >= r.time {
+                m.0 &= !(1u32 << r.programme);
+            }
+        }
+        m
     }
 
     /// True if the strategy's knobs apply at `node` now.
@@ -1368,12 +1409,23 @@ impl<'a> Simulation<'a> {
         let country = &sc.countries[n.country as usize];
         let level = self.status.alert_level[n.country as usize];
         let effect = country.alert_effects[(level - 1) as usize];
-        let members = {
+        let (raw, revoke_draw) = {
             let s = self.rows.get(&self.world, e).expect("live shipment");
-            self.effective_members(s.members, s.revoke_draw, n.country)
+            (s.members, s.revoke_draw)
         };
-        // Routine risk assessment always recognises the arrangements' partners (MRA III.B).
-        let routine_trusted = members.any(country.recognised_programmes);
+        let members = self.effective_members(raw, revoke_draw, n.country);
+        // Routine risk assessment recognises the arrangements' partners while they are in
+        // force (MRA III.B).
+        let routine = self.routine_programmes(n.country);
+        let routine_trusted = members.any(routine);
+        if now >= sc.warmup {
+            let a = &mut self.assessments;
+            let k = member_category(sc, raw, node);
+            a.decided[k] += 1;
+            if routine_trusted && !self.true_members(raw, revoke_draw).any(routine) {
+                self.assessments.exposure += 1;
+            }
+        }
         let strategy_trusted = self.strategy_trusts(members, n.country);
         let knobs = self.knobs_apply(node);
         let relief = self.strategy.alert_relief && knobs && strategy_trusted;
@@ -1413,6 +1465,10 @@ impl<'a> Simulation<'a> {
         post.decided += 1;
         if inspect {
             post.inspected += 1;
+            if now >= sc.warmup {
+                self.assessments.inspected[member_category(sc, raw, node)] += 1;
+            }
+            let post = self.cells.customs_mut(&mut self.world, node);
             if post.inspectors.arrive(now, e, priority) {
                 self.start_inspection(e, node);
             }
@@ -1580,7 +1636,8 @@ impl<'a> Simulation<'a> {
         let sc = self.scenario;
         let now = self.now;
         let prio = self.strategy.priority == Priority::TrustedFirst;
-        let mutual = self.strategy.recognition == Recognition::Mutual;
+        let mutual =
+            self.strategy.recognition == Recognition::Mutual && self.strategy.recognises_partners();
         let high = |k: usize| prio && (k == 0 || (k == 1 && mutual));
         let split = |x: [f64; 3]| {
             let mut s = [0.0; 2];
@@ -1702,7 +1759,8 @@ impl<'a> Simulation<'a> {
         let level = self.status.alert_level[node.country as usize];
         let eff = country.alert_effects[(level - 1) as usize];
         let inspection = cu.inspection.mean() * eff.inspection_time;
-        let trusted = sc.trader_share(f, |m| m.any(country.recognised_programmes));
+        let routine = self.routine_programmes(node.country);
+        let trusted = sc.trader_share(f, |m| m.any(routine));
         let class = |rate: f64, clearance: f64| {
             let p = (rate * eff.inspection_rate).min(1.0);
             p * inspection + (1.0 - p) * clearance
@@ -2280,6 +2338,11 @@ impl<'a> Simulation<'a> {
         values[12] = self.responses.deferred as f64;
         values[13] = self.responses.cancelled as f64;
         values[14] = self.responses.shifted as f64;
+        let a = &self.assessments;
+        for k in 0..3 {
+            values[15 + k] = ratio(a.inspected[k] as f64, a.decided[k] as f64);
+        }
+        values[18] = a.exposure as f64;
         let Some(onset) = onset else {
             return Vec::new();
         };

@@ -25,7 +25,6 @@ use crate::measure::{
     ReplicationResult, SERIES, SYSTEM_MEASURES, ScopeKinds, TTR, TTR_CENSORED, recovery_scopes,
     scope_rows,
 };
-use crate::policy::When;
 use crate::scenario::{Scenario, TargetCi};
 use inference::{Records, RecoveryAnalysis};
 use rayon::prelude::*;
@@ -447,27 +446,36 @@ pub fn run_replication_set(
     options: RunOptions,
     branch: bool,
 ) -> Result<Vec<ReplicationResult>, RunError> {
-    let branchable: Vec<usize> = strategies
-        .iter()
-        .copied()
-        .filter(|&s| scenario.strategies[s].when == When::Disrupted)
-        .collect();
     let mut out: Vec<Option<ReplicationResult>> = vec![None; strategies.len()];
-    let mut shared: Option<Simulation> = None;
-    if branch && branchable.len() > 1 {
-        let mut sim = Simulation::new(scenario, branchable[0], replication, seed, options);
-        if let Some(onset) = sim
-            .realisation()
-            .first_onset()
-            .filter(|&t| t < scenario.horizon)
-        {
-            sim.run_before(onset)?;
-            shared = Some(sim);
-        }
-    }
+    // Strategies that behave alike before the first onset share one pre-onset run.
+    let mut prefixes: Vec<(crate::policy::Prefix, Simulation)> = Vec::new();
     for (k, &s) in strategies.iter().enumerate() {
-        let sim = match &shared {
-            Some(prefix) if branchable.contains(&s) => prefix.fork(s),
+        let key = scenario.strategies[s].prefix();
+        let alike = key.is_some_and(|key| {
+            strategies
+                .iter()
+                .filter(|&&o| scenario.strategies[o].prefix() == Some(key))
+                .count()
+                > 1
+        });
+        let sim = match key {
+            Some(key) if branch && alike => {
+                if !prefixes.iter().any(|(p, _)| *p == key) {
+                    let mut sim = Simulation::new(scenario, s, replication, seed, options);
+                    let Some(onset) = sim
+                        .realisation()
+                        .first_onset()
+                        .filter(|&t| t < scenario.horizon)
+                    else {
+                        out[k] = Some(sim.run()?);
+                        continue;
+                    };
+                    sim.run_before(onset)?;
+                    prefixes.push((key, sim));
+                }
+                let (_, prefix) = prefixes.iter().find(|(p, _)| *p == key).expect("pushed");
+                prefix.fork(s)
+            }
             _ => Simulation::new(scenario, s, replication, seed, options),
         };
         out[k] = Some(sim.run()?);

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 pub mod recovery;
 
 /// Names of the system-wide scalar measures, in row order.
-pub const SYSTEM_MEASURES: [&str; 15] = [
+pub const SYSTEM_MEASURES: [&str; 19] = [
     "created",
     "delivered",
     "deliveries_per_day",
@@ -28,6 +28,10 @@ pub const SYSTEM_MEASURES: [&str; 15] = [
     "deferred",
     "cancelled",
     "shifted",
+    "inspected_share_own_members",
+    "inspected_share_partner_members",
+    "inspected_share_non_members",
+    "revocation_exposure",
 ];
 
 /// Names of the per-node scalar measures, in row order.

@@ -2,7 +2,16 @@
 //! A strategy changes only what happens at disruption-affected places and times
 //! (`when = "disrupted"`), or everywhere (`when = "always"`).
 
-pub use crate::scenario::file::{Information, Notice, Priority, Recognition, Reroute, When};
+pub use crate::scenario::file::{
+    Arrangement, Information, Notice, Priority, Recognition, Reroute, When,
+};
+
+/// The knobs a strategy acts on before the first onset: strategies with the same prefix
+/// can share one pre-onset run and branch at the onset (`experiment::run_replication_set`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Prefix {
+    pub arrangement: Arrangement,
+}
 
 /// A strategy as applied by the engine.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,12 +28,29 @@ pub struct Strategy {
     pub notice: Notice,
     /// What carriers and shippers know of closures and capacity when they review.
     pub information: Information,
+    /// Whether routine risk assessment recognises the partner programmes (MRA III.A–B).
+    pub arrangement: Arrangement,
 }
 
 impl Strategy {
-    /// The three presets every scenario has: `baseline`, `unilateral`, `joint`.
-    pub fn presets() -> Vec<Strategy> {
+    /// The presets every scenario has, a ladder of what the Arrangement adds: `no-mra`
+    /// (no mutual recognition), `baseline` (recognition only, the 2009 status quo),
+    /// `unilateral` (+ each country's own continuity measures), `joint` (+ joint business
+    /// continuity). `arrangement` is the scenario's setting for all but `no-mra`.
+    pub fn presets(arrangement: Arrangement) -> Vec<Strategy> {
         vec![
+            Strategy {
+                name: "no-mra".into(),
+                description: "a world without mutual recognition: each administration trusts only its own programme's members; otherwise as baseline".into(),
+                priority: Priority::Fifo,
+                recognition: Recognition::Own,
+                alert_relief: false,
+                reroute: Reroute::OnClosure,
+                when: When::Disrupted,
+                notice: Notice::Arrangement,
+                information: Information::Own,
+                arrangement: Arrangement::None,
+            },
             Strategy {
                 name: "baseline".into(),
                 description: "no prioritisation: FIFO everywhere, own programmes only, no relief; carriers reroute and shippers respond on what they see themselves, at their weekly reviews".into(),
@@ -35,6 +61,7 @@ impl Strategy {
                 when: When::Disrupted,
                 notice: Notice::Arrangement,
                 information: Information::Own,
+                arrangement,
             },
             Strategy {
                 name: "unilateral".into(),
@@ -46,6 +73,7 @@ impl Strategy {
                 when: When::Disrupted,
                 notice: Notice::Arrangement,
                 information: Information::Own,
+                arrangement,
             },
             Strategy {
                 name: "joint".into(),
@@ -57,8 +85,27 @@ impl Strategy {
                 when: When::Disrupted,
                 notice: Notice::Prompt,
                 information: Information::Shared,
+                arrangement,
             },
         ]
+    }
+
+    /// The preset every `[[strategies]]` entry takes its unset knobs from.
+    pub const DEFAULTS: &'static str = "baseline";
+
+    /// True if the arrangements are in force for routine risk assessment.
+    #[inline]
+    pub fn recognises_partners(&self) -> bool {
+        self.arrangement == Arrangement::InForce
+    }
+
+    /// What the strategy does before the first disruption onset, if that is the same for
+    /// every strategy with the same key (a `when = "disrupted"` strategy acts only from
+    /// the onset on, except through routine risk assessment); None if it acts from time 0.
+    pub fn prefix(&self) -> Option<Prefix> {
+        (self.when == When::Disrupted).then_some(Prefix {
+            arrangement: self.arrangement,
+        })
     }
 
     /// True if, with `disrupted` telling whether the place is affected now, the knobs apply.

@@ -2,6 +2,8 @@
 //! topic in `tests/suite/`. A crate root's modules resolve beside it, hence the paths.
 //!
 //! - `validation`: closed forms (Erlang C, M/M/1, Jackson tandem), Little's law, utilisation;
+//! - `arrangement`: the Arrangement as a switch (no-mra vs recognition), revocation
+//!   exposure, the mechanism ablation;
 //! - `accounting`: every shipped scenario, every strategy, audited shipment balance;
 //! - `bad_input`: scenario and flag errors through the binary (exit 2, file:line:column, key);
 //! - `demand`: shippers' response to expected delay (defer, cancel, shift; information);
@@ -26,6 +28,8 @@ mod common;
 
 #[path = "suite/accounting.rs"]
 mod accounting;
+#[path = "suite/arrangement.rs"]
+mod arrangement;
 #[path = "suite/bad_input.rs"]
 mod bad_input;
 #[path = "suite/cli.rs"]

@@ -26,7 +26,7 @@ SCHEMA = {
                  "replications": "opt", "teu_per_shipment": "opt", "baseline_days": "opt",
                  "window_days": "opt", "tolerance": "opt", "strategies": "opt",
                  "review_days": "opt", "hold_days": "opt", "target_ci": "opt",
-                 "timeseries_scopes": "opt"},
+                 "timeseries_scopes": "opt", "arrangement": "opt"},
     "country": {"code": "req", "name": "opt", "alert_level": "opt", "alert_levels": "opt"},
     "alert": {"level": "req", "inspection_rate": "opt", "inspection_time": "opt", "handling_slowdown": "opt"},
     "node": {"id": "req", "name": "opt", "kind": "req", "country": "req", "lat": "req", "lon": "req",
@@ -44,7 +44,7 @@ SCHEMA = {
     "arrangement": {"id": "req", "name": "opt", "programmes": "req", "revocation_notice": "opt"},
     "strategy": {"name": "req", "description": "opt", "priority": "opt", "recognition": "opt",
                  "alert_relief": "opt", "reroute": "opt", "when": "opt", "notice": "opt",
-                 "information": "opt"},
+                 "information": "opt", "arrangement": "opt"},
     "response": {"threshold": "opt", "defer": "opt", "cancel": "opt", "shift": "opt", "defer_for": "opt"},
     # [[disruptions]], by kind (DisruptionFile in file.rs)
     "earthquake": {"kind": "req", "id": "opt", "at": "req", "probability": "opt", "epicenter": "req",
@@ -64,7 +64,8 @@ SCHEMA = {
 ENUMS = {"kind": {"seaport", "airport", "land_border", "inland_hub"}, "mode": {"sea", "air", "road", "rail"},
          "priority": {"fifo", "trusted_first"}, "recognition": {"own", "mutual"},
          "reroute": {"none", "on_closure"}, "when": {"disrupted", "always"},
-         "notice": {"arrangement", "prompt"}, "information": {"own", "shared"}, "curve": {"linear", "exponential", "steps"}}
+         "notice": {"arrangement", "prompt"}, "information": {"own", "shared"},
+         "arrangement": {"in_force", "none"}, "curve": {"linear", "exponential", "steps"}}
 DISTS = {"fixed": ["value"], "uniform": ["min", "max"], "triangular": ["min", "mode", "max"],
          "exponential": ["mean"], "normal": ["mean", "sd"], "lognormal": ["mean", "sd"],
          "gamma": ["shape", "scale"], "weibull": ["shape", "scale"], "empirical": ["values"]}
@@ -295,6 +296,8 @@ def check(path):
     keys("file", doc, "file")
     sc = doc.get("scenario", {})
     keys("[scenario]", sc, "scenario")
+    if "arrangement" in sc:
+        enum("[scenario].arrangement", sc["arrangement"], "arrangement")
     for k in ("horizon", "warmup", "baseline_days", "window_days", "review_days"):
         if k in sc:
             days(f"scenario.{k}", sc[k])
@@ -377,9 +380,9 @@ def check(path):
                 recog[p] |= cs
     for i, s in enumerate(doc.get("strategies", [])):
         keys(f"strategies[{i}]", s, "strategy")
-        if s.get("name") in ("baseline", "unilateral", "joint"):
+        if s.get("name") in ("no-mra", "baseline", "unilateral", "joint"):
             err(f"strategies[{i}]: redefines preset {s['name']}")
-        for k in ("priority", "recognition", "reroute", "when", "notice", "information"):
+        for k in ("priority", "recognition", "reroute", "when", "notice", "information", "arrangement"):
             if k in s:
                 enum(f"strategies[{i}].{k}", s[k], k)
 

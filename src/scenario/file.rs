@@ -124,6 +124,11 @@ pub struct ScenarioSection {
     /// with `reroute = "on_closure"`, flows with `alternates`): a whole number ≥ 1. Default 7.
     #[serde(default)]
     pub review_days: Option<Days>,
+    /// Whether the `[[arrangements]]` are in force, for every strategy that does not set
+    /// its own `arrangement` (presets included, except `no-mra`): `in_force` or `none`.
+    /// Default `in_force`.
+    #[serde(default)]
+    pub arrangement: Option<Arrangement>,
     /// Memory a run may use for the shipments in its network, e.g. "8GiB" (units B, KiB,
     /// MiB, GiB, TiB; K/M/G/T and KB/MB/GB/TB mean the same). `--memory-budget` overrides
     /// it. Default: three quarters of the machine's memory.
@@ -418,6 +423,24 @@ pub struct StrategyFile {
     /// reviews). Default `own`.
     #[serde(default)]
     pub information: Option<Information>,
+    /// Whether the mutual recognition arrangements are in force for this strategy's
+    /// routine risk assessment: `in_force` (the 2009 status quo) or `none` (each
+    /// administration trusts only its own programme's members). Default: the scenario's
+    /// `[scenario] arrangement`, else `in_force`.
+    #[serde(default)]
+    pub arrangement: Option<Arrangement>,
+}
+
+/// Whether the `[[arrangements]]` are in force (MRA Sections III.A–B): with `none`, each
+/// customs administration treats only its own programmes' members as trusted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Arrangement {
+    /// The partner programmes recognised through arrangements count as trusted in
+    /// routine risk assessment.
+    InForce,
+    /// A world without the arrangements: partner members are assessed as ordinary.
+    None,
 }
 
 /// What carriers and shippers know when they review their choices (docs/model.md).

@@ -894,7 +894,10 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
     }
 
     // Strategies: presets, then the file's own.
-    let mut strategies = Strategy::presets();
+    let arrangement = sc
+        .arrangement
+        .unwrap_or(crate::scenario::file::Arrangement::InForce);
+    let mut strategies = Strategy::presets(arrangement);
     let preset_count = strategies.len();
     let mut strategy_names: HashSet<String> = strategies.iter().map(|x| x.name.clone()).collect();
     for (i, s) in raw.strategies.iter().enumerate() {
@@ -912,7 +915,10 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
             );
             continue;
         }
-        let b = &strategies[0];
+        let b = strategies[..preset_count]
+            .iter()
+            .find(|x| x.name == Strategy::DEFAULTS)
+            .expect("the defaults preset");
         strategies.push(Strategy {
             name: s.name.clone(),
             description: s.description.clone().unwrap_or_default(),
@@ -923,6 +929,7 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
             when: s.when.unwrap_or(b.when),
             notice: s.notice.unwrap_or(b.notice),
             information: s.information.unwrap_or(b.information),
+            arrangement: s.arrangement.unwrap_or(b.arrangement),
         });
     }
     if let Some(names) = sc.target_ci.as_ref().and_then(|t| t.strategies.as_ref()) {

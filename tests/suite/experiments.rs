@@ -544,9 +544,9 @@ fn shards_merge_into_the_one_machine_result() {
     ]);
     assert_same_files(&one, &m, "merge of 3 shards vs one machine");
     assert_eq!(summary(&m)["replications"], 6);
-    // The shards' rows: 6 replications × 5 strategies.
+    // The shards' rows: 6 replications × 6 strategies (4 presets + the file's 2).
     let rows = String::from_utf8(read(&m, "replications.csv")).expect("UTF-8");
-    assert_eq!(rows.lines().count(), 1 + 6 * 5);
+    assert_eq!(rows.lines().count(), 1 + 6 * 6);
 }
 
 /// Runs `tradesim merge dirs --out out` expecting exit 2; checks that `out`'s contents
