@@ -627,7 +627,12 @@ pub fn console_table(scenario: &Scenario, outcome: &Outcome) -> String {
     if !scenario.disruptions.is_empty() {
         out.push_str(&recovery_table(scenario, outcome));
     }
-    if let Some(s) = outcome.summaries.first() {
+    let reference = outcome
+        .summaries
+        .iter()
+        .find(|s| scenario.strategies[s.strategy].name == crate::policy::Strategy::DEFAULTS)
+        .or(outcome.summaries.first());
+    if let Some(s) = reference {
         let mut nodes: Vec<(usize, f64)> = (0..scenario.nodes.len())
             .map(|i| (i, s.measures[MeasureSchema::node_offset(i) + 1].mean))
             .collect();

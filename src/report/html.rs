@@ -135,7 +135,7 @@ pub struct MapNode {
     pub country: String,
     pub lat: f64,
     pub lon: f64,
-    /// Mean share of capacity lost at the first onset (first strategy; the draws are
+    /// Mean share of capacity lost at the first onset (reference strategy; the draws are
     /// common to every strategy). `None` without a disruption.
     pub capacity_lost: Option<f64>,
     /// Closed by a disruption: named by a closure, or all its capacity lost at the onset.
@@ -317,9 +317,9 @@ impl RunData {
         })
     }
 
-    /// The first strategy's name (the per-port figures and the map use it).
-    pub fn first_strategy(&self) -> &str {
-        self.strategies.first().map_or("", String::as_str)
+    /// The reference strategy's name (the per-port figures and the map use it).
+    pub fn reference_strategy(&self) -> &str {
+        reference(&self.strategies).map_or("", String::as_str)
     }
 }
 
@@ -330,13 +330,21 @@ fn read(path: &Path) -> Result<Vec<u8>, ReportError> {
     })
 }
 
-/// `network` of `summary.json`, with the capacity lost at onset from the first strategy.
+/// The strategy single-strategy figures show: `baseline` if it ran, else the first.
+fn reference(strategies: &[String]) -> Option<&String> {
+    strategies
+        .iter()
+        .find(|s| *s == crate::policy::Strategy::DEFAULTS)
+        .or(strategies.first())
+}
+
+/// `network` of `summary.json`, with the capacity lost at onset from the reference
+/// strategy.
 fn network(summary: &Value, strategies: &[String]) -> Result<Network, String> {
     let Some(net) = summary.get("network") else {
         return Ok(Network::default());
     };
-    let nodes_of_first = strategies
-        .first()
+    let nodes_of_first = reference(strategies)
         .and_then(|s| summary.pointer(&format!("/strategies/{}/nodes", pointer_key(s))));
     let mut out = Network::default();
     let str_of = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(String::from);
@@ -1424,7 +1432,7 @@ fn ports(h: &mut String, data: &RunData) {
         return;
     }
     let recovery = data.has_recovery();
-    let first = data.first_strategy();
+    let first = data.reference_strategy();
     let _ = writeln!(
         h,
         "<p>Per node, in file order. Capacity lost is the share of handling capacity lost at \
