@@ -77,6 +77,9 @@ pub struct SlurmArgs {
     /// Strategies, comma-separated (default: the scenario's).
     #[arg(long, value_delimiter = ',')]
     pub strategies: Option<Vec<String>>,
+    /// Run the mechanism ablation (as `tradesim run --ablation`) over the array.
+    #[arg(long)]
+    pub ablation: bool,
     /// Slurm partition.
     #[arg(long)]
     pub partition: Option<String>,
@@ -121,6 +124,12 @@ pub struct RunArgs {
     /// baseline, unilateral, joint).
     #[arg(long, value_delimiter = ',')]
     pub strategies: Option<Vec<String>>,
+    /// Which mechanism buys what: run baseline, joint, each of joint's mechanisms
+    /// (priority, recognition, alert_relief, notice, information) added alone to baseline
+    /// and each left out of joint, on common random numbers, and report each one's
+    /// contribution (docs/outputs.md, "Ablation").
+    #[arg(long)]
+    pub ablation: bool,
     /// No progress bar or messages on stderr.
     #[arg(long, short)]
     pub quiet: bool,
@@ -261,8 +270,14 @@ fn load(path: Option<&PathBuf>, limit: Option<u64>) -> Result<Scenario, ExitCode
     }
 }
 
-/// Resolves `--strategies` names; prints the error itself.
-fn choose_strategies(scenario: &Scenario, names: &[String]) -> Result<Vec<usize>, ExitCode> {
+/// Resolves `--strategies` names, adding the ablation's strategies to the scenario if a
+/// name is one of theirs; prints the error itself.
+fn choose_strategies(scenario: &mut Scenario, names: &[String]) -> Result<Vec<usize>, ExitCode> {
+    if names.iter().any(|n| {
+        crate::policy::is_ablation_name(n.trim()) && scenario.strategy_index(n.trim()).is_none()
+    }) {
+        with_ablation(scenario)?;
+    }
     let mut chosen = Vec::new();
     for n in names {
         match scenario.strategy_index(n.trim()) {
@@ -291,16 +306,35 @@ fn choose_strategies(scenario: &Scenario, names: &[String]) -> Result<Vec<usize>
     Ok(chosen)
 }
 
+/// [`Scenario::add_ablation`]; prints the error itself.
+fn with_ablation(scenario: &mut Scenario) -> Result<Vec<usize>, ExitCode> {
+    scenario
+        .add_ablation()
+        .map_err(|e| fail(2, format!("--ablation: {e}")))
+}
+
 fn fail(code: u8, message: impl std::fmt::Display) -> ExitCode {
     eprintln!("error: {message}");
     ExitCode::from(code)
 }
 
 fn run(args: RunArgs) -> ExitCode {
-    let scenario = match load(args.scenario.as_ref(), args.max_input_size) {
+    let mut scenario = match load(args.scenario.as_ref(), args.max_input_size) {
         Ok(s) => s,
         Err(code) => return code,
     };
+    if args.ablation {
+        if args.strategies.is_some() {
+            return fail(
+                2,
+                "--ablation chooses the strategies itself; give --ablation or --strategies, not both",
+            );
+        }
+        match with_ablation(&mut scenario) {
+            Ok(ix) => scenario.default_strategies = ix,
+            Err(code) => return code,
+        }
+    }
     let mut plan = Plan::from_scenario(&scenario);
     if let Some(r) = args.replications {
         plan.replications = r;
@@ -312,7 +346,7 @@ fn run(args: RunArgs) -> ExitCode {
         plan.threads = t as usize;
     }
     if let Some(names) = &args.strategies {
-        match choose_strategies(&scenario, names) {
+        match choose_strategies(&mut scenario, names) {
             Ok(c) => plan.strategies = c,
             Err(code) => return code,
         }
@@ -749,16 +783,26 @@ fn report_command(dir: &std::path::Path) -> ExitCode {
 }
 
 fn slurm(args: SlurmArgs) -> ExitCode {
-    let scenario = match load(args.scenario.as_ref(), args.max_input_size) {
+    let mut scenario = match load(args.scenario.as_ref(), args.max_input_size) {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let strategies = match &args.strategies {
-        Some(names) => match choose_strategies(&scenario, names) {
+    let strategies = match (&args.strategies, args.ablation) {
+        (Some(_), true) => {
+            return fail(
+                2,
+                "--ablation chooses the strategies itself; give --ablation or --strategies, not both",
+            );
+        }
+        (None, true) => match with_ablation(&mut scenario) {
             Ok(c) => c,
             Err(code) => return code,
         },
-        None => scenario.default_strategies.clone(),
+        (Some(names), false) => match choose_strategies(&mut scenario, names) {
+            Ok(c) => c,
+            Err(code) => return code,
+        },
+        (None, false) => scenario.default_strategies.clone(),
     };
     if args.tasks > args.replications {
         return fail(

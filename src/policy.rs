@@ -114,3 +114,92 @@ impl Strategy {
         self.when == When::Always || disrupted
     }
 }
+
+/// One of the mechanisms joint business continuity adds to the 2009 status quo
+/// (`baseline` → `joint`): the unit of `tradesim run --ablation`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mechanism {
+    /// Trusted cargo first in handling and inspection queues (`priority`).
+    Priority,
+    /// The partner programme's members count for priority and relief (`recognition`).
+    Recognition,
+    /// Trusted cargo exempt from the alert rise in inspection rate (`alert_relief`).
+    AlertRelief,
+    /// The partner learns of revocations at once (`notice`, MRA III.E).
+    Notice,
+    /// Carriers and shippers act on shared closure information (`information`, III.C).
+    Information,
+}
+
+impl Mechanism {
+    /// Every mechanism, in the order tables and plots show them.
+    pub const ALL: [Mechanism; 5] = [
+        Mechanism::Priority,
+        Mechanism::Recognition,
+        Mechanism::AlertRelief,
+        Mechanism::Notice,
+        Mechanism::Information,
+    ];
+
+    /// The knob's name, as in scenario files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mechanism::Priority => "priority",
+            Mechanism::Recognition => "recognition",
+            Mechanism::AlertRelief => "alert_relief",
+            Mechanism::Notice => "notice",
+            Mechanism::Information => "information",
+        }
+    }
+
+    /// Sets the mechanism's knob of `to` to its value in `from`.
+    pub fn copy(self, from: &Strategy, to: &mut Strategy) {
+        match self {
+            Mechanism::Priority => to.priority = from.priority,
+            Mechanism::Recognition => to.recognition = from.recognition,
+            Mechanism::AlertRelief => to.alert_relief = from.alert_relief,
+            Mechanism::Notice => to.notice = from.notice,
+            Mechanism::Information => to.information = from.information,
+        }
+    }
+
+    /// Name of the strategy with only this mechanism added to `baseline`.
+    pub fn alone(self) -> String {
+        format!("baseline+{}", self.name())
+    }
+
+    /// Name of the strategy with this mechanism taken out of `joint`.
+    pub fn left_out(self) -> String {
+        format!("joint-{}", self.name())
+    }
+}
+
+/// The ablation's strategies, [`Mechanism::ALL`] order: each mechanism added alone to
+/// `baseline`, then each left out of `joint`. The other knobs (`reroute`, `when`,
+/// `arrangement`) are `baseline`'s; where `joint` sets them differently the difference
+/// stays in the whole and is in no mechanism.
+pub fn ablation_strategies(baseline: &Strategy, joint: &Strategy) -> Vec<Strategy> {
+    let mut out = Vec::new();
+    for m in Mechanism::ALL {
+        let mut s = baseline.clone();
+        m.copy(joint, &mut s);
+        s.name = m.alone();
+        s.description = format!("baseline with joint's {} only (ablation)", m.name());
+        out.push(s);
+    }
+    for m in Mechanism::ALL {
+        let mut s = joint.clone();
+        m.copy(baseline, &mut s);
+        s.name = m.left_out();
+        s.description = format!("joint without its {} (ablation)", m.name());
+        out.push(s);
+    }
+    out
+}
+
+/// True if `name` is one of the ablation's strategy names.
+pub fn is_ablation_name(name: &str) -> bool {
+    Mechanism::ALL
+        .iter()
+        .any(|m| m.alone() == name || m.left_out() == name)
+}

@@ -9,7 +9,7 @@ pub mod plots;
 pub mod slurm;
 
 use crate::experiment::inference::{
-    Difference, Estimate, NEITHER_REACHED, TargetStatus, TimeToRecover,
+    Difference, Estimate, NEITHER_REACHED, RecoveryAnalysis, TargetStatus, TimeToRecover,
 };
 use crate::experiment::{DailyStat, Outcome, stats::Stat};
 use crate::measure::ReplicationResult;
@@ -237,6 +237,60 @@ fn difference_json(d: &Difference) -> Value {
     })
 }
 
+/// The ablation's section of summary.json (null without one): per measure, the whole
+/// (joint − baseline), each mechanism's contribution alone and left out, and the sums.
+fn ablation_json(scenario: &Scenario, outcome: &Outcome) -> Value {
+    use crate::experiment::inference::{ABLATION_MEASURES, AblationPart};
+    let a = &outcome.analysis.ablation;
+    if a.is_empty() {
+        return Value::Null;
+    }
+    let joint = scenario.strategy_index("joint");
+    let measures: Vec<Value> = ABLATION_MEASURES
+        .iter()
+        .map(|(measure, label)| {
+            let whole = outcome.analysis.differences.iter().find(|d| {
+                Some(d.strategy) == joint && d.scope == "system" && d.measure == *measure
+            });
+            let parts: Vec<&crate::experiment::inference::Contribution> = a
+                .iter()
+                .filter(|c| c.difference.measure == *measure)
+                .collect();
+            let sum = |p: AblationPart| -> Value {
+                let v: Vec<f64> = parts
+                    .iter()
+                    .filter(|c| c.part == p)
+                    .map(|c| c.difference.estimate.value)
+                    .collect();
+                if v.len() == crate::policy::Mechanism::ALL.len() {
+                    signed_num(v.iter().sum())
+                } else {
+                    Value::Null
+                }
+            };
+            json!({
+                "measure": format!("recovery.system.{measure}"),
+                "label": label,
+                "whole": whole.map(difference_json),
+                "sum_alone": sum(AblationPart::Alone),
+                "sum_left_out": sum(AblationPart::LeftOut),
+                "contributions": parts.iter().map(|c| {
+                    let mut v = difference_json(&c.difference);
+                    v["mechanism"] = json!(c.mechanism.name());
+                    v["part"] = json!(c.part.name());
+                    v
+                }).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({
+        "mechanisms": crate::policy::Mechanism::ALL.iter().map(|m| m.name()).collect::<Vec<_>>(),
+        "alone": "baseline+<mechanism> − baseline",
+        "left_out": "joint − joint-<mechanism>",
+        "measures": measures,
+    })
+}
+
 /// A number, or "+inf"/"-inf" for infinities (a median not reached), null for NaN.
 fn signed_num(x: f64) -> Value {
     if x.is_finite() {
@@ -354,7 +408,8 @@ pub fn summary_json(scenario: &Scenario, outcome: &Outcome) -> Value {
         for (i, stat) in &s.paired {
             vs_baseline.insert(outcome.schema.names[*i].clone(), stat_json(stat));
         }
-        if first_nodes.is_none() {
+        // The reference strategy's: baseline if it ran, else the first.
+        if first_nodes.is_none() || st.name == crate::policy::Strategy::DEFAULTS {
             first_nodes = Some(Value::Object(nodes.clone()));
         }
         strategies.insert(
@@ -368,6 +423,8 @@ pub fn summary_json(scenario: &Scenario, outcome: &Outcome) -> Value {
                     "reroute": st.reroute,
                     "when": st.when,
                     "notice": st.notice,
+                    "information": st.information,
+                    "arrangement": st.arrangement,
                 },
                 "measures": Value::Object(measures),
                 "recovery": Value::Object(recovery),
@@ -404,6 +461,7 @@ pub fn summary_json(scenario: &Scenario, outcome: &Outcome) -> Value {
             v["hold_days"] = json!(c.hold_days);
             v
         }).collect::<Vec<_>>(),
+        "ablation": ablation_json(scenario, outcome),
         "disruptions": scenario.disruptions.iter().map(|d| d.id.clone()).collect::<Vec<_>>(),
         "network": network_json(scenario),
         "strategy_order": outcome.summaries.iter().map(|s| scenario.strategies[s.strategy].name.clone()).collect::<Vec<_>>(),
@@ -813,6 +871,11 @@ fn recovery_table(scenario: &Scenario, outcome: &Outcome) -> String {
         let rows: Vec<[String; 4]> = a
             .differences
             .iter()
+            // An ablation's own strategies are shown in its table below.
+            .filter(|d| {
+                a.ablation.is_empty()
+                    || !crate::policy::is_ablation_name(&scenario.strategies[d.strategy].name)
+            })
             .filter_map(|d| {
                 let (_, _, label, digits) = shown
                     .iter()
@@ -846,9 +909,113 @@ fn recovery_table(scenario: &Scenario, outcome: &Outcome) -> String {
             &rows,
         ));
     }
+    if !a.ablation.is_empty() {
+        out.push_str(&ablation_table(scenario, a));
+    }
     if let Some(t) = &a.target {
         out.push_str(&format!("\n{}\n", target_line(scenario, t)));
     }
+    out
+}
+
+/// The ablation's table: per measure, the whole (joint − baseline), each mechanism alone
+/// and left out with its verdict, and the sums of the parts.
+fn ablation_table(scenario: &Scenario, a: &RecoveryAnalysis) -> String {
+    use crate::experiment::inference::{ABLATION_MEASURES, AblationPart};
+    let joint = scenario.strategy_index("joint");
+    let cell = |d: &Difference, digits: usize| -> [String; 2] {
+        let v = match d.bound {
+            Some(NEITHER_REACHED) => "–".to_string(),
+            Some(side) => format!("{side} {}", estimate_ci(&d.estimate, digits)),
+            None => estimate_ci(&d.estimate, digits),
+        };
+        let verdict = if d.resolved() {
+            "resolved".to_string()
+        } else {
+            format!("not resolved (n = {})", d.n)
+        };
+        [v, verdict]
+    };
+    let mut rows: Vec<[String; 6]> = Vec::new();
+    for (measure, label) in ABLATION_MEASURES {
+        let digits = if measure.starts_with("excess") { 0 } else { 1 };
+        if let Some(w) = a
+            .differences
+            .iter()
+            .find(|d| Some(d.strategy) == joint && d.scope == "system" && d.measure == measure)
+        {
+            let [v, verdict] = cell(w, digits);
+            rows.push([
+                label.to_string(),
+                "whole (joint − baseline)".into(),
+                v,
+                verdict,
+                String::new(),
+                String::new(),
+            ]);
+        }
+        let mut sums = [0.0f64; 2];
+        let mut counts = [0usize; 2];
+        for m in crate::policy::Mechanism::ALL {
+            let find = |p: AblationPart| {
+                a.ablation
+                    .iter()
+                    .find(|c| c.mechanism == m && c.part == p && c.difference.measure == measure)
+            };
+            let (alone, left) = (find(AblationPart::Alone), find(AblationPart::LeftOut));
+            if alone.is_none() && left.is_none() {
+                continue;
+            }
+            let mut row = [
+                label.to_string(),
+                m.name().to_string(),
+                "".into(),
+                "".into(),
+                "".into(),
+                "".into(),
+            ];
+            for (k, c) in [alone, left].into_iter().enumerate() {
+                if let Some(c) = c {
+                    let [v, verdict] = cell(&c.difference, digits);
+                    row[2 + 2 * k] = v;
+                    row[3 + 2 * k] = verdict;
+                    sums[k] += c.difference.estimate.value;
+                    counts[k] += 1;
+                }
+            }
+            rows.push(row);
+        }
+        let n = crate::policy::Mechanism::ALL.len();
+        let sum = |k: usize| {
+            if counts[k] == n && sums[k].is_finite() {
+                format!("{:.digits$}", sums[k])
+            } else {
+                String::new()
+            }
+        };
+        rows.push([
+            label.to_string(),
+            "sum of the parts".into(),
+            sum(0),
+            String::new(),
+            sum(1),
+            String::new(),
+        ]);
+    }
+    let mut out = String::from(
+        "\nwhich mechanism buys what (system; alone = baseline+m − baseline, left out = joint − joint-m; paired 95% CI; the parts sum to the whole only where the mechanisms do not interact):\n",
+    );
+    out.push_str(&table(
+        &[
+            "measure",
+            "mechanism",
+            "alone [95% CI]",
+            "verdict",
+            "left out [95% CI]",
+            "verdict",
+        ],
+        &rows,
+    ));
     out
 }
 

@@ -179,7 +179,8 @@ pub struct Scenario {
     pub flows: Vec<Flow>,
     pub programmes: Vec<Programme>,
     pub arrangements: Vec<Arrangement>,
-    /// Presets first (`baseline`, `unilateral`, `joint`), then the file's own.
+    /// Presets first (`no-mra`, `baseline`, `unilateral`, `joint`), then the file's own,
+    /// then the ablation's if [`Scenario::add_ablation`] added them.
     pub strategies: Vec<crate::policy::Strategy>,
     /// Indices into `strategies` run when the command line names none.
     pub default_strategies: Vec<usize>,
@@ -540,6 +541,37 @@ impl Scenario {
     /// The index of a strategy by name.
     pub fn strategy_index(&self, name: &str) -> Option<usize> {
         self.strategies.iter().position(|s| s.name == name)
+    }
+
+    /// Adds the ablation's strategies ([`crate::policy::ablation_strategies`]) unless
+    /// they are here already, and returns the strategies an ablation runs: `baseline`,
+    /// `joint`, each mechanism alone, each left out. Err if the file defines a strategy
+    /// of an ablation name with other knobs.
+    pub fn add_ablation(&mut self) -> Result<Vec<usize>, String> {
+        let (Some(b), Some(j)) = (
+            self.strategy_index("baseline"),
+            self.strategy_index("joint"),
+        ) else {
+            return Err("the ablation needs the presets baseline and joint".into());
+        };
+        let mut out = vec![b, j];
+        for s in crate::policy::ablation_strategies(&self.strategies[b], &self.strategies[j]) {
+            match self.strategy_index(&s.name) {
+                Some(k) if self.strategies[k] == s => out.push(k),
+                Some(_) => {
+                    return Err(format!(
+                        "the file's strategy `{}` has the name of an ablation strategy; \
+                         rename it to run --ablation",
+                        s.name
+                    ));
+                }
+                None => {
+                    self.strategies.push(s);
+                    out.push(self.strategies.len() - 1);
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// Members trusted at customs of `country` for routine risk assessment (always with

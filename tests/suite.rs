@@ -3,7 +3,8 @@
 //!
 //! - `validation`: closed forms (Erlang C, M/M/1, Jackson tandem), Little's law, utilisation;
 //! - `arrangement`: the Arrangement as a switch (no-mra vs recognition), revocation
-//!   exposure, the mechanism ablation;
+//!   exposure;
+//! - `ablation`: `--ablation` (which mechanism buys what): additivity, shards, the key;
 //! - `accounting`: every shipped scenario, every strategy, audited shipment balance;
 //! - `bad_input`: scenario and flag errors through the binary (exit 2, file:line:column, key);
 //! - `demand`: shippers' response to expected delay (defer, cancel, shift; information);
@@ -26,6 +27,8 @@
 #[path = "suite/common.rs"]
 mod common;
 
+#[path = "suite/ablation.rs"]
+mod ablation;
 #[path = "suite/accounting.rs"]
 mod accounting;
 #[path = "suite/arrangement.rs"]

@@ -26,7 +26,7 @@ SCHEMA = {
                  "replications": "opt", "teu_per_shipment": "opt", "baseline_days": "opt",
                  "window_days": "opt", "tolerance": "opt", "strategies": "opt",
                  "review_days": "opt", "hold_days": "opt", "target_ci": "opt",
-                 "timeseries_scopes": "opt", "arrangement": "opt"},
+                 "timeseries_scopes": "opt", "arrangement": "opt", "ablation": "opt"},
     "country": {"code": "req", "name": "opt", "alert_level": "opt", "alert_levels": "opt"},
     "alert": {"level": "req", "inspection_rate": "opt", "inspection_time": "opt", "handling_slowdown": "opt"},
     "node": {"id": "req", "name": "opt", "kind": "req", "country": "req", "lat": "req", "lon": "req",

@@ -247,6 +247,44 @@ pub struct SensitivityCell {
     pub difference: Difference,
 }
 
+/// The measures of the system an ablation apportions, with their table labels.
+pub const ABLATION_MEASURES: [(&str, &str); 3] = [
+    (
+        "ttr_restricted_mean_days",
+        "time to recover (restricted mean)",
+    ),
+    ("ttr_days", "time to recover (median)"),
+    ("excess_delay_shipment_days", "excess shipment-days (mean)"),
+];
+
+/// Which way a mechanism's contribution is measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AblationPart {
+    /// `baseline+<knob>` − `baseline`: the mechanism on its own.
+    Alone,
+    /// `joint` − `joint-<knob>`: what joint loses without it.
+    LeftOut,
+}
+
+impl AblationPart {
+    /// `alone` or `left_out`.
+    pub fn name(self) -> &'static str {
+        match self {
+            AblationPart::Alone => "alone",
+            AblationPart::LeftOut => "left_out",
+        }
+    }
+}
+
+/// One mechanism's contribution to one measure, as a paired difference over the same
+/// replications (its `strategy` is the first of the pair).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Contribution {
+    pub mechanism: crate::policy::Mechanism,
+    pub part: AblationPart,
+    pub difference: Difference,
+}
+
 /// What a `target_ci` run found.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TargetStatus {
@@ -272,6 +310,10 @@ pub struct RecoveryAnalysis {
     /// True if the bootstrap was used (records kept), false for large-sample intervals.
     pub bootstrap: bool,
     pub target: Option<TargetStatus>,
+    /// The mechanisms' contributions, where the run has `baseline`, `joint` and the
+    /// ablation's strategies (`tradesim run --ablation`): mechanism, then part, then
+    /// [`ABLATION_MEASURES`] order; pairs not run are left out.
+    pub ablation: Vec<Contribution>,
 }
 
 const BOOT: &str = "bootstrap percentile (paired where a difference)";
@@ -391,13 +433,70 @@ fn analyse_with(
             }
         }
     }
+    let ablation = if grid {
+        ablation(scenario, plan, aggregate, boot, &per_strategy)
+    } else {
+        Vec::new()
+    };
     RecoveryAnalysis {
         scopes: per_strategy,
         differences,
         sensitivity,
         bootstrap: boot,
         target: None,
+        ablation,
     }
+}
+
+/// The contributions of the mechanisms whose ablation strategies ran (see
+/// [`RecoveryAnalysis::ablation`]).
+fn ablation(
+    scenario: &Scenario,
+    plan: &Plan,
+    aggregate: &Aggregate,
+    boot: bool,
+    per_strategy: &[Vec<ScopeRecovery>],
+) -> Vec<Contribution> {
+    let index = |name: &str| {
+        aggregate
+            .strategies
+            .iter()
+            .position(|t| scenario.strategies[t.strategy].name == name)
+    };
+    let (Some(b), Some(j)) = (index("baseline"), index("joint")) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for m in crate::policy::Mechanism::ALL {
+        let pairs = [
+            (AblationPart::Alone, index(&m.alone()).map(|a| (a, b))),
+            (AblationPart::LeftOut, index(&m.left_out()).map(|l| (j, l))),
+        ];
+        for (part, pair) in pairs {
+            let Some((first, second)) = pair else {
+                continue;
+            };
+            for (measure, _) in ABLATION_MEASURES {
+                out.push(Contribution {
+                    mechanism: m,
+                    part,
+                    difference: difference(
+                        scenario,
+                        plan,
+                        aggregate,
+                        boot,
+                        first,
+                        second,
+                        0,
+                        "system",
+                        measure,
+                        per_strategy,
+                    ),
+                });
+            }
+        }
+    }
+    out
 }
 
 /// True if every strategy kept the record of every disrupted replication (the bootstrap
@@ -707,10 +806,19 @@ fn difference(
             .position(|&x| x == i)
             .expect("recovery measures are paired");
         let s = aggregate.strategies[si].paired[p].stat();
-        Estimate {
-            value: s.mean,
-            ci95: s.ci95,
-            method: "paired t",
+        if aggregate.baseline == Some(b) {
+            Estimate {
+                value: s.mean,
+                ci95: s.ci95,
+                method: "paired t",
+            }
+        } else {
+            // The tallies pair each strategy with baseline only: (a − base) − (b − base).
+            Estimate {
+                value: s.mean - aggregate.strategies[b].paired[p].stat().mean,
+                ci95: [f64::NAN; 2],
+                method: "no interval without the per-replication records (runs over 20,000 replications)",
+            }
         }
     };
     Difference {

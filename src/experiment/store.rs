@@ -414,6 +414,21 @@ pub fn merge(dirs: &[PathBuf], limit: u64) -> Result<MergedShards, StoreError> {
         what: "shard",
         detail: format!("its scenario does not validate: {e}"),
     })?;
+    let mut scenario = scenario;
+    if first
+        .fingerprint
+        .strategies
+        .iter()
+        .any(|n| crate::policy::is_ablation_name(n) && scenario.strategy_index(n).is_none())
+    {
+        scenario
+            .add_ablation()
+            .map_err(|detail| StoreError::Corrupt {
+                path: first_path.clone(),
+                what: "shard",
+                detail,
+            })?;
+    }
     let strategies: Vec<usize> = first
         .fingerprint
         .strategies

@@ -7,7 +7,10 @@
 //!   replications marked;
 //! - `ttr_by_class`: time to recover of trusted and of ordinary cargo, with 95% CIs;
 //! - `network_map`: ports at their coordinates, routes, capacity lost at the onset,
-//!   earthquake epicentres and footprints, closed nodes.
+//!   earthquake epicentres and footprints, closed nodes;
+//! - `top_movers`: the nodes whose throughput moved most against their own baseline;
+//! - `ablation`: each mechanism's contribution, alone and left out (`--ablation` runs
+//!   only; [`ablation`]).
 //!
 //! Text: the PNGs are drawn with DejaVu Sans, compiled into the binary
 //! (`assets/fonts/`) and rasterised by plotters' pure-Rust `ab_glyph` backend, so they
@@ -22,6 +25,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{FontStyle, register_font};
 use std::path::{Path, PathBuf};
+
+mod ablation;
 
 /// The font every plot uses (DejaVu Sans; licence in `assets/fonts/`).
 static FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
@@ -68,13 +73,14 @@ pub struct Plots {
 }
 
 /// Every plot's id, in page order.
-pub const PLOT_IDS: [&str; 6] = [
+pub const PLOT_IDS: [&str; 7] = [
     "deliveries",
     "backlog",
     "ttr_ecdf",
     "ttr_by_class",
     "network_map",
     "top_movers",
+    "ablation",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,15 +91,17 @@ enum Kind {
     TtrByClass,
     NetworkMap,
     TopMovers,
+    Ablation,
 }
 
-const KINDS: [Kind; 6] = [
+const KINDS: [Kind; 7] = [
     Kind::Deliveries,
     Kind::Backlog,
     Kind::TtrEcdf,
     Kind::TtrByClass,
     Kind::NetworkMap,
     Kind::TopMovers,
+    Kind::Ablation,
 ];
 
 impl Kind {
@@ -109,6 +117,7 @@ impl Kind {
             Kind::TtrByClass => "Time to recover: trusted vs ordinary cargo",
             Kind::NetworkMap => "Network map",
             Kind::TopMovers => "Top movers: node throughput against its own baseline",
+            Kind::Ablation => "Which mechanism buys what",
         }
     }
 
@@ -117,6 +126,7 @@ impl Kind {
             Kind::NetworkMap if detail_box(data, &Proj::new(data)).is_some() => (1280, 1060),
             Kind::NetworkMap => (1280, 660),
             Kind::TtrByClass => (1280, (300 + 110 * data.strategies.len() as u32).min(900)),
+            Kind::Ablation => (1280, 620),
             _ => (1280, 720),
         }
     }
@@ -156,7 +166,7 @@ impl Kind {
                     || class_stat(data, s, "ordinary").is_some()
             }))
             .then(|| "summary.json has no class.trusted or class.ordinary recovery".into()),
-            Kind::TopMovers => None,
+            Kind::TopMovers | Kind::Ablation => None,
             Kind::NetworkMap => data
                 .network
                 .nodes
@@ -176,6 +186,15 @@ impl Kind {
             None => String::new(),
         };
         match self {
+            Kind::Ablation => format!(
+                "What each of joint business continuity's mechanisms contributes, over the \
+                 same {reps} replications: the whole (joint − baseline, grey), each \
+                 mechanism added alone to baseline (blue) and each left out of joint \
+                 (orange), with 95% intervals; negative is better. Filled markers are \
+                 resolved at this n, hollow ones are not. Where alone and left out differ, \
+                 the mechanism interacts with others (recognition acts only through \
+                 priority and relief). The table above gives the numbers and the sums."
+            ),
             Kind::TopMovers => format!(
                 "The nodes whose handling throughput changed most after the first onset, \
                  against their own level before it: for the last strategy of the run, each \
@@ -273,6 +292,12 @@ pub fn write_plots(data: &RunData, dir: &Path) -> Result<Plots, ReportError> {
         let id = kind.id();
         let png = dir.join(format!("{id}.png"));
         let svg_path = dir.join(format!("{id}.svg"));
+        if kind == Kind::Ablation && !ablation::applies(data) {
+            // Only an ablation run has this plot; other runs do not list it as skipped.
+            let _ = std::fs::remove_file(&png);
+            let _ = std::fs::remove_file(&svg_path);
+            continue;
+        }
         if let Some(reason) = kind.skip_reason(data) {
             let _ = std::fs::remove_file(&png);
             let _ = std::fs::remove_file(&svg_path);
@@ -343,6 +368,7 @@ fn draw<DB: DrawingBackend>(kind: Kind, data: &RunData, root: &Area<DB>) -> Res 
         Kind::TtrByClass => draw_by_class(root, data),
         Kind::NetworkMap => draw_map(root, data),
         Kind::TopMovers => draw_top_movers(root, data),
+        Kind::Ablation => ablation::draw(root, data),
     }
 }
 

@@ -139,6 +139,11 @@ pub struct ScenarioSection {
     /// size). `tradesim run --timeseries-scopes` overrides it. Default: none.
     #[serde(default)]
     pub timeseries_scopes: Option<Vec<ScopeKindFile>>,
+    /// Run the mechanism ablation by default: `baseline`, `joint`, each of joint's
+    /// mechanisms added alone to baseline (`baseline+<knob>`) and each left out of joint
+    /// (`joint-<knob>`), as `tradesim run --ablation` does. Default false.
+    #[serde(default)]
+    pub ablation: Option<bool>,
 }
 
 /// A kind of scope with daily series in `timeseries.csv` (`timeseries_scopes`).

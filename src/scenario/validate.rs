@@ -945,6 +945,33 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
             }
         }
     }
+    let mut ablation = Vec::new();
+    if sc.ablation == Some(true) {
+        let find = |n: &str| {
+            strategies
+                .iter()
+                .position(|x| x.name == n)
+                .expect("a preset")
+        };
+        let (b, j) = (find("baseline"), find("joint"));
+        ablation = vec![b, j];
+        for a in crate::policy::ablation_strategies(&strategies[b], &strategies[j]) {
+            if strategy_names.contains(&a.name) {
+                ck.err(
+                    &sp.key("ablation"),
+                    format!(
+                        "a strategy of the file is named `{}`, a name the ablation uses; \
+                         rename it",
+                        a.name
+                    ),
+                    None,
+                );
+            }
+            strategy_names.insert(a.name.clone());
+            strategies.push(a);
+            ablation.push(strategies.len() - 1);
+        }
+    }
     let mut default_strategies = Vec::new();
     match &sc.strategies {
         Some(names) => {
@@ -965,6 +992,7 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
                 ck.err(&sp.key("strategies"), "name at least one strategy", None);
             }
         }
+        None if !ablation.is_empty() => default_strategies = ablation,
         None => default_strategies = (0..strategies.len()).collect(),
     }
 

@@ -1,0 +1,230 @@
+//! The `ablation` plot: each of joint business continuity's mechanisms, alone and left
+//! out, against the whole, for the additive measures of summary.json's `ablation`.
+
+use super::{Area, Res, err, font, muted, tick, titled};
+use crate::report::html::RunData;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use serde_json::Value;
+
+/// Colours of the two ways of measuring a contribution.
+const ALONE: RGBColor = RGBColor(0, 114, 178);
+const LEFT_OUT: RGBColor = RGBColor(213, 94, 0);
+const WHOLE: RGBColor = RGBColor(60, 60, 60);
+
+/// The measures drawn, one panel each (means and restricted means add up; medians not).
+const PANELS: [(&str, &str); 2] = [
+    (
+        "recovery.system.ttr_restricted_mean_days",
+        "time to recover, restricted mean (days)",
+    ),
+    (
+        "recovery.system.excess_delay_shipment_days",
+        "excess shipment-days",
+    ),
+];
+
+/// A row of a panel: its name and its points (colour, vertical offset).
+type Row = (String, Vec<(Point, RGBColor, f64)>);
+
+/// One bar of a panel: a point with its interval, resolved or not.
+struct Point {
+    value: f64,
+    lo: Option<f64>,
+    hi: Option<f64>,
+    resolved: bool,
+}
+
+fn point(d: &Value) -> Option<Point> {
+    let value = d.get("difference")?.as_f64()?;
+    let ci = d.get("ci95").and_then(Value::as_array);
+    let at = |i: usize| ci.and_then(|c| c.get(i)).and_then(Value::as_f64);
+    Some(Point {
+        value,
+        lo: at(0),
+        hi: at(1),
+        resolved: d.get("resolved").and_then(Value::as_bool).unwrap_or(false),
+    })
+}
+
+/// True if the run's summary has an ablation to draw.
+pub fn applies(data: &RunData) -> bool {
+    data.summary
+        .pointer("/ablation/measures")
+        .and_then(Value::as_array)
+        .is_some_and(|m| !m.is_empty())
+}
+
+/// Two panels side by side, rows: the whole, then each mechanism (alone above, left out
+/// below); hollow markers are not resolved at the run's n.
+pub fn draw<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Res {
+    let area = titled(
+        root,
+        "Which mechanism buys what",
+        "joint − baseline (whole), each mechanism alone (baseline+m − baseline) and left out (joint − joint-m); 95% CI; hollow: not resolved",
+    )?;
+    let mechanisms: Vec<String> = data
+        .summary
+        .pointer("/ablation/mechanisms")
+        .and_then(Value::as_array)
+        .map(|m| {
+            m.iter()
+                .filter_map(Value::as_str)
+                .map(String::from)
+                .collect()
+        })
+        .unwrap_or_default();
+    let measures = data
+        .summary
+        .pointer("/ablation/measures")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let panels = area.split_evenly((1, PANELS.len()));
+    for (k, (name, label)) in PANELS.iter().enumerate() {
+        let Some(m) = measures
+            .iter()
+            .find(|m| m.get("measure").and_then(Value::as_str) == Some(name))
+        else {
+            continue;
+        };
+        panel(root, &panels[k], m, &mechanisms, label, k == 0)?;
+    }
+    Ok(())
+}
+
+/// One measure's panel on `area`; names and the key drawn on `root` (whose pixel
+/// coordinates are the backend's) when `names`.
+fn panel<DB: DrawingBackend>(
+    root: &Area<DB>,
+    area: &Area<DB>,
+    m: &Value,
+    mechanisms: &[String],
+    label: &str,
+    names: bool,
+) -> Res {
+    let whole = m.get("whole").and_then(point);
+    let parts = m.get("contributions").and_then(Value::as_array);
+    let find = |mech: &str, part: &str| {
+        parts
+            .and_then(|p| {
+                p.iter().find(|c| {
+                    c.get("mechanism").and_then(Value::as_str) == Some(mech)
+                        && c.get("part").and_then(Value::as_str) == Some(part)
+                })
+            })
+            .and_then(point)
+    };
+    // Rows top down: whole, then mechanisms; y = n - row.
+    let rows: Vec<Row> = std::iter::once((
+        "whole".to_string(),
+        whole.into_iter().map(|p| (p, WHOLE, 0.0)).collect(),
+    ))
+    .chain(mechanisms.iter().map(|mech| {
+        let mut v = Vec::new();
+        if let Some(p) = find(mech, "alone") {
+            v.push((p, ALONE, 0.18));
+        }
+        if let Some(p) = find(mech, "left_out") {
+            v.push((p, LEFT_OUT, -0.18));
+        }
+        (mech.clone(), v)
+    }))
+    .collect();
+    let (mut lo, mut hi) = (0.0f64, 0.0f64);
+    for (_, pts) in &rows {
+        for (p, _, _) in pts {
+            for x in [Some(p.value), p.lo, p.hi].into_iter().flatten() {
+                if x.is_finite() {
+                    lo = lo.min(x);
+                    hi = hi.max(x);
+                }
+            }
+        }
+    }
+    let pad = ((hi - lo) * 0.08).max(1e-6);
+    let (lo, hi) = (lo - pad, hi + pad);
+    let n = rows.len();
+    let mut chart = ChartBuilder::on(area)
+        .margin(16)
+        .margin_right(30)
+        .x_label_area_size(64)
+        .y_label_area_size(if names { 150 } else { 20 })
+        .build_cartesian_2d(lo..hi, -0.6..(n as f64 - 0.4))
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_labels(0)
+        .x_desc(label)
+        .label_style(font(16))
+        .axis_desc_style(font(18))
+        .light_line_style(RGBColor(238, 238, 238))
+        .bold_line_style(RGBColor(212, 212, 212))
+        .max_light_lines(1)
+        .x_labels(6)
+        .x_label_formatter(&|v| tick(*v, hi - lo))
+        .draw()
+        .map_err(err)?;
+    let y0 = -0.6;
+    let y1 = n as f64 - 0.4;
+    chart
+        .draw_series([PathElement::new(
+            vec![(0.0, y0), (0.0, y1)],
+            BLACK.stroke_width(1),
+        )])
+        .map_err(err)?;
+    for (row, (name, pts)) in rows.iter().enumerate() {
+        let y = (n - 1 - row) as f64;
+        if names {
+            let (px, py) = chart.backend_coord(&(lo, y));
+            root.draw(&Text::new(
+                name.clone(),
+                (px - 10, py),
+                font(18).pos(Pos::new(HPos::Right, VPos::Center)),
+            ))
+            .map_err(err)?;
+        }
+        for (p, colour, dy) in pts {
+            let y = y + dy;
+            let style = colour.stroke_width(3);
+            if let (Some(a), Some(b)) = (p.lo, p.hi)
+                && a.is_finite()
+                && b.is_finite()
+            {
+                chart
+                    .draw_series([PathElement::new(vec![(a, y), (b, y)], style)])
+                    .map_err(err)?;
+            }
+            let marker = if p.resolved {
+                colour.filled()
+            } else {
+                WHITE.filled()
+            };
+            chart
+                .draw_series([EmptyElement::at((p.value, y))
+                    + Circle::new((0, 0), 8, marker)
+                    + Circle::new((0, 0), 8, colour.stroke_width(2))])
+                .map_err(err)?;
+        }
+    }
+    if names {
+        // A small key under the panel's axis label.
+        let (px, py) = chart.backend_coord(&(lo, y0));
+        for (i, (text, c)) in [("alone", ALONE), ("left out", LEFT_OUT)]
+            .iter()
+            .enumerate()
+        {
+            let (x, y) = (px - 140 + 90 * i as i32, py + 50);
+            root.draw(&Circle::new((x, y), 7, c.filled()))
+                .map_err(err)?;
+            root.draw(&Text::new(
+                *text,
+                (x + 12, y),
+                muted(16).pos(Pos::new(HPos::Left, VPos::Center)),
+            ))
+            .map_err(err)?;
+        }
+    }
+    Ok(())
+}
