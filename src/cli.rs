@@ -1045,7 +1045,7 @@ pub fn validation_summary(file: &str, s: &Scenario) -> String {
                 } else {
                     String::new()
                 };
-                format!("{} ({kind}, day {:.0}{p})", d.id, d.onset.mean())
+                format!("{} ({kind}, {}{p})", d.id, onset_text(&d.onset))
             })
             .collect();
         out.push_str(&format!("  disruptions: {}\n", list.join("; ")));
@@ -1075,4 +1075,17 @@ pub fn validation_summary(file: &str, s: &Scenario) -> String {
         ));
     }
     out
+}
+
+/// A disruption's onset as `validate` shows it: "day 100" when fixed, else its range
+/// ("day 100–200, mean 150") or, unbounded above, "day ≥ 100, mean 150".
+fn onset_text(onset: &crate::distribution::Dist) -> String {
+    let [lo, hi] = onset.support();
+    if onset.is_fixed() {
+        format!("day {lo:.0}")
+    } else if hi.is_finite() {
+        format!("day {lo:.0}–{hi:.0} at random, mean {:.0}", onset.mean())
+    } else {
+        format!("day ≥ {lo:.0} at random, mean {:.0}", onset.mean())
+    }
 }

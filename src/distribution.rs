@@ -109,6 +109,8 @@ pub fn deserialize_opt_dist<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Di
 pub struct Dist {
     sampler: Sampler,
     mean: f64,
+    /// The smallest and largest value a draw can take (the upper one may be infinite).
+    support: [f64; 2],
 }
 
 #[derive(Debug, Clone)]
@@ -303,7 +305,22 @@ impl DistSpec {
                 )
             }
         };
-        Ok(Dist { sampler, mean })
+        let support = match self {
+            DistSpec::Fixed { value } => [value.0, value.0],
+            DistSpec::Uniform { min, max } | DistSpec::Triangular { min, max, .. } => {
+                [min.0, max.0]
+            }
+            DistSpec::Empirical { values, .. } => [
+                self.lower_bound(),
+                values.iter().map(|v| v.0).fold(f64::NEG_INFINITY, f64::max),
+            ],
+            _ => [0.0, f64::INFINITY],
+        };
+        Ok(Dist {
+            sampler,
+            mean,
+            support,
+        })
     }
 }
 
@@ -313,6 +330,7 @@ impl Dist {
         Dist {
             sampler: Sampler::Fixed(v),
             mean: v,
+            support: [v, v],
         }
     }
 
@@ -352,6 +370,12 @@ impl Dist {
     /// The exact mean (used for routing by expected transit and for baseline utilisation).
     pub fn mean(&self) -> f64 {
         self.mean
+    }
+
+    /// The smallest and largest value a draw can take; the largest is infinite for the
+    /// families unbounded above (exponential, normal, lognormal, gamma, Weibull).
+    pub fn support(&self) -> [f64; 2] {
+        self.support
     }
 
     /// True when every draw is the same number.

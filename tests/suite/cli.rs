@@ -245,3 +245,22 @@ fn unknown_strategy_exits_2() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(!out_dir.exists(), "output folder created for a bad flag");
 }
+
+/// `validate` shows a random onset as its range and mean, a fixed one as its day.
+#[test]
+fn validate_shows_a_random_onset_as_its_range() {
+    let random = scenarios_dir().join("random-quakes.toml");
+    let o = run_bin(["validate", random.to_str().expect("path")]);
+    let (out, err) = texts(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        out.contains("tokyo-bay-m7.3 (earthquake M7.3, day 100–160 at random, mean 130"),
+        "{out}"
+    );
+    let fixed = scenarios_dir().join("mra-revocation.toml");
+    let (out, _) = texts(&run_bin(["validate", fixed.to_str().expect("path")]));
+    assert!(
+        out.contains("jp-aeo-revocation (revocation of 20%, day 100)"),
+        "{out}"
+    );
+}
