@@ -1418,10 +1418,10 @@ impl<'a> Simulation<'a> {
         // force (MRA III.B).
         let routine = self.routine_programmes(n.country);
         let routine_trusted = members.any(routine);
-        if now >= sc.warmup {
-            let a = &mut self.assessments;
-            let k = member_category(sc, raw, node);
-            a.decided[k] += 1;
+        // The trader's category, in the measurement window only.
+        let category = (now >= sc.warmup).then(|| member_category(sc, raw, node));
+        if let Some(k) = category {
+            self.assessments.decided[k] += 1;
             if routine_trusted && !self.true_members(raw, revoke_draw).any(routine) {
                 self.assessments.exposure += 1;
             }
@@ -1465,8 +1465,8 @@ impl<'a> Simulation<'a> {
         post.decided += 1;
         if inspect {
             post.inspected += 1;
-            if now >= sc.warmup {
-                self.assessments.inspected[member_category(sc, raw, node)] += 1;
+            if let Some(k) = category {
+                self.assessments.inspected[k] += 1;
             }
             let post = self.cells.customs_mut(&mut self.world, node);
             if post.inspectors.arrive(now, e, priority) {

@@ -38,19 +38,7 @@ impl Strategy {
     /// `unilateral` (+ each country's own continuity measures), `joint` (+ joint business
     /// continuity). `arrangement` is the scenario's setting for all but `no-mra`.
     pub fn presets(arrangement: Arrangement) -> Vec<Strategy> {
-        vec![
-            Strategy {
-                name: "no-mra".into(),
-                description: "a world without mutual recognition: each administration trusts only its own programme's members; otherwise as baseline".into(),
-                priority: Priority::Fifo,
-                recognition: Recognition::Own,
-                alert_relief: false,
-                reroute: Reroute::OnClosure,
-                when: When::Disrupted,
-                notice: Notice::Arrangement,
-                information: Information::Own,
-                arrangement: Arrangement::None,
-            },
+        let mut presets = vec![
             Strategy {
                 name: "baseline".into(),
                 description: "no prioritisation: FIFO everywhere, own programmes only, no relief; carriers reroute and shippers respond on what they see themselves, at their weekly reviews".into(),
@@ -87,7 +75,16 @@ impl Strategy {
                 information: Information::Shared,
                 arrangement,
             },
-        ]
+        ];
+        // The world without the Arrangement: baseline's knobs, no recognition.
+        let no_mra = Strategy {
+            name: "no-mra".into(),
+            description: "a world without mutual recognition: each administration trusts only its own programme's members; otherwise as baseline".into(),
+            arrangement: Arrangement::None,
+            ..presets[0].clone()
+        };
+        presets.insert(0, no_mra);
+        presets
     }
 
     /// The preset every `[[strategies]]` entry takes its unset knobs from.
