@@ -125,7 +125,8 @@ pub struct RunArgs {
     #[arg(long, value_delimiter = ',')]
     pub strategies: Option<Vec<String>>,
     /// Which mechanism buys what: run baseline, joint, each of joint's mechanisms
-    /// (priority, recognition, alert_relief, notice, information) added alone to baseline
+    /// (priority, recognition, alert_relief, notice, information, data_exchange,
+    /// resumption, alert_notice, screening, reopening) added alone to baseline
     /// and each left out of joint, on common random numbers, and report each one's
     /// contribution (docs/outputs.md, "Ablation").
     #[arg(long)]

@@ -22,7 +22,9 @@ mod rows;
 use crate::disruption::{self, Change, Realisation};
 use crate::measure::{Collector, MeasureSchema, NODE_MEASURES, ReplicationResult};
 use crate::network::RoutingTable;
-use crate::policy::{Information, Notice, Priority, Recognition, Reroute, Strategy, When};
+use crate::policy::{
+    AlertNotice, Information, Notice, Priority, Recognition, Reroute, Strategy, When,
+};
 use crate::scenario::{Members, NodeId, RouteId, Scenario};
 use crate::streams::{self, Stream, StreamKind};
 use bevy_ecs::prelude::*;
@@ -128,6 +130,8 @@ pub struct Shipment {
     pub node_arrival: f64,
     /// Decides which revocations reach this shipment's trader (revoked if below the share).
     pub revoke_draw: f64,
+    /// Screened before departure by its origin's customs for a destination on alert.
+    pub screened: bool,
     /// The shipment's own random stream.
     pub rng: Stream,
 }
@@ -153,12 +157,33 @@ pub struct NetworkStatus {
     /// from under `information = "own"`).
     pub closed_since: Vec<f64>,
     pub route_closed_since: Vec<f64>,
+    /// Nodes closed at some time in their current affected period (a reopened port is
+    /// one of these that is open again).
+    pub was_closed: Vec<bool>,
+    /// Every change of each country's alert level: (time, new level), oldest first.
+    pub alert_history: Vec<Vec<(f64, u8)>>,
 }
 
 impl NetworkStatus {
     /// True if `node` has no working capacity (closed, or destroyed).
     pub fn closed(&self, node: NodeId) -> bool {
         self.limits[node as usize].iter().any(|&(_, s)| s <= 0.0)
+    }
+
+    /// True if `node` is resuming: closed during its current affected period, open now.
+    #[inline]
+    pub fn resuming(&self, node: NodeId) -> bool {
+        let i = node as usize;
+        self.affected[i] && self.was_closed[i] && !self.closed(node)
+    }
+
+    /// `country`'s alert level as it was at time `t` (`initial` before any change).
+    pub fn alert_level_at(&self, country: u16, t: f64, initial: u8) -> u8 {
+        self.alert_history[country as usize]
+            .iter()
+            .rev()
+            .find(|&&(at, _)| at <= t)
+            .map_or(initial, |&(_, l)| l)
     }
 }
 
@@ -401,6 +426,11 @@ struct NodeView {
 struct Assessments {
     decided: [u64; 3],
     inspected: [u64; 3],
+    /// Non-compliant shipments assessed (risk-based targeting only), and those inspected.
+    non_compliant: u64,
+    detected: u64,
+    /// Departures screened by the origin's customs for a destination on alert.
+    screened: u64,
     /// Shipments assessed as trusted although a revocation that has taken effect (known
     /// there or not yet) removed the membership that made them so (MRA III.E).
     exposure: u64,
@@ -683,6 +713,8 @@ impl<'a> Simulation<'a> {
             draining: vec![false; n],
             closed_since: vec![0.0; n],
             route_closed_since: vec![0.0; scenario.routes.len()],
+            was_closed: vec![false; n],
+            alert_history: vec![Vec::new(); scenario.countries.len()],
         };
         let realisation = disruption::realise(scenario, replication, seed);
         let days = scenario.horizon.ceil() as usize;
@@ -1113,6 +1145,7 @@ impl<'a> Simulation<'a> {
             customs_done: false,
             node_arrival: self.now,
             revoke_draw,
+            screened: false,
             rng,
         };
         // Delivered shipments' entities are reused: no archetype moves, no removal records.
@@ -1138,8 +1171,64 @@ impl<'a> Simulation<'a> {
             Some(r) if self.shippers.is_some() => {
                 self.respond(e, flow, r, members, revoke_draw, trusted, value);
             }
-            _ => self.enter_node(e, f.origin, members, revoke_draw),
+            _ => self.start_journey(e, f.origin, members, revoke_draw),
         }
+    }
+
+    /// Shipment `e` starts its journey at `origin`: after its origin customs' pre-departure
+    /// screening if the destination's country is on alert as the origin knows it, else at
+    /// once.
+    fn start_journey(&mut self, e: ShipmentId, origin: NodeId, members: Members, revoke_draw: f64) {
+        if self.strategy.alert_notice != AlertNotice::None
+            && let Some(days) = self.screening_needed(e, origin)
+        {
+            if self.now >= self.scenario.warmup {
+                self.assessments.screened += 1;
+            }
+            self.hold(e, origin, days);
+            return;
+        }
+        self.enter_node(e, origin, members, revoke_draw);
+    }
+
+    /// The screening time of shipment `e` leaving `origin`, if its origin's customs
+    /// screens it: not yet screened, bound for a partner country (an arrangement in
+    /// force between them) whose alert level, as the origin has been told of it, is
+    /// raised. The screening time is drawn from the shipment's stream.
+    fn screening_needed(&mut self, e: ShipmentId, origin: NodeId) -> Option<f64> {
+        let sc = self.scenario;
+        if !self.strategy.recognises_partners() {
+            return None;
+        }
+        let (screened, destination) = {
+            let s = self.rows.get(&self.world, e).expect("live shipment");
+            (s.screened, s.destination)
+        };
+        let from = sc.nodes[origin as usize].country;
+        let to = sc.nodes[destination as usize].country;
+        if screened || from == to {
+            return None;
+        }
+        let (own_from, own_to) = (
+            sc.countries[from as usize].own_programmes,
+            sc.countries[to as usize].own_programmes,
+        );
+        let a = sc
+            .arrangements
+            .iter()
+            .filter(|a| a.programmes.any(own_from) && a.programmes.any(own_to))
+            .min_by(|x, y| x.alert_notice.total_cmp(&y.alert_notice))?;
+        let delay = match self.strategy.alert_notice {
+            AlertNotice::Shared => 0.0,
+            _ => a.alert_notice,
+        };
+        let initial = sc.countries[to as usize].alert_level;
+        if self.status.alert_level_at(to, self.now - delay, initial) <= initial {
+            return None;
+        }
+        let s = self.shipment_mut(e);
+        s.screened = true;
+        Some(a.screening_time.sample(&mut s.rng))
     }
 
     /// The shipper of new shipment `e` on `flow` ships it, defers it, cancels it or shifts
@@ -1169,7 +1258,7 @@ impl<'a> Simulation<'a> {
         let delay = view.delay[2 * flow as usize + lane];
         let threshold = r.threshold[usize::from(!trusted)];
         if delay.is_nan() || delay <= threshold {
-            self.enter_node(e, f.origin, members, revoke_draw);
+            self.start_journey(e, f.origin, members, revoke_draw);
             return;
         }
         let seq = self.sources[flow as usize].next_seq;
@@ -1187,7 +1276,7 @@ impl<'a> Simulation<'a> {
         let action = respond::decide(&r, threshold, delay, u, subs);
         let counted = self.now >= sc.warmup;
         match action {
-            respond::Action::Ship => self.enter_node(e, f.origin, members, revoke_draw),
+            respond::Action::Ship => self.start_journey(e, f.origin, members, revoke_draw),
             respond::Action::Cancel => {
                 self.cancelled += 1;
                 self.responses.cancelled += u64::from(counted);
@@ -1211,7 +1300,7 @@ impl<'a> Simulation<'a> {
                 if land > 0.0 {
                     self.hold(e, origin, land);
                 } else {
-                    self.enter_node(e, origin, members, revoke_draw);
+                    self.start_journey(e, origin, members, revoke_draw);
                 }
             }
         }
@@ -1235,7 +1324,8 @@ impl<'a> Simulation<'a> {
             s.node_arrival = now;
             (s.members, s.revoke_draw)
         };
-        self.enter_node(e, node, members, revoke_draw);
+        // Holds are before departure only (deferral, a land leg, screening).
+        self.start_journey(e, node, members, revoke_draw);
     }
 
     // ---- handling at nodes -------------------------------------------------------------
@@ -1285,14 +1375,20 @@ impl<'a> Simulation<'a> {
 
     #[inline]
     fn priority_at(&self, node: NodeId, members: Members, revoke_draw: f64) -> bool {
-        if self.strategy.priority != Priority::TrustedFirst || !self.knobs_apply(node) {
-            return false;
-        }
         let country = self.scenario.nodes[node as usize].country;
-        self.strategy_trusts(
-            self.effective_members(members, revoke_draw, country),
-            country,
-        )
+        if self.strategy.priority == Priority::TrustedFirst && self.knobs_apply(node) {
+            return self.strategy_trusts(
+                self.effective_members(members, revoke_draw, country),
+                country,
+            );
+        }
+        // The joint reopening protocol: a reopened port's capacity goes first to the
+        // members routine assessment recognises.
+        self.strategy.reopening
+            && self.status.resuming(node)
+            && self
+                .effective_members(members, revoke_draw, country)
+                .any(self.routine_programmes(country))
     }
 
     /// A trader's memberships as customs of `country` knows them now: revoked ones are
@@ -1428,24 +1524,55 @@ impl<'a> Simulation<'a> {
         }
         let strategy_trusted = self.strategy_trusts(members, n.country);
         let knobs = self.knobs_apply(node);
-        let relief = self.strategy.alert_relief && knobs && strategy_trusted;
-        let base = if routine_trusted {
-            customs.rate_trusted
-        } else {
-            customs.rate_ordinary
+        // Assessed at the normal (level 1) rate: trusted cargo under alert relief, and
+        // cargo the partner screened before departure where that screening is recognised.
+        let (screened, origin) = {
+            let s = self.rows.get(&self.world, e).expect("live shipment");
+            (
+                s.screened,
+                sc.nodes[sc.flows[s.flow as usize].origin as usize].country,
+            )
         };
-        let rate = if relief {
-            base
-        } else {
-            (base * effect.inspection_rate).min(1.0)
-        };
+        let relief = (self.strategy.alert_relief && knobs && strategy_trusted)
+            || (self.strategy.screening && screened);
+        let assessed_level = if relief { 1 } else { level };
+        // Priority clearance on resumption: trusted cargo first, documents pre-lodged.
+        let resumption = self.strategy.resumption && strategy_trusted && self.status.resuming(node);
         let priority =
-            self.strategy.priority == Priority::TrustedFirst && knobs && strategy_trusted;
-        let (inspect, clearance) = {
+            (self.strategy.priority == Priority::TrustedFirst && knobs && strategy_trusted)
+                || resumption;
+        let sharpened = self.strategy.data_exchange
+            && self.strategy.recognises_partners()
+            && origin != n.country
+            && sc.countries[origin as usize]
+                .own_programmes
+                .any(country.recognised_programmes);
+        let (inspect, clearance, non_compliant) = {
             let s = self.shipment_mut(e);
-            let u: f64 = s.rng.random();
-            let inspect = u < rate;
-            let clearance = if inspect {
+            let (inspect, non_compliant) = match &country.targeting {
+                Some(t) => {
+                    let member = raw.0 != 0;
+                    let bad = s.rng.random::<f64>() < t.non_compliant[usize::from(!member)];
+                    let z: f64 = s.rng.sample(rand_distr::StandardNormal);
+                    let noise = if sharpened { t.noise_shared } else { t.noise };
+                    let score = t.mean(origin, routine_trusted, bad) + noise * z;
+                    (score > t.thresholds[(assessed_level - 1) as usize], bad)
+                }
+                None => {
+                    let base = if routine_trusted {
+                        customs.rate_trusted
+                    } else {
+                        customs.rate_ordinary
+                    };
+                    let rate = if relief {
+                        base
+                    } else {
+                        (base * effect.inspection_rate).min(1.0)
+                    };
+                    (s.rng.random::<f64>() < rate, false)
+                }
+            };
+            let clearance = if inspect || resumption {
                 0.0
             } else if routine_trusted {
                 customs.trusted_clearance.sample(&mut s.rng)
@@ -1457,8 +1584,12 @@ impl<'a> Simulation<'a> {
             } else {
                 Stage::Clearance(node)
             };
-            (inspect, clearance)
+            (inspect, clearance, non_compliant)
         };
+        if category.is_some() && non_compliant {
+            self.assessments.non_compliant += 1;
+            self.assessments.detected += u64::from(inspect);
+        }
         let post = self.cells.customs_mut(&mut self.world, node);
         post.advance(now);
         post.in_customs += 1;
@@ -1761,12 +1892,12 @@ impl<'a> Simulation<'a> {
         let inspection = cu.inspection.mean() * eff.inspection_time;
         let routine = self.routine_programmes(node.country);
         let trusted = sc.trader_share(f, |m| m.any(routine));
-        let class = |rate: f64, clearance: f64| {
-            let p = (rate * eff.inspection_rate).min(1.0);
+        let class = |trusted: bool, clearance: f64| {
+            let p = sc.inspection_probability(port, level, trusted);
             p * inspection + (1.0 - p) * clearance
         };
-        trusted * class(cu.rate_trusted, cu.trusted_clearance.mean())
-            + (1.0 - trusted) * class(cu.rate_ordinary, cu.clearance.mean())
+        trusted * class(true, cu.trusted_clearance.mean())
+            + (1.0 - trusted) * class(false, cu.clearance.mean())
     }
 
     /// The port the carriers of flow `flow` send its priority (`priority_class`) or its
@@ -2070,6 +2201,9 @@ impl<'a> Simulation<'a> {
                     list.push((slot, l));
                 }
                 let lvl = list.iter().map(|&(_, l)| l).fold(initial, u8::max);
+                if st.alert_level[country as usize] != lvl {
+                    st.alert_history[country as usize].push((self.now, lvl));
+                }
                 st.alert_level[country as usize] = lvl;
             }
             Change::Affect { node, on } => {
@@ -2113,6 +2247,7 @@ impl<'a> Simulation<'a> {
             let st = &mut self.status;
             st.draining[i] = false;
             st.affected[i] = false;
+            st.was_closed[i] = false;
         }
     }
 
@@ -2148,6 +2283,7 @@ impl<'a> Simulation<'a> {
         }
         if closed && !was_closed {
             self.status.closed_since[node as usize] = now;
+            self.status.was_closed[node as usize] = true;
         }
         if was_closed != closed {
             self.announce();
@@ -2343,6 +2479,10 @@ impl<'a> Simulation<'a> {
             values[15 + k] = ratio(a.inspected[k] as f64, a.decided[k] as f64);
         }
         values[18] = a.exposure as f64;
+        values[19] = a.non_compliant as f64;
+        values[20] = a.detected as f64;
+        values[21] = ratio(a.detected as f64, a.non_compliant as f64);
+        values[22] = a.screened as f64;
         let Some(onset) = onset else {
             return Vec::new();
         };

@@ -449,12 +449,13 @@ pub fn run_replication_set(
     let mut out: Vec<Option<ReplicationResult>> = vec![None; strategies.len()];
     // Strategies that behave alike before the first onset share one pre-onset run.
     let mut prefixes: Vec<(crate::policy::Prefix, Simulation)> = Vec::new();
+    let targeting = scenario.countries.iter().any(|c| c.targeting.is_some());
     for (k, &s) in strategies.iter().enumerate() {
-        let key = scenario.strategies[s].prefix();
+        let key = scenario.strategies[s].prefix(targeting);
         let alike = key.is_some_and(|key| {
             strategies
                 .iter()
-                .filter(|&&o| scenario.strategies[o].prefix() == Some(key))
+                .filter(|&&o| scenario.strategies[o].prefix(targeting) == Some(key))
                 .count()
                 > 1
         });

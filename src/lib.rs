@@ -58,6 +58,7 @@ pub mod measure;
 pub mod network;
 pub mod policy;
 pub mod report;
+pub mod risk;
 pub mod scenario;
 pub mod streams;
 pub mod time;

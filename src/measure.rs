@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 pub mod recovery;
 
 /// Names of the system-wide scalar measures, in row order.
-pub const SYSTEM_MEASURES: [&str; 19] = [
+pub const SYSTEM_MEASURES: [&str; 23] = [
     "created",
     "delivered",
     "deliveries_per_day",
@@ -32,6 +32,10 @@ pub const SYSTEM_MEASURES: [&str; 19] = [
     "inspected_share_partner_members",
     "inspected_share_non_members",
     "revocation_exposure",
+    "non_compliant",
+    "non_compliant_detected",
+    "detection_rate",
+    "screened_departures",
 ];
 
 /// Names of the per-node scalar measures, in row order.

@@ -3,7 +3,7 @@
 //! (`when = "disrupted"`), or everywhere (`when = "always"`).
 
 pub use crate::scenario::file::{
-    Arrangement, Information, Notice, Priority, Recognition, Reroute, When,
+    AlertNotice, Arrangement, Information, Notice, Priority, Recognition, Reroute, When,
 };
 
 /// The knobs a strategy acts on before the first onset: strategies with the same prefix
@@ -11,6 +11,8 @@ pub use crate::scenario::file::{
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Prefix {
     pub arrangement: Arrangement,
+    /// Only where some country targets by risk score (else it changes nothing).
+    pub data_exchange: bool,
 }
 
 /// A strategy as applied by the engine.
@@ -30,6 +32,16 @@ pub struct Strategy {
     pub information: Information,
     /// Whether routine risk assessment recognises the partner programmes (MRA III.A–B).
     pub arrangement: Arrangement,
+    /// The partner's advance cargo data sharpens risk scores (MRA IV; `risk`).
+    pub data_exchange: bool,
+    /// Priority clearance of trusted cargo at reopened ports (6 USC 942(c)).
+    pub resumption: bool,
+    /// How partners learn of alert-level changes (and screen departures to the country).
+    pub alert_notice: AlertNotice,
+    /// Customs on alert accepts the partner's pre-departure screening.
+    pub screening: bool,
+    /// Joint reopening protocol: recognised members first at reopened ports' berths.
+    pub reopening: bool,
 }
 
 impl Strategy {
@@ -50,10 +62,15 @@ impl Strategy {
                 notice: Notice::Arrangement,
                 information: Information::Own,
                 arrangement,
+                data_exchange: false,
+                resumption: false,
+                alert_notice: AlertNotice::None,
+                screening: false,
+                reopening: false,
             },
             Strategy {
                 name: "unilateral".into(),
-                description: "each country prioritises its own programme's members, with alert relief; carriers and shippers act on their own information".into(),
+                description: "each country prioritises its own programme's members, with alert relief and priority clearance on resumption; carriers and shippers act on their own information".into(),
                 priority: Priority::TrustedFirst,
                 recognition: Recognition::Own,
                 alert_relief: true,
@@ -62,10 +79,15 @@ impl Strategy {
                 notice: Notice::Arrangement,
                 information: Information::Own,
                 arrangement,
+                data_exchange: false,
+                resumption: true,
+                alert_notice: AlertNotice::None,
+                screening: false,
+                reopening: false,
             },
             Strategy {
                 name: "joint".into(),
-                description: "MRA joint business continuity: both programmes prioritised on both sides, shared closure and revocation information, rerouting and port choice on that shared information".into(),
+                description: "MRA joint business continuity: both programmes prioritised on both sides, shared closure, alert and revocation information, advance cargo data, recognised pre-departure screening, members first at reopened ports, rerouting and port choice on the shared information".into(),
                 priority: Priority::TrustedFirst,
                 recognition: Recognition::Mutual,
                 alert_relief: true,
@@ -74,6 +96,11 @@ impl Strategy {
                 notice: Notice::Prompt,
                 information: Information::Shared,
                 arrangement,
+                data_exchange: true,
+                resumption: true,
+                alert_notice: AlertNotice::Shared,
+                screening: true,
+                reopening: true,
             },
         ];
         // The world without the Arrangement: baseline's knobs, no recognition.
@@ -99,9 +126,12 @@ impl Strategy {
     /// What the strategy does before the first disruption onset, if that is the same for
     /// every strategy with the same key (a `when = "disrupted"` strategy acts only from
     /// the onset on, except through routine risk assessment); None if it acts from time 0.
-    pub fn prefix(&self) -> Option<Prefix> {
+    /// `targeting`: whether some country assesses by risk score, where the partner's
+    /// advance data acts from time 0.
+    pub fn prefix(&self, targeting: bool) -> Option<Prefix> {
         (self.when == When::Disrupted).then_some(Prefix {
             arrangement: self.arrangement,
+            data_exchange: targeting && self.data_exchange,
         })
     }
 
@@ -126,16 +156,32 @@ pub enum Mechanism {
     Notice,
     /// Carriers and shippers act on shared closure information (`information`, III.C).
     Information,
+    /// Advance cargo data sharpens risk scores (`data_exchange`, Section IV).
+    DataExchange,
+    /// Trusted cargo cleared first, documents pre-lodged, at reopened ports (`resumption`).
+    Resumption,
+    /// Partners told of alert-level changes at once, and screen departures
+    /// (`alert_notice`).
+    AlertNotice,
+    /// The partner's pre-departure screening accepted during an alert (`screening`).
+    Screening,
+    /// Recognised members first at reopened ports' berths (`reopening`).
+    Reopening,
 }
 
 impl Mechanism {
     /// Every mechanism, in the order tables and plots show them.
-    pub const ALL: [Mechanism; 5] = [
+    pub const ALL: [Mechanism; 10] = [
         Mechanism::Priority,
         Mechanism::Recognition,
         Mechanism::AlertRelief,
         Mechanism::Notice,
         Mechanism::Information,
+        Mechanism::DataExchange,
+        Mechanism::Resumption,
+        Mechanism::AlertNotice,
+        Mechanism::Screening,
+        Mechanism::Reopening,
     ];
 
     /// The knob's name, as in scenario files.
@@ -146,6 +192,11 @@ impl Mechanism {
             Mechanism::AlertRelief => "alert_relief",
             Mechanism::Notice => "notice",
             Mechanism::Information => "information",
+            Mechanism::DataExchange => "data_exchange",
+            Mechanism::Resumption => "resumption",
+            Mechanism::AlertNotice => "alert_notice",
+            Mechanism::Screening => "screening",
+            Mechanism::Reopening => "reopening",
         }
     }
 
@@ -157,6 +208,11 @@ impl Mechanism {
             Mechanism::AlertRelief => to.alert_relief = from.alert_relief,
             Mechanism::Notice => to.notice = from.notice,
             Mechanism::Information => to.information = from.information,
+            Mechanism::DataExchange => to.data_exchange = from.data_exchange,
+            Mechanism::Resumption => to.resumption = from.resumption,
+            Mechanism::AlertNotice => to.alert_notice = from.alert_notice,
+            Mechanism::Screening => to.screening = from.screening,
+            Mechanism::Reopening => to.reopening = from.reopening,
         }
     }
 

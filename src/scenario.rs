@@ -243,6 +243,8 @@ pub struct Country {
     pub own_programmes: Members,
     /// Own programmes plus those an arrangement makes this country recognise.
     pub recognised_programmes: Members,
+    /// Risk-based targeting at its customs, if set (else the nodes' fixed rates).
+    pub targeting: Option<crate::risk::Targeting>,
 }
 
 /// What an alert level does in a country.
@@ -361,6 +363,10 @@ pub struct Arrangement {
     pub name: String,
     pub programmes: Members,
     pub revocation_notice: f64,
+    /// Delay of routine alert-level notices to the partner, days.
+    pub alert_notice: f64,
+    /// Pre-departure screening time the partner adds during an alert.
+    pub screening_time: Dist,
 }
 
 impl Scenario {
@@ -452,6 +458,28 @@ impl Scenario {
             .collect()
     }
 
+    /// The expected probability that an import of a trusted (or other) trader is
+    /// inspected at customs node `node` at alert `level`: the node's fixed rate times the
+    /// level's multiplier, or under risk-based targeting the class's expected share above
+    /// the level's threshold in the normal-time mix.
+    pub fn inspection_probability(&self, node: NodeId, level: u8, trusted: bool) -> f64 {
+        let n = &self.nodes[node as usize];
+        let country = &self.countries[n.country as usize];
+        let k = (level.clamp(1, 3) - 1) as usize;
+        if let Some(t) = &country.targeting {
+            return t.class_rates[k][usize::from(!trusted)];
+        }
+        let Some(c) = &n.customs else {
+            return 0.0;
+        };
+        let rate = if trusted {
+            c.rate_trusted
+        } else {
+            c.rate_ordinary
+        };
+        (rate * country.alert_effects[k].inspection_rate).min(1.0)
+    }
+
     /// The share of a flow's shipments whose memberships satisfy `pred`.
     pub fn trader_share(&self, flow: &Flow, pred: impl Fn(Members) -> bool) -> f64 {
         let mut prev = 0.0;
@@ -509,8 +537,8 @@ impl Scenario {
                 let eff = country.alert_effects[(country.alert_level - 1) as usize];
                 let customs = node.customs.as_ref().expect("customs_node has customs");
                 let trusted = self.trader_share(f, |m| m.any(country.recognised_programmes));
-                let p_inspect = trusted * (customs.rate_trusted * eff.inspection_rate).min(1.0)
-                    + (1.0 - trusted) * (customs.rate_ordinary * eff.inspection_rate).min(1.0);
+                let p_inspect = trusted * self.inspection_probability(c, country.alert_level, true)
+                    + (1.0 - trusted) * self.inspection_probability(c, country.alert_level, false);
                 load.nodes[c as usize].imports_per_day += rate;
                 inspect_work[c as usize] +=
                     rate * p_inspect * customs.inspection.mean() * eff.inspection_time;

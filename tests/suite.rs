@@ -37,6 +37,8 @@ mod arrangement;
 mod bad_input;
 #[path = "suite/cli.rs"]
 mod cli;
+#[path = "suite/continuity.rs"]
+mod continuity;
 #[path = "suite/demand.rs"]
 mod demand;
 #[path = "suite/determinism.rs"]

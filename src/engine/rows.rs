@@ -204,6 +204,7 @@ mod tests {
             customs_done: false,
             node_arrival: 0.0,
             revoke_draw: 0.5,
+            screened: false,
             rng: crate::streams::shipment(1, 0, flow, 0),
         }
     }

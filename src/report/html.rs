@@ -724,6 +724,47 @@ const OVERALL: [Column; 4] = [
     ),
 ];
 
+/// Customs rows of the comparison, each shown only where some strategy has a value other
+/// than 0: the speed side (who is inspected) next to the security side (what is found).
+const CUSTOMS: [Column; 6] = [
+    (
+        "inspected: own members",
+        "share of customs decisions",
+        &["measures", "inspected_share_own_members"],
+        3,
+    ),
+    (
+        "inspected: partner members",
+        "share of customs decisions",
+        &["measures", "inspected_share_partner_members"],
+        3,
+    ),
+    (
+        "inspected: non-members",
+        "share of customs decisions",
+        &["measures", "inspected_share_non_members"],
+        3,
+    ),
+    (
+        "non-compliant found",
+        "share of non-compliant shipments inspected",
+        &["measures", "detection_rate"],
+        3,
+    ),
+    (
+        "revocation exposure",
+        "trusted decisions after a revocation",
+        &["measures", "revocation_exposure"],
+        0,
+    ),
+    (
+        "screened before departure",
+        "shipments",
+        &["measures", "screened_departures"],
+        0,
+    ),
+];
+
 /// Kaplan–Meier rows of the comparison: (heading, unit, scope, measure).
 const KM_ROWS: [(&str, &str, &str, &str); 4] = [
     ("time to recover", "days, KM median", "system", "ttr_days"),
@@ -1038,6 +1079,26 @@ fn comparison(h: &mut String, data: &RunData) {
             .iter()
             .map(|s| stat_cell(data.stat(s, col.2), col.3, false));
         measure_row(h, col, cells);
+    }
+    let shown: Vec<&Column> = CUSTOMS
+        .iter()
+        .filter(|col| {
+            data.strategies.iter().any(|s| {
+                data.stat(s, col.2)
+                    .and_then(|v| v.mean)
+                    .is_some_and(|m| m != 0.0)
+            })
+        })
+        .collect();
+    if !shown.is_empty() {
+        section_row(h, n, "customs: inspections and security");
+        for col in shown {
+            let cells = data
+                .strategies
+                .iter()
+                .map(|s| stat_cell(data.stat(s, col.2), col.3, false));
+            measure_row(h, col, cells);
+        }
     }
     if recovery {
         section_row(h, n, "recovery after the first onset");

@@ -202,6 +202,51 @@ pub struct CountryFile {
     /// Multipliers per alert level; level 1 is 1, 1, 1 unless given.
     #[serde(default)]
     pub alert_levels: Vec<AlertLevelFile>,
+    /// Risk-based targeting at this country's customs: a risk score per shipment and a
+    /// threshold, instead of the nodes' fixed `inspection_rate` (docs/model.md).
+    #[serde(default)]
+    pub targeting: Option<TargetingFile>,
+}
+
+/// `[countries.targeting]`: inspect the shipments whose risk score is above a threshold
+/// set to meet a target rate (docs/model.md, "Risk-based targeting").
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TargetingFile {
+    /// Expected share of imports inspected at alert level 1, normal-time mix; an alert
+    /// level's `inspection_rate` multiplies it.
+    #[schemars(range(min = 0, max = 1))]
+    pub target_rate: f64,
+    /// Score shift of a non-compliant shipment, in score units. Default 2.
+    #[serde(default)]
+    pub separation: Option<f64>,
+    /// Standard deviation of the score's noise with customs' own information. Default 1.
+    #[serde(default)]
+    pub noise: Option<f64>,
+    /// The same with the partner's advance cargo data (strategies with
+    /// `data_exchange = true`, shipments from a partner country). Default: `noise`.
+    #[serde(default)]
+    pub noise_shared: Option<f64>,
+    /// Score lowered for a shipment trusted in routine assessment (programme validation).
+    /// Default 0.
+    #[serde(default)]
+    pub trusted_discount: Option<f64>,
+    /// Score added for shipments from a country, by code, e.g. `{ JP = 0.2 }`. Default 0.
+    #[serde(default)]
+    pub origin_risk: std::collections::BTreeMap<String, f64>,
+    /// Share of non-compliant shipments, by class.
+    #[serde(default)]
+    pub non_compliant: Option<NonCompliantFile>,
+}
+
+/// The seeded share of non-compliant shipments: members of any programme and others.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NonCompliantFile {
+    #[schemars(range(min = 0, max = 1))]
+    pub trusted: f64,
+    #[schemars(range(min = 0, max = 1))]
+    pub ordinary: f64,
 }
 
 /// One alert level's effect on inspections and handling in a country.
@@ -400,6 +445,16 @@ pub struct ArrangementFile {
     /// Delay before a partner learns of a revocation (MRA III.E). Default 0.
     #[serde(default)]
     pub revocation_notice: Option<Days>,
+    /// Delay before a partner learns of an alert-level change under routine notice
+    /// (`alert_notice = "routine"`). Default 2 days [U].
+    #[serde(default)]
+    pub alert_notice: Option<Days>,
+    /// Time a partner's pre-departure screening adds to a shipment bound for a country
+    /// on alert. Default 0.1 days [U]: documentary screening of the advance manifest,
+    /// mostly inside the 24-hour rule's filing window.
+    #[serde(default, deserialize_with = "deserialize_opt_dist")]
+    #[schemars(with = "DistributionField")]
+    pub screening_time: Option<DistSpec>,
 }
 
 /// `[[strategies]]`: a named set of knobs; unset knobs take the `baseline` values.
@@ -434,6 +489,39 @@ pub struct StrategyFile {
     /// `[scenario] arrangement`, else `in_force`.
     #[serde(default)]
     pub arrangement: Option<Arrangement>,
+    /// The partner's advance cargo data sharpens risk scores of its exports (MRA Section
+    /// IV; only where a country has `targeting`). Default false.
+    #[serde(default)]
+    pub data_exchange: Option<bool>,
+    /// Priority clearance of trusted cargo on resumption at a reopened port: first in the
+    /// inspection queue, documents pre-lodged (no clearance delay). Default false.
+    #[serde(default)]
+    pub resumption: Option<bool>,
+    /// How a partner learns of an alert-level change, so that it screens departures to
+    /// the alerting country: `none`, `routine` (after the arrangement's `alert_notice`
+    /// delay, raising and relaxing) or `shared` (at once). Default `none`.
+    #[serde(default)]
+    pub alert_notice: Option<AlertNotice>,
+    /// Customs on alert accepts the partner's pre-departure screening: screened shipments
+    /// are assessed at the normal (level 1) rate. Default false.
+    #[serde(default)]
+    pub screening: Option<bool>,
+    /// Joint reopening protocol: at a reopened port, recognised members (both programmes
+    /// while the arrangements are in force) go first at the berths. Default false.
+    #[serde(default)]
+    pub reopening: Option<bool>,
+}
+
+/// How a partner administration learns that a country raised or lowered its alert level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertNotice {
+    /// It does not: no pre-departure screening for the alerting country.
+    None,
+    /// After the arrangement's `alert_notice` delay, for raising and for relaxing.
+    Routine,
+    /// At once (joint business continuity): the partner raises and relaxes together.
+    Shared,
 }
 
 /// Whether the `[[arrangements]]` are in force (MRA Sections III.A–B): with `none`, each

@@ -147,6 +147,87 @@ impl<'a> Checker<'a> {
     }
 }
 
+/// A country's `[countries.targeting]`, checked; thresholds are set later, from the
+/// flows (`risk::calibrate`).
+fn targeting(
+    ck: &mut Checker,
+    path: &KeyPath,
+    t: &super::file::TargetingFile,
+    country_ix: &HashMap<&str, usize>,
+    countries: usize,
+) -> crate::risk::Targeting {
+    let share = |ck: &mut Checker, key: &KeyPath, v: f64, what: &str| {
+        if !(0.0..=1.0).contains(&v) {
+            ck.err(
+                key,
+                format!("{what} must be a share between 0 and 1, found {v}"),
+                None,
+            );
+        }
+        v
+    };
+    let target_rate = share(ck, &path.key("target_rate"), t.target_rate, "target_rate");
+    let separation = ck.positive(
+        &path.key("separation"),
+        t.separation.unwrap_or(2.0),
+        "separation",
+    );
+    let noise = ck.positive(&path.key("noise"), t.noise.unwrap_or(1.0), "noise");
+    let noise_shared = ck.positive(
+        &path.key("noise_shared"),
+        t.noise_shared.unwrap_or(noise),
+        "noise_shared",
+    );
+    let trusted_discount = t.trusted_discount.unwrap_or(0.0);
+    if !(trusted_discount >= 0.0 && trusted_discount.is_finite()) {
+        ck.err(
+            &path.key("trusted_discount"),
+            format!("trusted_discount must be ≥ 0, found {trusted_discount}"),
+            None,
+        );
+    }
+    let mut origin_risk = vec![0.0; countries];
+    for (code, &v) in &t.origin_risk {
+        let key = path.key("origin_risk");
+        if let Some(i) = ck.resolve(&key.key(code), "country", code, country_ix) {
+            if !v.is_finite() {
+                ck.err(
+                    &key.key(code),
+                    format!("origin risk must be a number, found {v}"),
+                    None,
+                );
+            }
+            origin_risk[i] = v;
+        }
+    }
+    let non_compliant = match &t.non_compliant {
+        Some(n) => {
+            let np = path.key("non_compliant");
+            [
+                share(ck, &np.key("trusted"), n.trusted, "non_compliant.trusted"),
+                share(
+                    ck,
+                    &np.key("ordinary"),
+                    n.ordinary,
+                    "non_compliant.ordinary",
+                ),
+            ]
+        }
+        None => [0.0, 0.0],
+    };
+    crate::risk::Targeting {
+        target_rate,
+        separation,
+        noise,
+        noise_shared,
+        trusted_discount,
+        origin_risk,
+        non_compliant,
+        thresholds: [f64::INFINITY; 3],
+        class_rates: [[0.0; 2]; 3],
+    }
+}
+
 fn unique<'a>(
     ck: &mut Checker,
     section: &str,
@@ -368,6 +449,15 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
                 handling_slowdown: m(l.handling_slowdown, "handling_slowdown"),
             };
         }
+        let targeting = c.targeting.as_ref().map(|t| {
+            targeting(
+                &mut ck,
+                &p.key("targeting"),
+                t,
+                &country_ix,
+                raw.countries.len(),
+            )
+        });
         countries.push(Country {
             code: c.code.clone(),
             name: c.name.clone().unwrap_or_else(|| c.code.clone()),
@@ -375,6 +465,7 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
             alert_effects: effects,
             own_programmes: Members(0),
             recognised_programmes: Members(0),
+            targeting,
         });
     }
 
@@ -447,11 +538,25 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
                 None,
             );
         }
+        let alert_notice = a.alert_notice.map_or(2.0, |d| d.0);
+        if !(alert_notice >= 0.0 && alert_notice.is_finite()) {
+            ck.err(
+                &ap.key("alert_notice"),
+                format!("alert_notice must be ≥ 0 days, found {alert_notice}"),
+                None,
+            );
+        }
+        let screening_time = match &a.screening_time {
+            Some(d) => ck.dist(&ap.key("screening_time"), d),
+            None => Dist::fixed(0.1),
+        };
         arrangements.push(Arrangement {
             id: a.id.clone(),
             name: a.name.clone().unwrap_or_else(|| a.id.clone()),
             programmes: m,
             revocation_notice: notice,
+            alert_notice,
+            screening_time,
         });
     }
     // Each country recognises the partner programmes of every arrangement its own are in:
@@ -930,6 +1035,11 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
             notice: s.notice.unwrap_or(b.notice),
             information: s.information.unwrap_or(b.information),
             arrangement: s.arrangement.unwrap_or(b.arrangement),
+            data_exchange: s.data_exchange.unwrap_or(b.data_exchange),
+            resumption: s.resumption.unwrap_or(b.resumption),
+            alert_notice: s.alert_notice.unwrap_or(b.alert_notice),
+            screening: s.screening.unwrap_or(b.screening),
+            reopening: s.reopening.unwrap_or(b.reopening),
         });
     }
     if let Some(names) = sc.target_ci.as_ref().and_then(|t| t.strategies.as_ref()) {
@@ -1081,6 +1191,10 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
         })
         .collect();
     scenario.routing = routing;
+    crate::risk::calibrate(
+        &mut scenario,
+        arrangement == crate::scenario::file::Arrangement::InForce,
+    );
 
     // Stability: every server group must be below 100% busy in normal operation.
     let load = scenario.baseline_load();

@@ -54,8 +54,9 @@ fn part<'a>(m: &'a Value, mechanism: &str, part: &str) -> &'a Value {
 /// the interaction is zero in expectation, and what is left is sampling noise of two
 /// different sets of runs); alert relief and information each resolve, alone and left out,
 /// and agree within 10 %; priority only reorders work-conserving queues (its effect on
-/// the total delay is under 5 % of the whole); recognition and notice change nothing at
-/// all (identical runs, a difference of exactly 0).
+/// the total delay is under 5 % of the whole); recognition, notice and the customs
+/// continuity measures change nothing at all here (identical runs, a difference of
+/// exactly 0).
 #[test]
 fn on_an_additive_scenario_the_parts_sum_to_the_whole() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -68,7 +69,12 @@ fn on_an_additive_scenario_the_parts_sum_to_the_whole() {
             "recognition",
             "alert_relief",
             "notice",
-            "information"
+            "information",
+            "data_exchange",
+            "resumption",
+            "alert_notice",
+            "screening",
+            "reopening"
         ])
     );
     let m = a["measures"]
@@ -104,7 +110,17 @@ fn on_an_additive_scenario_the_parts_sum_to_the_whole() {
     for p in ["alone", "left_out"] {
         let x = f(part(m, "priority", p), "difference");
         assert!(x.abs() < 0.05 * whole.abs(), "priority {p}: {x}");
-        for mech in ["recognition", "notice"] {
+        // No arrangement, no targeting, no customs or members at the closed port: the
+        // customs continuity measures have nothing to act on.
+        for mech in [
+            "recognition",
+            "notice",
+            "data_exchange",
+            "resumption",
+            "alert_notice",
+            "screening",
+            "reopening",
+        ] {
             let c = part(m, mech, p);
             assert_eq!(f(c, "difference"), 0.0, "{mech} {p}");
             assert_eq!(c["resolved"], false, "{mech} {p}");
@@ -183,11 +199,21 @@ fn the_scenario_key_makes_the_ablation_the_default() {
             "baseline+alert_relief",
             "baseline+notice",
             "baseline+information",
+            "baseline+data_exchange",
+            "baseline+resumption",
+            "baseline+alert_notice",
+            "baseline+screening",
+            "baseline+reopening",
             "joint-priority",
             "joint-recognition",
             "joint-alert_relief",
             "joint-notice",
-            "joint-information"
+            "joint-information",
+            "joint-data_exchange",
+            "joint-resumption",
+            "joint-alert_notice",
+            "joint-screening",
+            "joint-reopening"
         ]
     );
     let k = s
