@@ -27,7 +27,9 @@ SCHEMA = {
                  "window_days": "opt", "tolerance": "opt", "strategies": "opt",
                  "review_days": "opt", "hold_days": "opt", "target_ci": "opt",
                  "timeseries_scopes": "opt", "arrangement": "opt", "ablation": "opt"},
-    "country": {"code": "req", "name": "opt", "alert_level": "opt", "alert_levels": "opt"},
+    "country": {"code": "req", "name": "opt", "alert_level": "opt", "alert_levels": "opt", "targeting": "opt"},
+    "targeting": {"target_rate": "req", "separation": "opt", "noise": "opt", "noise_shared": "opt",
+                  "trusted_discount": "opt", "origin_risk": "opt", "non_compliant": "opt"},
     "alert": {"level": "req", "inspection_rate": "opt", "inspection_time": "opt", "handling_slowdown": "opt"},
     "node": {"id": "req", "name": "opt", "kind": "req", "country": "req", "lat": "req", "lon": "req",
              "servers": "req", "service": "req", "customs": "opt"},
@@ -41,10 +43,12 @@ SCHEMA = {
              "substitutes": "opt", "response": "opt"},
     "trader": {"share": "req", "programmes": "opt"},
     "programme": {"id": "req", "name": "opt", "country": "req"},
-    "arrangement": {"id": "req", "name": "opt", "programmes": "req", "revocation_notice": "opt"},
+    "arrangement": {"id": "req", "name": "opt", "programmes": "req", "revocation_notice": "opt",
+                    "alert_notice": "opt", "screening_time": "opt"},
     "strategy": {"name": "req", "description": "opt", "priority": "opt", "recognition": "opt",
                  "alert_relief": "opt", "reroute": "opt", "when": "opt", "notice": "opt",
-                 "information": "opt", "arrangement": "opt"},
+                 "information": "opt", "arrangement": "opt", "data_exchange": "opt", "resumption": "opt",
+                 "alert_notice": "opt", "screening": "opt", "reopening": "opt"},
     "response": {"threshold": "opt", "defer": "opt", "cancel": "opt", "shift": "opt", "defer_for": "opt"},
     # [[disruptions]], by kind (DisruptionFile in file.rs)
     "earthquake": {"kind": "req", "id": "opt", "at": "req", "probability": "opt", "epicenter": "req",
@@ -65,7 +69,7 @@ ENUMS = {"kind": {"seaport", "airport", "land_border", "inland_hub"}, "mode": {"
          "priority": {"fifo", "trusted_first"}, "recognition": {"own", "mutual"},
          "reroute": {"none", "on_closure"}, "when": {"disrupted", "always"},
          "notice": {"arrangement", "prompt"}, "information": {"own", "shared"},
-         "arrangement": {"in_force", "none"}, "curve": {"linear", "exponential", "steps"}}
+         "arrangement": {"in_force", "none"}, "alert_notice": {"none", "routine", "shared"}, "curve": {"linear", "exponential", "steps"}}
 DISTS = {"fixed": ["value"], "uniform": ["min", "max"], "triangular": ["min", "mode", "max"],
          "exponential": ["mean"], "normal": ["mean", "sd"], "lognormal": ["mean", "sd"],
          "gamma": ["shape", "scale"], "weibull": ["shape", "scale"], "empirical": ["values"]}
@@ -309,6 +313,11 @@ def check(path):
     for i, c in enumerate(doc.get("countries", [])):
         keys(f"countries[{i}]", c, "country")
         countries[c.get("code")] = c
+        if "targeting" in c:
+            t = c["targeting"]
+            keys(f"countries[{i}].targeting", t, "targeting")
+            if not 0 <= t.get("target_rate", 0) <= 1:
+                err(f"countries[{i}].targeting.target_rate must be in [0, 1]")
         for j, a in enumerate(c.get("alert_levels", [])):
             keys(f"countries[{i}].alert_levels[{j}]", a, "alert")
             if a.get("level") not in (1, 2, 3):
@@ -382,7 +391,8 @@ def check(path):
         keys(f"strategies[{i}]", s, "strategy")
         if s.get("name") in ("no-mra", "baseline", "unilateral", "joint"):
             err(f"strategies[{i}]: redefines preset {s['name']}")
-        for k in ("priority", "recognition", "reroute", "when", "notice", "information", "arrangement"):
+        for k in ("priority", "recognition", "reroute", "when", "notice", "information", "arrangement",
+                  "alert_notice"):
             if k in s:
                 enum(f"strategies[{i}].{k}", s[k], k)
 

@@ -389,12 +389,17 @@ def alert3():
 #   - handling: x1.5 on a 0.75 utilisation = 1.125, so berth/yard queues build too.
 # Alert relief (unilateral, joint) exempts trusted shipments from the rate rise; under
 # unilateral only C-TPAT members count, under joint Japanese AEO members too (the MRA).
+# Under joint, Japan is also told of the alert at once (alert_notice = "shared") and
+# screens US-bound departures before they leave (0.1 d each, the arrangement's default
+# screening_time [U]); US customs accepts that screening (screening = true), so Japanese
+# cargo that left after the notice is assessed at the level-1 rate, whoever ships it.
+# Cargo already at sea when the alert begins (about two weeks' transit) is not screened.
 #
 # Onset: day 100 (warmup 60 + baseline 28 = day 88 is the earliest allowed), a nominal
 # date; 14 days: an assumption [U] (no MARSEC 3 duration in DATA.md)."""
     scenario = """[scenario]
 name = "us-alert-level3"
-description = "The US at security alert level 3 (MARSEC 3) for 14 days from day 100: how fast do US-Japan flows recover, and how much do unilateral or joint (MRA) priority and alert relief for trusted traders help?"
+description = "The US at security alert level 3 (MARSEC 3) for 14 days from day 100: how fast do US-Japan flows recover, and how much do unilateral or joint (MRA) priority and alert relief for trusted traders, and Japan's recognised pre-departure screening, help?"
 horizon = 250        # days; day 100 + 14 d of alert + about 4 months to recover
 warmup = 60          # days; as us-japan.toml [U]
 seed = 2011
