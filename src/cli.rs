@@ -8,7 +8,7 @@ use crate::experiment::store::{self, Checkpoint, Fingerprint, ShardFile};
 use crate::experiment::{Plan, Runner, Shard};
 use crate::report;
 use crate::scenario::{Scenario, ScenarioErrors};
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -44,6 +44,17 @@ pub enum Command {
     Generate(bench::GenerateArgs),
     /// Run a benchmark and print plain figures (docs/performance.md).
     Bench(bench::BenchArgs),
+    /// Print a shell completion script (e.g. `tradesim completions bash > ~/.local/share/bash-completion/completions/tradesim`).
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) for tradesim and its subcommands (e.g. `tradesim man | man -l -`).
+    Man {
+        /// Write one page per command (tradesim.1, tradesim-run.1, ...) into this folder instead.
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
 }
 
 /// Arguments of `tradesim merge`.
@@ -234,6 +245,70 @@ pub fn main() -> ExitCode {
         Some(Command::Schema) => {
             say(&crate::scenario::file::json_schema());
             ExitCode::SUCCESS
+        }
+        Some(Command::Completions { shell }) => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "tradesim", &mut out);
+            write_stdout(&out)
+        }
+        Some(Command::Man { dir: None }) => {
+            let pages = man_pages();
+            write_stdout(
+                &pages
+                    .into_iter()
+                    .flat_map(|(_, page)| page)
+                    .collect::<Vec<u8>>(),
+            )
+        }
+        Some(Command::Man { dir: Some(dir) }) => {
+            if let Err(e) = std::fs::create_dir_all(&dir) {
+                eprintln!("error: cannot create {}: {e}", dir.display());
+                return ExitCode::from(2);
+            }
+            for (name, page) in man_pages() {
+                let path = dir.join(format!("{name}.1"));
+                if let Err(e) = report::write_atomic(&path, &page) {
+                    eprintln!("error: cannot write {}: {e}", path.display());
+                    return ExitCode::from(2);
+                }
+            }
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+/// The manual pages, (name, roff): `tradesim(1)` and one `tradesim-<sub>(1)` per
+/// subcommand, as clap_mangen renders them from the argument definitions.
+pub fn man_pages() -> Vec<(String, Vec<u8>)> {
+    let cmd = Cli::command();
+    let mut pages = vec![(cmd.get_name().to_string(), cmd.clone())];
+    for sub in cmd.get_subcommands() {
+        let name = format!("tradesim-{}", sub.get_name());
+        pages.push((name.clone(), sub.clone().name(name.clone()).bin_name(name)));
+    }
+    pages
+        .into_iter()
+        .map(|(name, cmd)| {
+            let mut page = Vec::new();
+            // Rendering into a Vec cannot fail: roff writes only to the buffer.
+            clap_mangen::Man::new(cmd)
+                .render(&mut page)
+                .expect("writing to a Vec");
+            (name, page)
+        })
+        .collect()
+}
+
+/// Writes generated text to stdout; a closed pipe (`| head`) is not an error.
+fn write_stdout(bytes: &[u8]) -> ExitCode {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: could not write to stdout: {e}");
+            ExitCode::from(1)
         }
     }
 }
@@ -648,15 +723,57 @@ fn run(args: RunArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// A replication rate to three significant digits ("2.71/s", "271/s", "12 300/s"); a
+/// rate below one a second reads as seconds per replication.
+fn rate_text(per_sec: f64) -> String {
+    if !per_sec.is_finite() || per_sec <= 0.0 {
+        return "–/s".into();
+    }
+    if per_sec < 1.0 {
+        return format!("{} s each", significant(1.0 / per_sec));
+    }
+    format!("{}/s", significant(per_sec))
+}
+
+/// `x` (positive) to three significant digits, no more decimals than that needs.
+fn significant(x: f64) -> String {
+    let magnitude = x.log10().floor() as i32;
+    if magnitude < 3 {
+        let decimals = (2 - magnitude).clamp(0, 6) as usize;
+        return format!("{x:.decimals$}");
+    }
+    let step = 10f64.powi(magnitude - 2);
+    let rounded = format!("{:.0}", (x / step).round() * step);
+    if rounded.len() <= 4 {
+        return rounded;
+    }
+    // Group thousands with a thin space so 12 300 reads at a glance.
+    let digits = rounded.len();
+    let mut out = String::new();
+    for (i, c) in rounded.chars().enumerate() {
+        if i > 0 && (digits - i) % 3 == 0 {
+            out.push('\u{2009}');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// The progress bar on stderr: hidden with --quiet or when stderr is not a terminal.
 fn progress_bar(total: u64, quiet: bool) -> indicatif::ProgressBar {
     let bar = indicatif::ProgressBar::new(total);
     if !quiet && std::io::stderr().is_terminal() {
         bar.set_style(
             indicatif::ProgressStyle::with_template(
-                "{spinner} {pos}/{len} replications [{bar:30}] {per_sec} ETA {eta}",
+                "{spinner} {pos}/{len} replications [{bar:30}] {rate} ETA {eta}",
             )
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .with_key(
+                "rate",
+                |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = w.write_str(&rate_text(state.per_sec()));
+                },
+            )
             .progress_chars("=> "),
         );
     } else {
@@ -1088,5 +1205,22 @@ fn onset_text(onset: &crate::distribution::Dist) -> String {
         format!("day {lo:.0}–{hi:.0} at random, mean {:.0}", onset.mean())
     } else {
         format!("day ≥ {lo:.0} at random, mean {:.0}", onset.mean())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rate_text;
+
+    #[test]
+    fn progress_rate_has_three_significant_digits() {
+        assert_eq!(rate_text(2.71), "2.71/s");
+        assert_eq!(rate_text(27.14), "27.1/s");
+        assert_eq!(rate_text(271.6), "272/s");
+        assert_eq!(rate_text(2718.2), "2720/s");
+        assert_eq!(rate_text(12_345.6), "12\u{2009}300/s");
+        assert_eq!(rate_text(0.25), "4.00 s each");
+        assert_eq!(rate_text(0.0), "–/s");
+        assert_eq!(rate_text(f64::NAN), "–/s");
     }
 }

@@ -196,6 +196,57 @@ fn help_works() {
     }
 }
 
+/// `tradesim completions SHELL` prints a script that knows the subcommands and the run
+/// flags; an unknown shell is a usage error (exit 2).
+#[test]
+fn completions_know_the_subcommands_and_flags() {
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef tradesim"),
+        ("fish", "complete -c tradesim"),
+    ] {
+        let out = run_bin(["completions", shell]);
+        let (stdout, stderr) = texts(&out);
+        assert_eq!(out.status.code(), Some(0), "{shell}: {stderr}");
+        assert!(stdout.contains(marker), "{shell}: no {marker:?}");
+        for word in ["validate", "merge", "--replications", "--ablation"] {
+            assert!(stdout.contains(word), "{shell} completion lacks {word}");
+        }
+    }
+    let out = run_bin(["completions", "cmd.exe"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(texts(&out).1.contains("possible values"));
+}
+
+/// `tradesim man` prints roff pages for tradesim and each subcommand; `--dir` writes them
+/// as tradesim.1, tradesim-run.1, ... with the run page listing the run flags.
+#[test]
+fn man_pages_cover_every_subcommand() {
+    let out = run_bin(["man"]);
+    let (stdout, _) = texts(&out);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout.starts_with(".ie") || stdout.contains(".TH tradesim 1"));
+    assert_eq!(
+        stdout.matches(".TH ").count(),
+        11,
+        "tradesim and 10 subcommands"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_bin(["man", "--dir", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", texts(&out).1);
+    for page in [
+        "tradesim.1",
+        "tradesim-run.1",
+        "tradesim-validate.1",
+        "tradesim-man.1",
+    ] {
+        assert!(dir.path().join(page).is_file(), "{page} missing");
+    }
+    let run = std::fs::read_to_string(dir.path().join("tradesim-run.1")).unwrap();
+    assert!(run.contains(".TH tradesim\\-run 1") || run.contains("tradesim\\-run"));
+    assert!(run.contains("replications"));
+}
+
 /// `tradesim validate scenarios/*.toml` (globbed now): exit 0 and each scenario's name.
 #[test]
 fn validate_shipped_scenarios() {
