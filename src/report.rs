@@ -5,6 +5,7 @@
 //! so a crash never leaves a half-written result and earlier results stay until replaced.
 
 pub mod html;
+pub mod limitations;
 pub mod plots;
 pub mod slurm;
 
@@ -472,6 +473,10 @@ pub fn summary_json(scenario: &Scenario, outcome: &Outcome) -> Value {
         "strategy_order": outcome.summaries.iter().map(|s| scenario.strategies[s.strategy].name.clone()).collect::<Vec<_>>(),
         "strategies": Value::Object(strategies),
         "nodes": first_nodes.unwrap_or(Value::Null),
+        "limitations": limitations::limitations(
+            scenario,
+            &outcome.summaries.iter().map(|s| &scenario.strategies[s.strategy]).collect::<Vec<_>>(),
+        ),
     })
 }
 

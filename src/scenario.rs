@@ -153,6 +153,8 @@ pub fn check_target_measure<'a>(
 pub struct Scenario {
     pub name: String,
     pub description: Option<String>,
+    /// `[scenario] assumptions`: the file's own stated assumptions, in order.
+    pub assumptions: Vec<String>,
     /// Days simulated per replication.
     pub horizon: f64,
     /// Days ignored by the measures at the start.

@@ -22,7 +22,7 @@ SCHEMA = {
     "file": {"scenario": "req", "countries": "opt", "nodes": "req", "routes": "opt", "flows": "req",
              "programmes": "opt", "arrangements": "opt", "strategies": "opt", "disruptions": "opt",
              "response": "opt"},
-    "scenario": {"name": "req", "description": "opt", "horizon": "req", "warmup": "opt", "seed": "opt",
+    "scenario": {"name": "req", "description": "opt", "assumptions": "opt", "horizon": "req", "warmup": "opt", "seed": "opt",
                  "replications": "opt", "teu_per_shipment": "opt", "baseline_days": "opt",
                  "window_days": "opt", "tolerance": "opt", "strategies": "opt",
                  "review_days": "opt", "hold_days": "opt", "target_ci": "opt",

@@ -213,6 +213,11 @@ baseline_days = 28   # the 28 days before the onset (days 72-99) define the base
 window_days = 7      # default, written out
 tolerance = 0.05     # default, written out
 hold_days = 28       # default, written out: recovered = in band for 28 days or to the horizon
+assumptions = [
+  "Diverted imports travel the quickest open path, usually via Tokyo and by truck to a Sea-of-Japan port; Busan is not a node.",
+  "The Japanese manufacturing stop, the 2011 recession and the yen are not modelled: demand is the 2010 flows' rates, less what shippers defer or cancel.",
+  "The shippers' defer, cancel and shift shares and thresholds are assumptions [U], as are the step tables between the published port reopening dates.",
+]
 timeseries_scopes = ["node"] # per-node daily series in timeseries.csv (about 18 MB): Sendai falls, the substitutes rise (plot top_movers)
 
 # The headline: add replications (steps of 10, up to 100) until both joint - baseline
@@ -463,7 +468,11 @@ replications = 12    # 4 strategies x 12 replications: about 5 s on 2 idle cores
 teu_per_shipment = 10 # one shipment = 10 TEU (as us-japan.toml)
 baseline_days = 28
 window_days = 7
-tolerance = 0.05"""
+tolerance = 0.05
+assumptions = [
+  "The closure's end is announced at its start (the 2002 lockout ended by court order after 11 days; carriers did not know that on day 1).",
+  "The East Coast's extra transit is DATA.md's low-quality figure of about 10 days; rail land-bridges and Mexican or Canadian ports are not nodes.",
+]"""
     dest_map = {us: (["USNYC", "USSAV"], "East Coast diversion while the West Coast is closed; reachable (validator) [U]") for us in JP_WEST}
 
     def rule(o, d):

@@ -7,6 +7,8 @@
 //! SVG, and a per-port table. It fetches nothing: no scripts, no style sheets, no fonts,
 //! no images from elsewhere. The PNG and SVG copies of the plots go to `plots/`.
 
+mod summary;
+
 use super::plots::{self, Plots};
 use super::{WriteError, write_atomic};
 use serde_json::Value;
@@ -865,6 +867,23 @@ figure.plot svg { display: block; width: 100%; height: auto; max-width: 1280px; 
 figcaption { margin-top: 0.5em; max-width: 62em; }
 .note { background: #fff8e1; border-left: 4px solid #f2b600; padding: 0.6em 0.9em; max-width: 62em; }
 footer { margin-top: 3em; color: var(--muted); font-size: 0.9em; }
+.note.warning { background: #fdecea; border-left-color: #c62828; }
+#summary p { max-width: 62em; }
+#limitations li { max-width: 62em; margin-bottom: 0.3em; }
+@media print {
+  @page { size: A4; margin: 14mm 12mm; }
+  html, body { background: #fff; color: #000; font-size: 10pt; }
+  main { max-width: none; margin: 0; padding: 0; }
+  h2, h3 { break-after: avoid; page-break-after: avoid; }
+  figure, .note, dl.facts, tr { break-inside: avoid; page-break-inside: avoid; }
+  thead { display: table-header-group; }
+  table { font-size: 7.5pt; }
+  th, td { padding: 2px 4px; }
+  .scroll { overflow: visible; }
+  figure.plot svg { max-width: 100%; border: none; }
+  a { color: inherit; text-decoration: none; }
+  .note, .note.warning { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
 "#;
 
 /// The whole page.
@@ -889,6 +908,7 @@ pub fn render(data: &RunData, plots: &Plots) -> String {
         }
         None => h.push_str("<p class=\"lead muted\">(The scenario has no description.)</p>\n"),
     }
+    summary::summary(&mut h, data);
     facts(&mut h, data);
     disruptions(&mut h, data);
     comparison(&mut h, data);
@@ -896,6 +916,7 @@ pub fn render(data: &RunData, plots: &Plots) -> String {
     recovery_differences(&mut h, data);
     figures(&mut h, plots);
     ports(&mut h, data);
+    summary::limitations(&mut h, data);
     let _ = writeln!(
         h,
         "<footer>Built by <code>tradesim report {}</code> from summary.json, timeseries.csv \

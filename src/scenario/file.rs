@@ -84,6 +84,10 @@ pub struct ScenarioSection {
     /// One or two sentences: what question this scenario answers.
     #[serde(default)]
     pub description: Option<String>,
+    /// The scenario's own assumptions and limits, one plain sentence each; the report
+    /// lists them under "Limitations" after the model's. Default none.
+    #[serde(default)]
+    pub assumptions: Option<Vec<String>>,
     /// Simulated length of a replication, days (or "20w").
     pub horizon: Days,
     /// Initial period ignored by every measure (the network starts empty). Default 0.

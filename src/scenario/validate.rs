@@ -1124,6 +1124,7 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
     let mut scenario = Scenario {
         name: sc.name.clone(),
         description: sc.description.clone(),
+        assumptions: sc.assumptions.clone().unwrap_or_default(),
         horizon,
         warmup,
         seed: sc.seed.unwrap_or(1),

@@ -3,7 +3,10 @@
 #   - the DOM Chromium builds holds a <figure id="plot-ID"> with an inline <svg> for every
 #     expected plot;
 #   - a screenshot of the top of the page and one of the whole page are not blank (many
-#     distinct colours, enough non-white pixels).
+#     distinct colours, enough non-white pixels);
+#   - "Save as PDF" works: the page printed to PDF (the report's print styles) has pages,
+#     its first page rendered by pdftoppm (poppler-utils) is not blank, and its text
+#     starts with the summary.
 # The PNG screenshots are decoded with Python's zlib: no imaging library needed.
 #
 # usage: tests/browser/check_report.sh REPORT_HTML [PLOT_ID...]
@@ -52,13 +55,28 @@ chrome --screenshot="$shots/top.png" --window-size=1280,2000 >/dev/null ||
 chrome --screenshot="$shots/page.png" --window-size=1280,8000 --force-device-scale-factor=0.5 >/dev/null ||
     { cat "$work/chromium.log" >&2; echo "FAIL: full-page screenshot" >&2; exit 1; }
 
-python3 - "$work/dom.html" "$shots/top.png" "$shots/page.png" "${ids[@]}" <<'PY'
+# Printed as a reader's "Save as PDF" would; page 1 rendered at 50 dpi.
+for tool in pdftoppm pdftotext pdfinfo; do
+    command -v "$tool" >/dev/null 2>&1 ||
+        { echo "FAIL: no $tool (apt-get install -y poppler-utils)" >&2; exit 1; }
+done
+chrome --no-pdf-header-footer --print-to-pdf="$shots/report.pdf" >/dev/null ||
+    { cat "$work/chromium.log" >&2; echo "FAIL: --print-to-pdf" >&2; exit 1; }
+pages=$(pdfinfo "$shots/report.pdf" | awk '/^Pages:/ {print $2}')
+[ "${pages:-0}" -ge 1 ] || { echo "FAIL: the printed PDF has no pages" >&2; exit 1; }
+pdftoppm -png -r 50 -f 1 -l 1 -singlefile "$shots/report.pdf" "$shots/pdf-page1"
+pdftotext -f 1 -l 1 "$shots/report.pdf" "$shots/pdf-page1.txt"
+grep -q "Summary" "$shots/pdf-page1.txt" ||
+    { echo "FAIL: page 1 of the printed PDF has no Summary" >&2; exit 1; }
+echo "printed PDF: $pages pages (A4), page 1 holds the summary"
+
+python3 - "$work/dom.html" "$shots/top.png" "$shots/page.png" "$shots/pdf-page1.png" "${ids[@]}" <<'PY'
 import re
 import struct
 import sys
 import zlib
 
-dom_path, top_path, page_path, *ids = sys.argv[1:]
+dom_path, top_path, page_path, pdf_path, *ids = sys.argv[1:]
 failures = []
 
 dom = open(dom_path, encoding="utf-8", errors="replace").read()
@@ -144,6 +162,9 @@ def check(path, what, min_colours, min_ink):
 
 check(top_path, "top of the page", 20, 0.01)
 check(page_path, "whole page", 100, 0.03)
+check(pdf_path, "page 1 of the printed PDF", 20, 0.01)
+if 'id="summary"' not in dom:
+    failures.append("the DOM has no summary section")
 
 if failures:
     for f in failures:

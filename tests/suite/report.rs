@@ -406,3 +406,105 @@ fn missing_or_corrupt_files_are_bad_input() {
     let o = run_bin(["report".as_ref(), empty.as_os_str()]);
     assert_eq!(o.status.code(), Some(0), "{:?}", texts(&o));
 }
+
+/// The joint strategy's `recovery_vs_baseline` entry for the system time to recover.
+fn headline(summary: &serde_json::Value) -> serde_json::Value {
+    summary["strategies"]["joint"]["recovery_vs_baseline"]
+        .as_array()
+        .expect("recovery_vs_baseline")
+        .iter()
+        .find(|d| d["measure"] == "recovery.system.ttr_days")
+        .expect("system ttr difference")
+        .clone()
+}
+
+#[test]
+fn the_report_answers_in_words_with_its_limitations() {
+    let text = QUAKE.replacen(
+        "replications = 4\n",
+        "replications = 4\nassumptions = [\"Yokohama's cranes are assumed idle during the quake.\"]\n",
+        1,
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = run_scenario(dir.path(), &text, &[]);
+    let html = String::from_utf8(read(&out.join("report.html"))).expect("UTF-8");
+    let summary: serde_json::Value =
+        serde_json::from_slice(&read(&out.join("summary.json"))).expect("summary.json");
+
+    // The summary comes first: what was simulated, then each strategy against baseline.
+    let at = html
+        .find("<section id=\"summary\">")
+        .expect("a summary section");
+    assert!(at < html.find("id=\"disruptions\"").expect("disruptions"));
+    let section = &html[at..html[at..].find("</section>").expect("closes") + at];
+    assert!(
+        section.contains("4 replications of 160 simulated days"),
+        "{section}"
+    );
+    assert!(
+        section.contains("tokyo-quake (earthquake, day 70)"),
+        "{section}"
+    );
+    for s in ["unilateral", "joint"] {
+        assert!(
+            section.contains(&format!("Against <code>baseline</code>, <code>{s}</code>:")),
+            "no sentence for {s}: {section}"
+        );
+    }
+    // Each sentence carries the verdict at the n run, as summary.json has it.
+    let head = headline(&summary);
+    let verdict = if head["resolved"] == true {
+        "resolved at n = 4"
+    } else {
+        "not resolved at n = 4"
+    };
+    assert!(section.contains(verdict), "{section}");
+    // Four replications are too few: the warning is visible.
+    assert!(section.contains("id=\"summary-warning\""), "{section}");
+    assert!(
+        section.contains("Only 4 replications per strategy"),
+        "{section}"
+    );
+
+    // Limitations: the model's that apply (an earthquake here), then the scenario's.
+    let limits = summary["limitations"].as_array().expect("limitations");
+    let sources: Vec<&str> = limits
+        .iter()
+        .map(|l| l["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(sources.last(), Some(&"scenario"), "{limits:?}");
+    assert!(sources.contains(&"model"));
+    let at = html
+        .find("<section id=\"limitations\">")
+        .expect("limitations section");
+    let section = &html[at..];
+    assert!(
+        section.contains("Yokohama&#39;s cranes are assumed idle"),
+        "the scenario's assumption, escaped: {section}"
+    );
+    assert!(
+        section.contains("An earthquake acts only through"),
+        "{section}"
+    );
+    assert!(
+        !section.contains("Risk scores are normal"),
+        "no targeting here: {section}"
+    );
+}
+
+#[test]
+fn enough_replications_lift_the_warning_unless_the_headline_is_unresolved() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = run_scenario(dir.path(), QUAKE, &["--replications", "40"]);
+    let html = String::from_utf8(read(&out.join("report.html"))).expect("UTF-8");
+    let summary: serde_json::Value =
+        serde_json::from_slice(&read(&out.join("summary.json"))).expect("summary.json");
+    assert!(!html.contains("Only 40 replications"), "40 is not too few");
+    let head = headline(&summary);
+    assert_eq!(
+        html.contains("id=\"summary-warning\""),
+        head["resolved"] != true,
+        "the warning shows exactly when the headline is not resolved: {head}"
+    );
+    assert!(html.contains("resolved at n = 40"));
+}

@@ -1,0 +1,302 @@
+//! The report's answer in words: what was simulated, what each strategy changed
+//! against the baseline and whether that is resolved at the n run, a warning when
+//! the headline is not, and the limitations (summary.json `limitations`).
+
+use super::{RunData, esc, fmt_num, pointer_key};
+use serde_json::Value;
+use std::fmt::Write as _;
+
+/// Below this many replications the summary warns that the intervals rest on few values.
+pub const FEW_REPLICATIONS: u64 = 30;
+
+/// The measures the summary puts in words, with what they are about.
+const SENTENCES: [(&str, &str, &str); 4] = [
+    ("recovery.system.ttr_days", "the time to recover", "days"),
+    (
+        "recovery.system.excess_delay_shipment_days",
+        "the excess delay",
+        "shipment-days",
+    ),
+    (
+        "recovery.class.trusted.ttr_days",
+        "trusted cargo's time to recover",
+        "days",
+    ),
+    (
+        "recovery.class.ordinary.ttr_days",
+        "ordinary cargo's time to recover",
+        "days",
+    ),
+];
+
+/// The strategies the summary compares with the baseline: not the reference itself,
+/// and not an ablation's own variants (they have their table).
+fn compared(data: &RunData) -> Vec<&String> {
+    let reference = data.reference_strategy();
+    data.strategies
+        .iter()
+        .filter(|s| s.as_str() != reference && !crate::policy::is_ablation_name(s))
+        .collect()
+}
+
+/// The strategy whose system time to recover is the headline: `joint` if it ran,
+/// else the last compared strategy (the ladder's top).
+fn headline(data: &RunData) -> Option<&String> {
+    let c = compared(data);
+    c.iter()
+        .find(|s| s.as_str() == "joint")
+        .or(c.last())
+        .copied()
+}
+
+/// A strategy's `recovery_vs_baseline` entry for `measure`.
+fn difference<'a>(data: &'a RunData, strategy: &str, measure: &str) -> Option<&'a Value> {
+    data.summary
+        .pointer(&format!(
+            "/strategies/{}/recovery_vs_baseline",
+            pointer_key(strategy)
+        ))?
+        .as_array()?
+        .iter()
+        .find(|d| d.get("measure").and_then(Value::as_str) == Some(measure))
+}
+
+fn resolved(d: &Value) -> bool {
+    d.get("resolved").and_then(Value::as_bool).unwrap_or(false)
+}
+
+fn signed(x: Option<f64>, digits: usize) -> String {
+    match x {
+        Some(v) if v > 0.0 => format!("+{}", fmt_num(Some(v), digits)),
+        v => fmt_num(v, digits),
+    }
+}
+
+/// One difference in words, e.g. "shortened the time to recover by 8.5 days (95% CI
+/// 6.0 to 20.5): resolved at n = 20".
+fn sentence(d: &Value, what: &str, unit: &str) -> String {
+    let digits = if unit == "days" { 1 } else { 0 };
+    let x = d.get("difference").and_then(Value::as_f64);
+    let ci = d.get("ci95").and_then(Value::as_array);
+    let lo = ci.and_then(|c| c.first()).and_then(Value::as_f64);
+    let hi = ci.and_then(|c| c.get(1)).and_then(Value::as_f64);
+    let n = d.get("n").and_then(Value::as_u64).unwrap_or(0);
+    let bound = d.get("bound").and_then(Value::as_str);
+    if bound == Some("neither reached") {
+        return format!(
+            "{what}: neither median is reached within the horizon, so there is no median to \
+             compare (the restricted mean in the table below is the figure to read)"
+        );
+    }
+    let bound = bound.map_or(String::new(), |b| format!("{b} "));
+    let ci_text = format!(
+        "95% CI of the difference {} to {}",
+        signed(lo, digits),
+        signed(hi, digits)
+    );
+    if resolved(d) {
+        let verb = match (x.unwrap_or(0.0) < 0.0, unit == "days") {
+            (true, true) => "shortened",
+            (false, true) => "lengthened",
+            (true, false) => "lowered",
+            (false, false) => "raised",
+        };
+        format!(
+            "{verb} {what} by {bound}{} {unit} ({ci_text}): resolved at n = {n}",
+            fmt_num(x.map(f64::abs), digits)
+        )
+    } else {
+        format!(
+            "changed {what} by {bound}{} {unit} ({ci_text}): not resolved at n = {n}, the \
+             interval includes zero",
+            signed(x, digits)
+        )
+    }
+}
+
+/// What was simulated, in one paragraph.
+fn simulated(data: &RunData) -> String {
+    let d = &data.network.disruptions;
+    let disruptions = if d.is_empty() {
+        "no disruption".to_string()
+    } else {
+        let list: Vec<String> = d
+            .iter()
+            .map(|x| {
+                let onset = x
+                    .mean_onset_day
+                    .map_or(String::new(), |o| format!(", day {}", fmt_num(Some(o), 0)));
+                format!("{} ({}{onset})", esc(&x.id), esc(&x.kind))
+            })
+            .collect();
+        format!(
+            "{} disruption{}: {}",
+            d.len(),
+            if d.len() == 1 { "" } else { "s" },
+            list.join(", ")
+        )
+    };
+    let strategies: Vec<String> = data
+        .strategies
+        .iter()
+        .filter(|s| !crate::policy::is_ablation_name(s))
+        .map(|s| format!("<code>{}</code>", esc(s)))
+        .collect();
+    let ablation = if data
+        .strategies
+        .iter()
+        .any(|s| crate::policy::is_ablation_name(s))
+    {
+        " (and an ablation of the mechanisms, below)"
+    } else {
+        ""
+    };
+    format!(
+        "{} replication{} of {} simulated days of the network of {} nodes under {disruptions}; \
+         strategies compared: {}{ablation}.",
+        data.replications,
+        if data.replications == 1 { "" } else { "s" },
+        fmt_num(Some(data.horizon), 0),
+        data.network.nodes.len(),
+        strategies.join(", ")
+    )
+}
+
+/// The baseline's own recovery, as the figure the differences are taken from.
+fn reference_recovery(data: &RunData) -> Option<String> {
+    let reference = data.reference_strategy();
+    let ttr = data.recovery(reference, "system", "ttr_days")?;
+    let n = ttr.get("n").and_then(Value::as_u64)?;
+    if n == 0 {
+        return None;
+    }
+    let censored = ttr.get("censored").and_then(Value::as_u64).unwrap_or(0);
+    let median = match ttr.get("km_median").and_then(Value::as_f64) {
+        Some(m) => {
+            let ci = ttr.get("km_median_ci95").and_then(Value::as_array);
+            let end = |i: usize| ci.and_then(|c| c.get(i)).and_then(Value::as_f64);
+            format!(
+                "a median of {} days (95% CI {} to {})",
+                fmt_num(Some(m), 1),
+                fmt_num(end(0), 1),
+                end(1).map_or("not reached".into(), |v| fmt_num(Some(v), 1))
+            )
+        }
+        None => "no median within the horizon (more than half did not recover)".into(),
+    };
+    Some(format!(
+        "Under <code>{}</code> the network took {median} to recover{}.",
+        esc(reference),
+        if censored > 0 {
+            format!(
+                "; {censored} of {n} replications had not recovered by the horizon and are \
+                 censored there"
+            )
+        } else {
+            String::new()
+        }
+    ))
+}
+
+/// The summary section, after the scenario's description.
+pub fn summary(h: &mut String, data: &RunData) {
+    h.push_str("<section id=\"summary\">\n<h2>Summary</h2>\n");
+    let _ = writeln!(h, "<p>{}</p>", simulated(data));
+    let n = data.replications;
+    let head = headline(data);
+    let head_diff = head.and_then(|s| difference(data, s, SENTENCES[0].0));
+    let mut warnings = Vec::new();
+    if n < FEW_REPLICATIONS {
+        warnings.push(format!(
+            "Only {n} replication{} per strategy: the intervals rest on few values. Run at \
+             least {FEW_REPLICATIONS} (<code>--replications</code>, or \
+             <code>--target-ci</code>) before citing these figures.",
+            if n == 1 { "" } else { "s" }
+        ));
+    }
+    if let (Some(s), Some(d)) = (head, head_diff)
+        && !resolved(d)
+    {
+        warnings.push(format!(
+            "The headline, <code>{}</code>'s change to the time to recover, is not resolved \
+             at n = {n}: its 95% interval includes zero. Say “not resolved”, not “no \
+             effect”; more replications narrow the interval.",
+            esc(s)
+        ));
+    }
+    if !warnings.is_empty() {
+        let _ = writeln!(
+            h,
+            "<p class=\"note warning\" id=\"summary-warning\"><b>Too few replications for \
+             the headline.</b> {}</p>",
+            warnings.join(" ")
+        );
+    }
+    if data.network.disruptions.is_empty() || !data.has_recovery() {
+        h.push_str(
+            "<p>No disruption happened in this run, so there is no recovery to compare; the \
+             tables below give the delays and throughput of normal times.</p>\n",
+        );
+    } else {
+        if let Some(r) = reference_recovery(data) {
+            let _ = writeln!(h, "<p>{r}</p>");
+        }
+        let compared = compared(data);
+        if compared.is_empty() {
+            h.push_str(
+                "<p>Only one strategy ran, so nothing is compared with it; run the scenario's \
+                 other strategies (or <code>--strategies</code>) to see what they change.</p>\n",
+            );
+        }
+        for s in compared {
+            let parts: Vec<String> = SENTENCES
+                .iter()
+                .filter_map(|(m, what, unit)| {
+                    difference(data, s, m).map(|d| sentence(d, what, unit))
+                })
+                .collect();
+            if parts.is_empty() {
+                continue;
+            }
+            let _ = writeln!(
+                h,
+                "<p class=\"strategy-summary\">Against <code>{}</code>, <code>{}</code>:</p>\n<ul>",
+                esc(data.reference_strategy()),
+                esc(s)
+            );
+            let last = parts.len() - 1;
+            for (i, p) in parts.iter().enumerate() {
+                let _ = writeln!(h, "<li>{p}{}</li>", if i == last { "." } else { ";" });
+            }
+            h.push_str("</ul>\n");
+        }
+    }
+    h.push_str("</section>\n");
+}
+
+/// The limitations section, from summary.json `limitations`.
+pub fn limitations(h: &mut String, data: &RunData) {
+    let Some(items) = data.summary.get("limitations").and_then(Value::as_array) else {
+        return;
+    };
+    if items.is_empty() {
+        return;
+    }
+    h.push_str(
+        "<section id=\"limitations\">\n<h2>Limitations</h2>\n<p>What these results do not \
+         show: the model's assumptions that bear on this run (docs/model.md), then the \
+         scenario's own.</p>\n<ul>\n",
+    );
+    for l in items {
+        let text = l.get("text").and_then(Value::as_str).unwrap_or("");
+        let source = l.get("source").and_then(Value::as_str).unwrap_or("model");
+        let _ = writeln!(
+            h,
+            "<li class=\"limitation-{}\"><span class=\"muted\">{}:</span> {}</li>",
+            esc(source),
+            esc(source),
+            esc(text)
+        );
+    }
+    h.push_str("</ul>\n</section>\n");
+}
