@@ -836,8 +836,11 @@ fn draw_ecdf<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Res {
             .map_err(err)?
             .label(label)
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 28, y)], c.stroke_width(4)));
-        // Censored replications: one ring per distinct censoring time, with the count;
-        // rings of later strategies are wider, so that coinciding rings stay visible.
+        // Censored replications: one ring per distinct censoring time; rings of later
+        // strategies are wider, so that coinciding rings stay visible. Rings within a
+        // label's width of each other (a random onset gives many censoring times, all
+        // at the right edge when squeezed) share one count, so that counts never touch.
+        let mut rings: Vec<(f64, f64, usize)> = Vec::new();
         let mut k = 0;
         while k < cens.len() {
             let d = cens[k];
@@ -850,10 +853,15 @@ fn draw_ecdf<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Res {
             let r = 8 + 4 * i as i32;
             let ring = EmptyElement::at((x, f)) + Circle::new((0, 0), r, c.stroke_width(3));
             chart.draw_series(std::iter::once(ring)).map_err(err)?;
-            // The count, left of the rings, one line per strategy.
+            rings.push((x, f, same));
+            censored_at.push(d);
+            k += same;
+        }
+        for (x, f, count) in count_clusters(&rings, |p| chart.backend_coord(&p)) {
+            // The count, left of and above the rings, one line per strategy.
             let label = EmptyElement::at((x, f))
                 + Text::new(
-                    format!("{same}"),
+                    format!("{count}"),
                     (-30, -34 - 20 * i as i32),
                     (FAMILY, 18)
                         .into_font()
@@ -861,8 +869,6 @@ fn draw_ecdf<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Res {
                         .pos(Pos::new(HPos::Right, VPos::Center)),
                 );
             chart.draw_series(std::iter::once(label)).map_err(err)?;
-            censored_at.push(d);
-            k += same;
         }
     }
     if !censored_at.is_empty() {
@@ -884,6 +890,27 @@ fn draw_ecdf<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Res {
             .legend(|(x, y)| Circle::new((x + 14, y), 7, BLACK.stroke_width(2)));
     }
     draw_legend(&mut chart, SeriesLabelPosition::LowerRight, 18)
+}
+
+/// Merges rings (x, f, count) whose pixels (by `to_px`) lie within a count label's
+/// size of the previous one into one (x, f, total) at the last ring of each run.
+fn count_clusters(
+    rings: &[(f64, f64, usize)],
+    to_px: impl Fn((f64, f64)) -> (i32, i32),
+) -> Vec<(f64, f64, usize)> {
+    let mut out: Vec<(f64, f64, usize)> = Vec::new();
+    let mut last_px: Option<(i32, i32)> = None;
+    for &(x, f, count) in rings {
+        let px = to_px((x, f));
+        match (out.last_mut(), last_px) {
+            (Some(c), Some(p)) if (px.0 - p.0).abs() < 48 && (px.1 - p.1).abs() < 22 => {
+                *c = (x, f, c.2 + count);
+            }
+            _ => out.push((x, f, count)),
+        }
+        last_px = Some(px);
+    }
+    out
 }
 
 fn class_stat(data: &RunData, strategy: &str, class: &str) -> Option<StatView> {
@@ -914,7 +941,10 @@ fn draw_by_class<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Res {
         "Time to recover: trusted vs ordinary cargo",
         "mean days from the first onset, with the 95% confidence interval of the mean",
     )?;
-    let mut chart = chart_frame(&area, 210, 0.0..x_max, -0.6..(n as f64 - 0.4))?;
+    // Headroom above the top row for the legend (upper right), so that it never covers
+    // the first strategy's markers or values: 0.9 rows, or more where rows are thin.
+    let headroom = 0.9f64.max(0.15 * n as f64);
+    let mut chart = chart_frame(&area, 210, 0.0..x_max, -0.6..(n as f64 - 0.4 + headroom))?;
     chart
         .configure_mesh()
         .disable_y_mesh()
@@ -1595,8 +1625,9 @@ fn map_panel<DB: DrawingBackend>(
             chart.draw_series(std::iter::once(ring)).map_err(err)?;
         }
     }
-    // Epicentres.
-    for (lat, lon, _, _) in quakes(data) {
+    // Epicentres; with several quakes each star carries its magnitude.
+    let qs = quakes(data);
+    for &(lat, lon, _, mag) in &qs {
         let p = proj.xy(lat, lon);
         if !bb.contains(p) {
             continue;
@@ -1612,6 +1643,24 @@ fn map_panel<DB: DrawingBackend>(
                     + PathElement::new(star, BLACK.stroke_width(1)),
             ))
             .map_err(err)?;
+        if let (true, Some(m)) = (qs.len() > 1, mag) {
+            let text = format!("M{m:.1}");
+            let w = (text.chars().count() as f64 * 14.0 * 0.62) as i32 + 2;
+            placed.push((px + r, py, px + r + w, py + r + 14));
+            chart
+                .draw_series(std::iter::once(
+                    EmptyElement::at(p)
+                        + Text::new(
+                            text,
+                            (r, r - 4),
+                            (FAMILY, 14)
+                                .into_font()
+                                .color(&QUAKE)
+                                .pos(Pos::new(HPos::Left, VPos::Center)),
+                        ),
+                ))
+                .map_err(err)?;
+        }
     }
     // Labels: node ids, placed where they overlap nothing drawn so far; inside an
     // enlarged box they are left to the enlarged panel.
@@ -1751,7 +1800,21 @@ fn map_legend<DB: DrawingBackend>(side: &Area<DB>, data: &RunData) -> Res {
         row("closed by a disruption", y)?;
         y += 38;
     }
-    for (_, _, km, mag) in quakes(data).into_iter().take(1) {
+    let qs = quakes(data);
+    if !qs.is_empty() {
+        // One quake: its magnitude and footprint; several: their ranges (each star on
+        // the map carries its own magnitude).
+        let range = |v: Vec<f64>, digits: usize, unit: &str| {
+            let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
+            let hi = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            if hi - lo < 0.5 * 10f64.powi(-(digits as i32)) {
+                format!("{lo:.digits$}{unit}")
+            } else {
+                format!("{lo:.digits$}–{hi:.digits$}{unit}")
+            }
+        };
+        let mags: Vec<f64> = qs.iter().filter_map(|q| q.3).collect();
+        let kms: Vec<f64> = qs.iter().map(|q| q.2).collect();
         let star = star_points(14);
         side.draw(
             &(EmptyElement::at((sym_x, y))
@@ -1759,10 +1822,16 @@ fn map_legend<DB: DrawingBackend>(side: &Area<DB>, data: &RunData) -> Res {
                 + PathElement::new(star, BLACK.stroke_width(1))),
         )
         .map_err(err)?;
+        let what = if qs.len() == 1 {
+            "epicentre".to_string()
+        } else {
+            format!("{} epicentres", qs.len())
+        };
         row(
-            &match mag {
-                Some(m) => format!("epicentre (M{m:.1})"),
-                None => "epicentre".into(),
+            &if mags.is_empty() {
+                what
+            } else {
+                format!("{what} (M{})", range(mags, 1, ""))
             },
             y,
         )?;
@@ -1773,7 +1842,7 @@ fn map_legend<DB: DrawingBackend>(side: &Area<DB>, data: &RunData) -> Res {
                 + Circle::new((0, 0), 12, QUAKE.stroke_width(2))),
         )
         .map_err(err)?;
-        row(&format!("footprint, {km:.0} km"), y)?;
+        row(&format!("footprint, {}", range(kms, 0, " km")), y)?;
         y += 36;
     }
     let mut modes: Vec<&str> = data
