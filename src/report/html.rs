@@ -311,6 +311,17 @@ impl RunData {
             .get(measure)
     }
 
+    /// A strategy's `recovery_vs_baseline` entries (strategy − baseline per recovery
+    /// measure), if summary.json has them.
+    pub fn recovery_vs_baseline(&self, strategy: &str) -> Option<&[Value]> {
+        self.summary
+            .get("strategies")?
+            .get(strategy)?
+            .get("recovery_vs_baseline")?
+            .as_array()
+            .map(Vec::as_slice)
+    }
+
     /// Whether any strategy has a recovery measure with data (a disruption happened).
     pub fn has_recovery(&self) -> bool {
         self.strategies.iter().any(|s| {
@@ -670,6 +681,14 @@ pub fn fmt_num(x: Option<f64>, digits: usize) -> String {
         if negative { "−" } else { "" },
         if frac.is_empty() { "" } else { "." }
     )
+}
+
+/// A difference with `digits` decimals, "+" before any positive value, or "—".
+pub fn fmt_signed(x: Option<f64>, digits: usize) -> String {
+    match x {
+        Some(v) if v > 0.0 => format!("+{}", fmt_num(Some(v), digits)),
+        v => fmt_num(v, digits),
+    }
 }
 
 /// A table cell: the mean, and the 95% CI below it.
@@ -1265,13 +1284,7 @@ fn recovery_differences(h: &mut String, data: &RunData) {
         .enumerate()
         // An ablation's own strategies have their table below.
         .filter(|(_, s)| !(ablation && crate::policy::is_ablation_name(s)))
-        .filter_map(|(i, s)| {
-            let v = data.summary.pointer(&format!(
-                "/strategies/{}/recovery_vs_baseline",
-                pointer_key(s)
-            ))?;
-            Some(v.as_array()?.iter().map(move |d| (i, s, d)))
-        })
+        .filter_map(|(i, s)| Some(data.recovery_vs_baseline(s)?.iter().map(move |d| (i, s, d))))
         .flatten()
         .collect();
     if rows.is_empty() {
@@ -1432,10 +1445,7 @@ fn difference_cell(d: &Value) -> String {
     } else {
         1
     };
-    let signed = |v: Option<f64>| match v {
-        Some(v) if v > 0.0 => format!("+{}", fmt_num(Some(v), digits)),
-        v => fmt_num(v, digits),
-    };
+    let signed = |v: Option<f64>| fmt_signed(v, digits);
     let resolved = d.get("resolved").and_then(Value::as_bool).unwrap_or(false);
     format!(
         "<td class=\"num{}\">{}{}<span class=\"ci\">[{}, {}]</span></td>",

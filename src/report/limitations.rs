@@ -8,18 +8,38 @@ use crate::policy::{AlertNotice, Reroute, Strategy};
 use crate::scenario::Scenario;
 use serde::{Deserialize, Serialize};
 
+/// Whose assumption a limitation states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    /// An assumption of tradesim's model (docs/model.md).
+    Model,
+    /// The scenario file's own (`[scenario] assumptions`).
+    Scenario,
+}
+
+impl Source {
+    /// The name summary.json uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Model => "model",
+            Source::Scenario => "scenario",
+        }
+    }
+}
+
 /// One limitation of a run's results.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Limitation {
-    /// `model` (an assumption of tradesim's model) or `scenario` (the file's own).
-    pub source: String,
+    /// Whose assumption it is.
+    pub source: Source,
     /// One or two plain sentences.
     pub text: String,
 }
 
 fn model(text: String) -> Limitation {
     Limitation {
-        source: "model".into(),
+        source: Source::Model,
         text,
     }
 }
@@ -103,7 +123,7 @@ pub fn limitations(scenario: &Scenario, strategies: &[&Strategy]) -> Vec<Limitat
         )));
     }
     out.extend(scenario.assumptions.iter().map(|text| Limitation {
-        source: "scenario".into(),
+        source: Source::Scenario,
         text: text.clone(),
     }));
     out

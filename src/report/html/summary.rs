@@ -2,16 +2,21 @@
 //! against the baseline and whether that is resolved at the n run, a warning when
 //! the headline is not, and the limitations (summary.json `limitations`).
 
-use super::{RunData, esc, fmt_num, pointer_key};
+use super::{RunData, esc, fmt_num, fmt_signed};
+use crate::report::limitations::Limitation;
+use serde::Deserialize;
 use serde_json::Value;
 use std::fmt::Write as _;
 
 /// Below this many replications the summary warns that the intervals rest on few values.
 pub const FEW_REPLICATIONS: u64 = 30;
 
+/// The headline measure: the system's time to recover (Kaplan–Meier median).
+const HEADLINE: &str = "recovery.system.ttr_days";
+
 /// The measures the summary puts in words, with what they are about.
 const SENTENCES: [(&str, &str, &str); 4] = [
-    ("recovery.system.ttr_days", "the time to recover", "days"),
+    (HEADLINE, "the time to recover", "days"),
     (
         "recovery.system.excess_delay_shipment_days",
         "the excess delay",
@@ -51,25 +56,13 @@ fn headline(data: &RunData) -> Option<&String> {
 
 /// A strategy's `recovery_vs_baseline` entry for `measure`.
 fn difference<'a>(data: &'a RunData, strategy: &str, measure: &str) -> Option<&'a Value> {
-    data.summary
-        .pointer(&format!(
-            "/strategies/{}/recovery_vs_baseline",
-            pointer_key(strategy)
-        ))?
-        .as_array()?
+    data.recovery_vs_baseline(strategy)?
         .iter()
         .find(|d| d.get("measure").and_then(Value::as_str) == Some(measure))
 }
 
 fn resolved(d: &Value) -> bool {
     d.get("resolved").and_then(Value::as_bool).unwrap_or(false)
-}
-
-fn signed(x: Option<f64>, digits: usize) -> String {
-    match x {
-        Some(v) if v > 0.0 => format!("+{}", fmt_num(Some(v), digits)),
-        v => fmt_num(v, digits),
-    }
 }
 
 /// One difference in words, e.g. "shortened the time to recover by 8.5 days (95% CI
@@ -91,8 +84,8 @@ fn sentence(d: &Value, what: &str, unit: &str) -> String {
     let bound = bound.map_or(String::new(), |b| format!("{b} "));
     let ci_text = format!(
         "95% CI of the difference {} to {}",
-        signed(lo, digits),
-        signed(hi, digits)
+        fmt_signed(lo, digits),
+        fmt_signed(hi, digits)
     );
     if resolved(d) {
         let verb = match (x.unwrap_or(0.0) < 0.0, unit == "days") {
@@ -109,7 +102,7 @@ fn sentence(d: &Value, what: &str, unit: &str) -> String {
         format!(
             "changed {what} by {bound}{} {unit} ({ci_text}): not resolved at n = {n}, the \
              interval includes zero",
-            signed(x, digits)
+            fmt_signed(x, digits)
         )
     }
 }
@@ -204,7 +197,7 @@ pub fn summary(h: &mut String, data: &RunData) {
     let _ = writeln!(h, "<p>{}</p>", simulated(data));
     let n = data.replications;
     let head = headline(data);
-    let head_diff = head.and_then(|s| difference(data, s, SENTENCES[0].0));
+    let head_diff = head.and_then(|s| difference(data, s, HEADLINE));
     let mut warnings = Vec::new();
     if n < FEW_REPLICATIONS {
         warnings.push(format!(
@@ -232,7 +225,7 @@ pub fn summary(h: &mut String, data: &RunData) {
             warnings.join(" ")
         );
     }
-    if data.network.disruptions.is_empty() || !data.has_recovery() {
+    if !data.has_recovery() {
         h.push_str(
             "<p>No disruption happened in this run, so there is no recovery to compare; the \
              tables below give the delays and throughput of normal times.</p>\n",
@@ -276,9 +269,11 @@ pub fn summary(h: &mut String, data: &RunData) {
 
 /// The limitations section, from summary.json `limitations`.
 pub fn limitations(h: &mut String, data: &RunData) {
-    let Some(items) = data.summary.get("limitations").and_then(Value::as_array) else {
-        return;
-    };
+    let items: Vec<Limitation> = data
+        .summary
+        .get("limitations")
+        .and_then(|v| Vec::<Limitation>::deserialize(v).ok())
+        .unwrap_or_default();
     if items.is_empty() {
         return;
     }
@@ -288,14 +283,11 @@ pub fn limitations(h: &mut String, data: &RunData) {
          scenario's own.</p>\n<ul>\n",
     );
     for l in items {
-        let text = l.get("text").and_then(Value::as_str).unwrap_or("");
-        let source = l.get("source").and_then(Value::as_str).unwrap_or("model");
+        let source = l.source.as_str();
         let _ = writeln!(
             h,
-            "<li class=\"limitation-{}\"><span class=\"muted\">{}:</span> {}</li>",
-            esc(source),
-            esc(source),
-            esc(text)
+            "<li class=\"limitation-{source}\"><span class=\"muted\">{source}:</span> {}</li>",
+            esc(&l.text)
         );
     }
     h.push_str("</ul>\n</section>\n");
