@@ -66,14 +66,16 @@ pub fn limitations(scenario: &Scenario, strategies: &[&Strategy]) -> Vec<Limitat
     )));
     if !scenario.disruptions.is_empty() {
         out.push(model(format!(
-            "Recovery is a definition: the first day after the onset from which daily \
-             deliveries stay within {:.0}% of the {:.0}-day pre-onset baseline for {:.0} days \
-             (or to the horizon). Another band gives other dates; runs not recovered by the \
+            "Recovery is a definition: the start of the first run of days, after the onset \
+             has pushed the scope out of band, on which the 7-day means of deliveries and of \
+             work in process stay within the band around their {:.0}-day pre-onset baseline \
+             (the wider of {:.0}% and three standard deviations of its noise) for {:.0} days, \
+             or to the horizon. Another band gives other dates; runs not recovered by the \
              {:.0}-day horizon are censored there, and their medians are Kaplan–Meier \
              estimates.",
-            100.0 * scenario.tolerance,
             scenario.baseline_days,
-            scenario.hold_days,
+            100.0 * scenario.tolerance,
+            scenario.hold_days.max(scenario.window_days),
             scenario.horizon
         )));
     }
