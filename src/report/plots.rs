@@ -27,6 +27,7 @@ use plotters::style::{FontStyle, register_font};
 use std::path::{Path, PathBuf};
 
 mod ablation;
+mod envelope;
 
 /// The font every plot uses (DejaVu Sans; licence in `assets/fonts/`).
 static FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
@@ -470,6 +471,8 @@ fn draw_top_movers<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Res {
         .y_label_formatter(&|v| tick(*v, y_max))
         .draw()
         .map_err(err)?;
+    let (columns, rows) = chart.plotting_area().dim_in_pixel();
+    let (columns, px_height) = (columns as usize, y_max / f64::from(rows.max(1)));
     for (i, (id, change, v)) in movers.iter().enumerate() {
         let c = PALETTE[i % PALETTE.len()];
         let pts: Vec<(f64, f64)> = v
@@ -477,6 +480,15 @@ fn draw_top_movers<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Res {
             .filter(|p| p.1.is_finite() && p.0 >= data.warmup)
             .map(|&(d, r)| (d + 0.5, r.min(y_max)))
             .collect();
+        let pts = match envelope::dense_line(&pts, &(x_min..x_max), columns, px_height) {
+            Some(area) => {
+                chart
+                    .draw_series(std::iter::once(Polygon::new(area, c.filled())))
+                    .map_err(err)?;
+                Vec::new()
+            }
+            None => pts,
+        };
         let label = format!("{id} {:+.0}%", 100.0 * change);
         chart
             .draw_series(LineSeries::new(pts, c.stroke_width(2)))
@@ -636,15 +648,19 @@ fn draw_daily<DB: DrawingBackend>(
                 .map_err(err)?;
         }
     }
+    // Long runs are drawn at the plot's resolution (each pixel column's extremes).
+    let (columns, rows) = chart.plotting_area().dim_in_pixel();
+    let (x_range, columns) = (0.0..x_max, columns as usize);
+    let px_height = y_max / f64::from(rows.max(1)); // a 2-pixel line's half width
     for (i, _, v) in &lines {
         let c = strategy_colour(*i);
-        let good: Vec<&DayPoint> = v
+        let good: Vec<(f64, f64, f64)> = v
             .iter()
             .filter(|p| p.p10.is_finite() && p.p90.is_finite())
+            .map(|p| (p.day, p.p10, p.p90))
             .collect();
         if good.len() > 1 {
-            let mut poly: Vec<(f64, f64)> = good.iter().map(|p| (p.day, p.p90)).collect();
-            poly.extend(good.iter().rev().map(|p| (p.day, p.p10)));
+            let poly = envelope::band(&good, &x_range, columns);
             chart
                 .draw_series(std::iter::once(Polygon::new(poly, c.mix(0.16).filled())))
                 .map_err(err)?;
@@ -652,11 +668,21 @@ fn draw_daily<DB: DrawingBackend>(
     }
     for (i, name, v) in &lines {
         let c = strategy_colour(*i);
+        let means: Vec<(f64, f64)> = v
+            .iter()
+            .filter_map(|p| finite(p.mean).map(|m| (p.day, m)))
+            .collect();
+        let means = match envelope::dense_line(&means, &x_range, columns, px_height) {
+            Some(area) => {
+                chart
+                    .draw_series(std::iter::once(Polygon::new(area, c.filled())))
+                    .map_err(err)?;
+                Vec::new()
+            }
+            None => means,
+        };
         chart
-            .draw_series(LineSeries::new(
-                v.iter().filter_map(|p| finite(p.mean).map(|m| (p.day, m))),
-                c.stroke_width(2),
-            ))
+            .draw_series(LineSeries::new(means, c.stroke_width(2)))
             .map_err(err)?
             .label(*name)
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 28, y)], c.stroke_width(4)));
