@@ -69,6 +69,10 @@ pub struct MergeArgs {
     /// Largest shard or rows file read (e.g. 4GiB; default 1 GiB).
     #[arg(long, value_name = "SIZE", value_parser = crate::input::parse_bytes)]
     pub max_input_size: Option<u64>,
+    /// How the daily series are written: `csv` (timeseries.csv) or `csv.gz`
+    /// (timeseries.csv.gz, gzip, a third to a sixth of the size).
+    #[arg(long, value_name = "FORMAT", default_value = "csv", value_parser = report::SeriesFormat::parse)]
+    pub timeseries_format: report::SeriesFormat,
 }
 
 /// Arguments of `tradesim slurm`.
@@ -182,6 +186,10 @@ pub struct RunArgs {
     /// flow; `none` for the system's alone (default: the scenario's `timeseries_scopes`).
     #[arg(long, value_name = "KINDS", value_parser = parse_scopes)]
     pub timeseries_scopes: Option<crate::measure::ScopeKinds>,
+    /// How the daily series are written: `csv` (timeseries.csv) or `csv.gz`
+    /// (timeseries.csv.gz, gzip, a third to a sixth of the size).
+    #[arg(long, value_name = "FORMAT", default_value = "csv", value_parser = report::SeriesFormat::parse)]
+    pub timeseries_format: report::SeriesFormat,
 }
 
 fn parse_scopes(s: &str) -> Result<crate::measure::ScopeKinds, String> {
@@ -684,7 +692,8 @@ fn run(args: RunArgs) -> ExitCode {
             };
             store::save_shard(&out.join(store::shard_name(sh)), &file).map_err(|e| e.to_string())
         }
-        None => report::write_outputs(&out, &scenario, &outcome).map_err(|e| e.to_string()),
+        None => report::write_outputs(&out, &scenario, &outcome, args.timeseries_format)
+            .map_err(|e| e.to_string()),
     };
     if let Err(e) = written.and_then(|_| {
         std::fs::rename(&rows_partial, &rows_final)
@@ -694,7 +703,8 @@ fn run(args: RunArgs) -> ExitCode {
     }
     let _ = std::fs::remove_file(&checkpoint_path);
     if plan.shard.is_none()
-        && let Err(e) = report::html::write_report(&out)
+        && let Err(e) =
+            report::html::write_report_with(&out, Some(report::report_series(&scenario, &outcome)))
     {
         return fail(e.exit_code(), e);
     }
@@ -713,9 +723,10 @@ fn run(args: RunArgs) -> ExitCode {
             }
         }
         None => say(&format!(
-            "{}\nresults in {}/ (summary.json, replications.csv, timeseries.csv, report.html, plots/); {:.1} s, {:.1} M events/s\n",
+            "{}\nresults in {}/ (summary.json, replications.csv, {}, report.html, plots/); {:.1} s, {:.1} M events/s\n",
             report::console_table(&scenario, &outcome),
             out.display(),
+            args.timeseries_format.file_name(),
             outcome.seconds,
             rate
         )),
@@ -863,20 +874,25 @@ fn merge(args: MergeArgs) -> ExitCode {
         Ok(l) => l,
         Err(e) => return fail(2, e),
     };
-    if let Err(e) =
-        report::write_outputs_with_rows(&args.out, &merged.scenario, &outcome, Some(&all))
-    {
+    if let Err(e) = report::write_outputs_with_rows(
+        &args.out,
+        &merged.scenario,
+        &outcome,
+        Some(&all),
+        args.timeseries_format,
+    ) {
         return fail(2, e);
     }
     if let Err(e) = report::html::write_report(&args.out) {
         return fail(e.exit_code(), e);
     }
     say(&format!(
-        "{}\nmerged {} shard{} into {}/ (summary.json, replications.csv, timeseries.csv, report.html, plots/)\n",
+        "{}\nmerged {} shard{} into {}/ (summary.json, replications.csv, {}, report.html, plots/)\n",
         report::console_table(&merged.scenario, &outcome),
         merged.rows.len(),
         if merged.rows.len() == 1 { "" } else { "s" },
-        args.out.display()
+        args.out.display(),
+        args.timeseries_format.file_name()
     ));
     ExitCode::SUCCESS
 }

@@ -246,6 +246,11 @@ impl Histogram {
                     return;
                 }
                 Err(i) if self.buckets.len() < MAX_BUCKETS => {
+                    if self.buckets.capacity() == 0 {
+                        // Room for one: most daily tallies of a long single-replication
+                        // run hold one value (32 bytes, not the default 128).
+                        self.buckets.reserve_exact(1);
+                    }
                     self.buckets.insert(i, (key, b));
                     return;
                 }

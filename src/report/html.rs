@@ -61,7 +61,14 @@ pub struct Written {
 /// Reads the run's output files in `dir`, writes `dir/plots/*.png|svg` and then
 /// `dir/report.html` (each file atomically).
 pub fn write_report(dir: &Path) -> Result<Written, ReportError> {
-    let data = RunData::load(dir)?;
+    write_report_with(dir, None)
+}
+
+/// [`write_report`] with the daily series given rather than read back from
+/// `timeseries.csv` (a run that has them in memory; the same values, bit for bit, since
+/// the file holds every number's shortest round-trip text).
+pub fn write_report_with(dir: &Path, series: Option<Timeseries>) -> Result<Written, ReportError> {
+    let data = RunData::load_with(dir, series)?;
     let plots_dir = dir.join("plots");
     std::fs::create_dir_all(&plots_dir).map_err(|source| WriteError {
         path: plots_dir.clone(),
@@ -212,6 +219,11 @@ pub struct RunData {
 impl RunData {
     /// Reads `summary.json`, `timeseries.csv` and `replications.csv` in `dir`.
     pub fn load(dir: &Path) -> Result<RunData, ReportError> {
+        Self::load_with(dir, None)
+    }
+
+    /// [`RunData::load`], with the daily series given (`None`: read `timeseries.csv`).
+    pub fn load_with(dir: &Path, series: Option<Timeseries>) -> Result<RunData, ReportError> {
         let summary_path = dir.join("summary.json");
         let bytes = read(&summary_path)?;
         let summary: Value = serde_json::from_slice(&bytes).map_err(|e| ReportError::Invalid {
@@ -253,7 +265,16 @@ impl RunData {
             .unwrap_or(0.0)
             > 1e-9;
         let network = network(&summary, &strategies).map_err(invalid)?;
-        let (series, node_throughput) = read_timeseries(&dir.join("timeseries.csv"))?;
+        let (series, node_throughput) = match series {
+            Some(s) => s,
+            None => {
+                // Either format (`--timeseries-format`); a missing file is reported as
+                // the CSV.
+                let path = crate::report::SeriesFormat::find(dir)
+                    .unwrap_or_else(|| dir.join(crate::report::SeriesFormat::Csv.file_name()));
+                read_timeseries(&path)?
+            }
+        };
         let (ttr, ttr_missing) = read_ttr(&dir.join("replications.csv"), &strategies)?;
         Ok(RunData {
             dir: dir.to_path_buf(),
@@ -531,15 +552,28 @@ fn cell(path: &Path, rec: &csv::StringRecord, i: usize, what: &str) -> Result<f6
     })
 }
 
-/// The system series by (strategy, series), and the nodes' throughput by (strategy, node).
-type Timeseries = (
+/// The system series by (strategy, series), and the nodes' throughput by (strategy, node):
+/// what the report takes from `timeseries.csv`.
+pub type Timeseries = (
     BTreeMap<(String, String), Vec<DayPoint>>,
     BTreeMap<(String, String), Vec<(f64, f64)>>,
 );
 
+/// Reads `timeseries.csv` (or `.csv.gz`) as a stream: a long run's file is never held
+/// in memory whole, only the system series and the nodes' throughput it keeps.
 fn read_timeseries(path: &Path) -> Result<Timeseries, ReportError> {
-    let bytes = read(path)?;
-    let mut r = csv::Reader::from_reader(bytes.as_slice());
+    let file = std::fs::File::open(path).map_err(|source| ReportError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let input: Box<dyn std::io::Read> = if path.extension().is_some_and(|e| e == "gz") {
+        Box::new(flate2::read::MultiGzDecoder::new(std::io::BufReader::new(
+            file,
+        )))
+    } else {
+        Box::new(file)
+    };
+    let mut r = csv::Reader::from_reader(input);
     let header = r.headers().map_err(|e| csv_error(path, e))?.clone();
     let [day, strategy, series, n, mean, p10, p90] = columns(
         path,

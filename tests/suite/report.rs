@@ -508,3 +508,103 @@ fn enough_replications_lift_the_warning_unless_the_headline_is_unresolved() {
     );
     assert!(html.contains("resolved at n = 40"));
 }
+
+/// The sizes of a run's SVG plots and report.html.
+fn plot_and_page_bytes(out: &Path) -> (u64, u64, u64) {
+    let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+    (
+        size(&out.join("plots/deliveries.svg")),
+        size(&out.join("plots/backlog.svg")),
+        size(&out.join("report.html")),
+    )
+}
+
+#[test]
+fn a_long_run_draws_its_series_at_the_plots_resolution() {
+    // The same queue over 4,000 and 16,000 days: one point a day would make the second
+    // run's plots four times the first's; drawn at the plot's resolution (each pixel
+    // column's extremes) they cost about the same.
+    let mut sizes = Vec::new();
+    for days in [4_000.0, 16_000.0] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let text = tradesim::benchmark::mmc_text(90.0, 10.0, 10, days, 1);
+        let out = run_scenario(dir.path(), &text, &[]);
+        assert_plot_files(&out, &["deliveries", "backlog"]);
+        sizes.push(plot_and_page_bytes(&out));
+    }
+    let (short, long) = (sizes[0], sizes[1]);
+    for (what, a, b) in [
+        ("deliveries.svg", short.0, long.0),
+        ("backlog.svg", short.1, long.1),
+        ("report.html", short.2, long.2),
+    ] {
+        assert!(
+            (b as f64) < 1.3 * a as f64,
+            "{what}: {a} bytes at 4,000 days but {b} at 16,000"
+        );
+    }
+    assert!(long.0 < 150_000, "deliveries.svg is {} bytes", long.0);
+}
+
+#[test]
+fn compressed_series_hold_the_same_table_and_the_report_reads_them() {
+    use std::io::Read as _;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let plain = run_scenario(dir.path(), QUAKE, &["--timeseries-scopes", "node"]);
+    let csv = read(&plain.join("timeseries.csv"));
+    let html = String::from_utf8(read(&plain.join("report.html"))).expect("UTF-8");
+    assert!(
+        html.contains("id=\"plot-top_movers\""),
+        "node rows give top movers"
+    );
+
+    // The same run compressed into the same folder: the CSV of the earlier run goes.
+    let out = run_scenario(
+        dir.path(),
+        QUAKE,
+        &[
+            "--timeseries-scopes",
+            "node",
+            "--timeseries-format",
+            "csv.gz",
+        ],
+    );
+    assert_eq!(out, plain);
+    assert!(
+        !out.join("timeseries.csv").exists(),
+        "the stale CSV is removed"
+    );
+    let gz = read(&out.join("timeseries.csv.gz"));
+    assert!(
+        gz.len() * 2 < csv.len(),
+        "{} bytes compressed, {} plain",
+        gz.len(),
+        csv.len()
+    );
+    let mut text = Vec::new();
+    flate2::read::GzDecoder::new(gz.as_slice())
+        .read_to_end(&mut text)
+        .expect("gzip");
+    assert_eq!(text, csv, "the same table, compressed");
+    assert_eq!(
+        read(&out.join("report.html")),
+        html.as_bytes(),
+        "the same page"
+    );
+
+    // `tradesim report DIR` reads the compressed file and draws the same page.
+    std::fs::remove_file(out.join("report.html")).expect("remove report.html");
+    let o = run_bin(["report".as_ref(), out.as_os_str()]);
+    let (stdout, stderr) = texts(&o);
+    assert_eq!(o.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert_eq!(read(&out.join("report.html")), html.as_bytes());
+
+    let o = run_bin([
+        "run".as_ref(),
+        out.as_os_str(),
+        "--timeseries-format".as_ref(),
+        "parquet".as_ref(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(texts(&o).1.contains("csv.gz"), "{}", texts(&o).1);
+}
