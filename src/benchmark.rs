@@ -339,6 +339,80 @@ pub fn peak_memory(exe: &Path, replications: u64) -> Result<MemoryRun, String> {
     })
 }
 
+// ---- whole-process cost of a long run ------------------------------------------------
+
+/// Days of the whole-process benchmark: the reference M/M/c queue over 20,000 days,
+/// about 1.8 M shipments in one replication (docs/performance.md, issue 20's target).
+pub const OUTPUTS_DAYS: f64 = 20_000.0;
+
+/// One `tradesim run` of a long single replication against the engine alone.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct OutputsRun {
+    /// Wall seconds of the whole child process: parse, run, every output file, report.
+    pub whole_seconds: f64,
+    /// Peak resident set size of the child, KiB.
+    pub peak_kib: u64,
+    /// Wall seconds of `Simulation::run` alone on the same queue, seed and horizon.
+    pub engine_seconds: f64,
+    /// Bytes of every file the run wrote.
+    pub output_bytes: u64,
+}
+
+impl OutputsRun {
+    /// Whole process over engine: the target is at most 2.
+    pub fn ratio(&self) -> f64 {
+        self.whole_seconds / self.engine_seconds
+    }
+}
+
+/// Runs `exe run MMC --out DIR --quiet` on the 20,000-day M/M/c queue (with
+/// `extra` arguments, e.g. `--timeseries-format csv.gz`) as a child process, and times
+/// the engine alone on the same replication in this process.
+pub fn outputs_cost(exe: &Path, extra: &[&str]) -> Result<OutputsRun, String> {
+    let dir = std::env::temp_dir().join(format!("tradesim-bench-outputs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let scenario = dir.join("bench-mmc.toml");
+    let text = mmc_text(MMC_LAMBDA, MMC_MU, MMC_SERVERS, OUTPUTS_DAYS, 1);
+    std::fs::write(&scenario, text).map_err(|e| format!("{}: {e}", scenario.display()))?;
+    let out = dir.join("out");
+    let mut cmd = std::process::Command::new(exe);
+    cmd.arg("run")
+        .arg(&scenario)
+        .args(["--quiet", "--fresh", "--threads", "1"])
+        .args(extra)
+        .arg("--out")
+        .arg(&out)
+        .stdout(std::process::Stdio::null());
+    let t0 = Instant::now();
+    let result = wait_peak(cmd);
+    let whole_seconds = t0.elapsed().as_secs_f64();
+    let output_bytes = dir_bytes(&out);
+    let _ = std::fs::remove_dir_all(&dir);
+    let peak_kib = result?;
+    let engine = engine_mmc_with(MMC_LAMBDA, MMC_MU, MMC_SERVERS, OUTPUTS_DAYS, 1);
+    Ok(OutputsRun {
+        whole_seconds,
+        peak_kib,
+        engine_seconds: engine.seconds,
+        output_bytes,
+    })
+}
+
+/// Total size of the files under `dir`.
+fn dir_bytes(dir: &Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|e| match e.metadata() {
+            Ok(m) if m.is_dir() => dir_bytes(&e.path()),
+            Ok(m) => m.len(),
+            Err(_) => 0,
+        })
+        .sum()
+}
+
 /// Spawns `cmd`, waits for it and returns its peak RSS in KiB.
 #[cfg(unix)]
 fn wait_peak(mut cmd: std::process::Command) -> Result<u64, String> {

@@ -76,6 +76,16 @@ pub enum BenchKind {
         #[arg(long, value_delimiter = ',', default_value = "1000,100000")]
         replications: Vec<u64>,
     },
+    /// Whole-process time and peak memory of `tradesim run` on one M/M/c queue over 20,000
+    /// days (1.8 M shipments, every output written) against the engine's time alone.
+    Outputs {
+        /// Series formats to measure, comma-separated (csv, csv.gz).
+        #[arg(long, value_delimiter = ',', default_value = "csv,csv.gz")]
+        formats: Vec<String>,
+        /// Runs of each; the fastest counts.
+        #[arg(long, default_value_t = 3)]
+        repeat: u32,
+    },
     /// Time against network size and volume (synthetic networks), one thread.
     Scaling {
         #[arg(long, default_value_t = 1000)]
@@ -199,6 +209,40 @@ pub fn bench(args: BenchArgs) -> ExitCode {
                     }
                     Err(e) => return fail(1, e),
                 }
+            }
+        }
+        BenchKind::Outputs { formats, repeat } => {
+            let exe = match std::env::current_exe() {
+                Ok(p) => p,
+                Err(e) => return fail(1, format!("cannot find the tradesim binary: {e}")),
+            };
+            for f in formats {
+                if let Err(e) = crate::report::SeriesFormat::parse(&f) {
+                    return fail(2, e);
+                }
+                let mut best: Option<benchmark::OutputsRun> = None;
+                for _ in 0..repeat.max(1) {
+                    match benchmark::outputs_cost(&exe, &["--timeseries-format", &f]) {
+                        Ok(m) => {
+                            if best.is_none_or(|b| m.ratio() < b.ratio()) {
+                                best = Some(m);
+                            }
+                        }
+                        Err(e) => return fail(1, e),
+                    }
+                }
+                let m = best.expect("at least one run");
+                say(&format!(
+                    "outputs, timeseries {f}: days={} whole_s={:.3} engine_s={:.3} ratio={:.2} (target <= 2) peak_rss_kib={} ({:.1} MiB, target <= 100) output_bytes={} ({:.1} MB)\n",
+                    benchmark::OUTPUTS_DAYS,
+                    m.whole_seconds,
+                    m.engine_seconds,
+                    m.ratio(),
+                    m.peak_kib,
+                    m.peak_kib as f64 / 1024.0,
+                    m.output_bytes,
+                    m.output_bytes as f64 / 1e6
+                ));
             }
         }
         BenchKind::Scaling {
