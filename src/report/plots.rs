@@ -27,6 +27,7 @@ use plotters::style::{FontStyle, register_font};
 use std::path::{Path, PathBuf};
 
 mod ablation;
+mod coast;
 mod envelope;
 
 /// The font every plot uses (DejaVu Sans; licence in `assets/fonts/`).
@@ -1520,6 +1521,7 @@ fn map_panel<DB: DrawingBackend>(
         .build_cartesian_2d(bb.x0..bb.x1, bb.y0..bb.y1)
         .map_err(err)?;
     chart.plotting_area().fill(&SEA).map_err(err)?;
+    coast::draw(&mut chart, proj, &bb)?;
     chart
         .configure_mesh()
         .label_style(font(15))
