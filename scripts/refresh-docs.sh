@@ -49,9 +49,14 @@
 # nodes table kept in README's example, default 2).
 set -euo pipefail
 
+# usage [CODE]: this header as help, on stdout for --help (0), else on stderr (2).
 usage() {
-    sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//' >&2
-    exit 2
+    if [[ ${1:-2} == 0 ]]; then
+        sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
+    else
+        sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//' >&2
+    fi
+    exit "${1:-2}"
 }
 
 # ---- the skeleton (--check, --skeleton) --------------------------------------------
@@ -154,7 +159,7 @@ case "${1:-}" in
         fi
         exit 0
         ;;
-    -h | --help) usage ;;
+    -h | --help) usage 0 ;;
     "") ;;
     *) usage ;;
 esac
