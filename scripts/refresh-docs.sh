@@ -13,7 +13,7 @@
 #                        <!-- slurm-example:begin ... -->  ...  <!-- slurm-example:end -->
 #                        the array.sbatch that `tradesim slurm` writes for the quick start.
 #       Run it on an idle machine (see `uptime`): times are the fastest of $REPEAT runs,
-#       memory the largest peak. It takes about 5 minutes on two cores. Review the diff
+#       memory the largest peak. It takes about 3 minutes on two cores. Review the diff
 #       (and the hand-written "How to read it" paragraph after README's example, which
 #       quotes its figures), then commit.
 #
@@ -234,8 +234,6 @@ sys.exit(code)' "$prefix.rss" "$@" >"$prefix.out" 2>"$prefix.err"
     M_KIB=$(tail -n 1 "$prefix.rss")
 }
 
-# The run's own time, from its last line ("...; 54.5 s, 9.7 M events/s").
-run_seconds() { sed -n 's/.*; \([0-9.]*\) s, [0-9.]* M events\/s$/\1/p' "$1" | tail -n 1; }
 min() { awk -v a="$1" -v b="$2" 'BEGIN { print (a == "" || b + 0 < a + 0) ? b : a }'; }
 max() { awk -v a="$1" -v b="$2" 'BEGIN { print (a == "" || b + 0 > a + 0) ? b : a }'; }
 # wrap < text: the words refilled into lines of at most 88 bytes, one space between.
@@ -266,7 +264,7 @@ say "refresh-docs: $version ($commit), $cores cores ($cpu), load $load_start, $r
 
 # In a folder of its own, so that the last line reads "results in outputs/...", as it
 # does for `cargo run --release` in a checkout, without touching the checkout's outputs/.
-example="" example_ns="" example_load=""
+example="" example_ns=""
 for i in $(seq "$REPEAT"); do
     dir="$WORK/example-$i"
     mkdir -p "$dir"
@@ -279,7 +277,7 @@ for i in $(seq "$REPEAT"); do
         exit 1
     fi
     if [[ -z $example_ns || $M_NS -lt $example_ns ]]; then
-        example="$dir/run.out" example_ns=$M_NS example_load=$l
+        example="$dir/run.out" example_ns=$M_NS
     fi
 done
 
@@ -301,7 +299,8 @@ if [[ $REPEAT == 1 ]]; then fastest="one run"; else fastest="the fastest of $REP
     wrap <<EOF
 Here is \`cargo run --release\` as \`scripts/refresh-docs.sh\` ran it on $day ($version,
 commit $commit). $ran in $(calc '%.0f' "$example_ns / 1e9") s of wall time, writing every
-output file, on $cores cores ($cpu) at a load average of $example_load ($fastest).
+output file, on $cores cores ($cpu), $fastest; the 1-minute load average was
+$load_start before the script's runs.
 The busiest-nodes table is cut after $EXAMPLE_NODES rows:
 EOF
     echo
@@ -328,15 +327,17 @@ declare -A T STRATS SIZE2 ROWS2 SIZE8 ROWS8 PEAK2 PEAK8 MERGE_S MERGE_MB JSON_MB
 sizing() {
     local name=$1 file="$repo/scenarios/$1.toml" d="$WORK/$1" best="" peak="" i k s
     mkdir -p "$d"
-    # t, as the docs tell a user to measure it: 4 replications on one thread, last line ÷ 4.
+    # t, as the docs tell a user to measure it: the run time of 4 replications on one
+    # thread, ÷ 4. The run is a shard (1/1, the same replications) because the shard file
+    # records that time unrounded; the last line of a run rounds it to 0.1 s.
     for i in $(seq "$REPEAT"); do
-        measure "$d/probe-$i" "$TRADESIM" run "$file" --replications 4 --threads 1 --out "$d/probe-$i" --quiet
-        s=$(run_seconds "$d/probe-$i.out")
+        measure "$d/probe-$i" "$TRADESIM" run "$file" --replications 4 --threads 1 --shard 1/1 --out "$d/probe-$i" --quiet
+        s=$(grep -o '"seconds": *[0-9.eE+-]*' "$d/probe-$i/shard-1-of-1.json" | sed 's/.*: *//')
         say "$name: run --replications 4 --threads 1, $i/$REPEAT: $s s"
         best=$(min "$best" "$s")
     done
     T[$name]=$(calc '%.2f' "$best / 4")
-    STRATS[$name]=$(sed -n 's/.* × \([0-9]*\) strateg.*/\1/p' "$d/probe-1.out" | head -n 1)
+    STRATS[$name]=$("$TRADESIM" validate "$file" | sed -n 's/^  strategies: //p' | awk -F', ' '{ print NF }')
     rm -rf "$d"/probe-*/
     # 10 shards of 2 replications each, one thread each, as the Slurm tasks run them.
     for k in $(seq 10); do
@@ -379,7 +380,7 @@ load_end=$(load)
 {
     wrap <<EOF
 Measured by \`scripts/refresh-docs.sh\` on $day ($version, commit $commit) on $cores
-cores ($cpu), at a load average of $load_start at the start and $load_end at the end.
+cores ($cpu); the 1-minute load average was $load_start before the script's runs.
 Times are $fastest, on one thread; memory is the peak resident set size, the largest
 over the runs; 1 MB = 10⁶ bytes.
 EOF
@@ -391,7 +392,7 @@ EOF
     echo "$header"
     echo "$rule"
     out="| strategies |"; for n in "${scenarios[@]}"; do out+=" ${STRATS[$n]} |"; done; echo "$out"
-    out="| \`t\`: one replication of all the strategies on one thread (\`run --replications 4 --threads 1\`, last line ÷ 4) |"
+    out="| \`t\`: one replication of all the strategies on one thread (\`run --replications 4 --threads 1\`: run time ÷ 4) |"
     for n in "${scenarios[@]}"; do out+=" ${T[$n]} s |"; done; echo "$out"
     out="| 1,000 replications on one core (1000 × \`t\`) |"
     for n in "${scenarios[@]}"; do out+=" $(calc '%.0f' "1000 * ${T[$n]} / 60") min |"; done; echo "$out"
