@@ -369,6 +369,7 @@ sizing() {
     done
     MERGE_S[$name]=$(calc '%.2f' "$best / 1e9")
     MERGE_MB[$name]=$(calc '%.0f' "$peak * 1024 / 1e6")
+    rm -rf "$d/shards" "$d/shard8" # hundreds of MB; the figures are in $log
 }
 
 scenarios=(us-japan-tohoku-2011 mra-revocation)
