@@ -883,7 +883,8 @@ fn merge(args: MergeArgs) -> ExitCode {
     ) {
         return fail(2, e);
     }
-    if let Err(e) = report::html::write_report(&args.out) {
+    let series = report::report_series(&merged.scenario, &outcome);
+    if let Err(e) = report::html::write_report_with(&args.out, Some(series)) {
         return fail(e.exit_code(), e);
     }
     say(&format!(

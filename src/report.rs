@@ -116,31 +116,12 @@ pub fn write_all_atomic_streamed(files: Vec<(&Path, Writer<'_>)>) -> Result<(), 
 }
 
 /// Writes one file atomically as `write` streams it out (through a buffer, so a large file
-/// is never held in memory whole): temporary file beside it, synced, then renamed into
-/// place; on any error the temporary file is removed and the old file stays.
+/// is never held in memory whole): [`write_all_atomic_streamed`] with one file.
 pub fn write_atomic_streamed(
     path: &Path,
-    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), WriteError> {
-    let err = |source| WriteError {
-        path: path.to_path_buf(),
-        source,
-    };
-    if path.is_dir() {
-        return Err(err(std::io::Error::from(std::io::ErrorKind::IsADirectory)));
-    }
-    let tmp = temporary_beside(path);
-    let written = std::fs::File::create(&tmp).and_then(|f| {
-        let mut w = std::io::BufWriter::with_capacity(1 << 16, f);
-        write(&mut w)?;
-        let f = w.into_inner().map_err(|e| e.into_error())?;
-        f.sync_all()
-    });
-    if let Err(e) = written.and_then(|()| std::fs::rename(&tmp, path)) {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(err(e));
-    }
-    Ok(())
+    write_all_atomic_streamed(vec![(path, Box::new(write))])
 }
 
 /// Removes temporary files that a killed run left in `dir` (`.<name>.tmp-<pid>` of a

@@ -481,15 +481,7 @@ fn draw_top_movers<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Res {
             .filter(|p| p.1.is_finite() && p.0 >= data.warmup)
             .map(|&(d, r)| (d + 0.5, r.min(y_max)))
             .collect();
-        let pts = match envelope::dense_line(&pts, &(x_min..x_max), columns, px_height) {
-            Some(area) => {
-                chart
-                    .draw_series(std::iter::once(Polygon::new(area, c.filled())))
-                    .map_err(err)?;
-                Vec::new()
-            }
-            None => pts,
-        };
+        let pts = dense_as_area(&mut chart, pts, &(x_min..x_max), columns, px_height, c)?;
         let label = format!("{id} {:+.0}%", 100.0 * change);
         chart
             .draw_series(LineSeries::new(pts, c.stroke_width(2)))
@@ -673,15 +665,7 @@ fn draw_daily<DB: DrawingBackend>(
             .iter()
             .filter_map(|p| finite(p.mean).map(|m| (p.day, m)))
             .collect();
-        let means = match envelope::dense_line(&means, &x_range, columns, px_height) {
-            Some(area) => {
-                chart
-                    .draw_series(std::iter::once(Polygon::new(area, c.filled())))
-                    .map_err(err)?;
-                Vec::new()
-            }
-            None => means,
-        };
+        let means = dense_as_area(&mut chart, means, &x_range, columns, px_height, c)?;
         chart
             .draw_series(LineSeries::new(means, c.stroke_width(2)))
             .map_err(err)?
@@ -702,6 +686,28 @@ fn draw_daily<DB: DrawingBackend>(
         onset_line(&mut chart, o, y_max, data.onset_varies)?;
     }
     draw_legend(&mut chart, SeriesLabelPosition::LowerRight, 18)
+}
+
+/// A line too dense for its plot ([`envelope::dense_line`]) drawn as the filled area of
+/// its column extremes, `half_width` wider each way; returns what is left to draw as a
+/// line: nothing then, else `pts` unchanged.
+fn dense_as_area<DB: DrawingBackend>(
+    chart: &mut Chart<'_, DB>,
+    pts: Vec<(f64, f64)>,
+    x: &std::ops::Range<f64>,
+    columns: usize,
+    half_width: f64,
+    c: RGBColor,
+) -> Result<Vec<(f64, f64)>, String> {
+    match envelope::dense_line(&pts, x, columns, half_width) {
+        Some(area) => {
+            chart
+                .draw_series(std::iter::once(Polygon::new(area, c.filled())))
+                .map_err(err)?;
+            Ok(Vec::new())
+        }
+        None => Ok(pts),
+    }
 }
 
 type Chart<'a, DB> = ChartContext<
