@@ -413,13 +413,13 @@ EOF
 
 slurm_dir="$WORK/slurm"
 mkdir -p "$slurm_dir"
-"$TRADESIM" slurm scenarios/us-japan-tohoku-2011.toml --replications 1000 --tasks 50 \
-    --partition normal --time 0:30:00 --mem 1G --cpus 2 --out "$slurm_dir/tohoku-1000" \
+"$TRADESIM" slurm scenarios/us-japan-tohoku-2011.toml --replications 10000 --tasks 20 \
+    --partition normal --time 0:15:00 --mem 1G --cpus 1 --out "$slurm_dir/tohoku-10000" \
     --tradesim /home/alice/bin/tradesim >/dev/null
 {
     echo '```sh'
     echo '# array.sbatch'
-    sed "s|$slurm_dir|/scratch/alice|g" "$slurm_dir/tohoku-1000/array.sbatch"
+    sed "s|$slurm_dir|/scratch/alice|g" "$slurm_dir/tohoku-10000/array.sbatch"
     echo '```'
 } >"$WORK/slurm-example.md"
 
