@@ -53,6 +53,7 @@ pub mod distribution;
 pub mod engine;
 pub mod experiment;
 pub mod input;
+pub mod io;
 pub mod lock;
 pub mod measure;
 pub mod network;
