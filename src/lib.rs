@@ -52,6 +52,7 @@ pub mod disruption;
 pub mod distribution;
 pub mod engine;
 pub mod experiment;
+pub mod ids;
 pub mod input;
 pub mod io;
 pub mod lock;
