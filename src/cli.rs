@@ -6,8 +6,10 @@
 //! `merge`, `report` and `slurm` commands); `settings` turns `run`'s arguments and the
 //! scenario into a checked `RunSettings` (every flag check, exit code 2); `run`
 //! orchestrates a run from those settings; `validate` prints the scenario summaries;
-//! `bench` is `tradesim generate` and `tradesim bench`.
+//! `bench` is `tradesim generate` and `tradesim bench` (the `bench` feature, on by
+//! default, with the harness in `crate::benchmark`).
 
+#[cfg(feature = "bench")]
 mod bench;
 mod run;
 mod settings;
@@ -56,8 +58,10 @@ pub enum Command {
     /// Print the JSON Schema of the scenario format (for editors: see docs/scenarios.md).
     Schema,
     /// Write a synthetic network scenario (for scaling studies and benchmarks).
+    #[cfg(feature = "bench")]
     Generate(bench::GenerateArgs),
     /// Run a benchmark and print plain figures (docs/performance.md).
+    #[cfg(feature = "bench")]
     Bench(bench::BenchArgs),
     /// Print a shell completion script (e.g. `tradesim completions bash > ~/.local/share/bash-completion/completions/tradesim`).
     Completions {
@@ -263,7 +267,9 @@ pub fn main() -> ExitCode {
         Some(Command::Merge(args)) => merge(args),
         Some(Command::Slurm(args)) => slurm(args),
         Some(Command::Report { dir }) => report_command(&dir),
+        #[cfg(feature = "bench")]
         Some(Command::Generate(args)) => bench::generate(args),
+        #[cfg(feature = "bench")]
         Some(Command::Bench(args)) => bench::bench(args),
         Some(Command::Schema) => {
             say(&crate::scenario::file::json_schema());

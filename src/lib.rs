@@ -45,6 +45,7 @@
 //! assert!((utilisation - 0.5).abs() < 0.05); // ρ = λ/μ = 5/10
 //! ```
 
+#[cfg(feature = "bench")]
 pub mod benchmark;
 pub mod budget;
 pub mod cli;
