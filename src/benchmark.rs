@@ -3,6 +3,9 @@
 //! generator behind `tradesim generate`. docs/performance.md states the targets and the
 //! figures measured with these functions.
 //!
+//! Behind the `bench` cargo feature (on by default): the harness is not part of the
+//! simulation library's core, and a library user can leave it out.
+//!
 //! Every timing returns wall-clock seconds and the CPU seconds of the threads that did the
 //! work (on Linux; NaN elsewhere). On a shared machine the CPU figure is the steadier one:
 //! wall time grows with other load, CPU time much less.

@@ -8,7 +8,8 @@
 //! come from (seed, replication, disruption), every strategy sees the same realisation.
 
 use crate::distribution::Dist;
-use crate::scenario::{CountryId, NodeId, RouteId, Scenario};
+use crate::ids::{CountryId, NodeId, RouteId};
+use crate::scenario::Scenario;
 use crate::streams::{self, StreamKind};
 use rand::RngExt;
 use rand_distr::{Distribution, StandardNormal};

@@ -45,6 +45,7 @@
 //! assert!((utilisation - 0.5).abs() < 0.05); // ρ = λ/μ = 5/10
 //! ```
 
+#[cfg(feature = "bench")]
 pub mod benchmark;
 pub mod budget;
 pub mod cli;
@@ -52,7 +53,9 @@ pub mod disruption;
 pub mod distribution;
 pub mod engine;
 pub mod experiment;
+pub mod ids;
 pub mod input;
+pub mod io;
 pub mod lock;
 pub mod measure;
 pub mod network;

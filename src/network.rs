@@ -6,7 +6,7 @@
 //! routes changes (closures, with rerouting on). Ties go to the lowest route index, so
 //! routing is deterministic.
 
-use crate::scenario::{NodeId, RouteId};
+use crate::ids::{NodeId, RouteId};
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::visit::{EdgeFiltered, EdgeRef, Reversed};
 

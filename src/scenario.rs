@@ -16,29 +16,13 @@ pub use file::{Information, Mode, NodeKind, Notice, Priority, Recognition, Rerou
 use std::path::Path;
 pub use validate::MAX_REPLICATIONS;
 
-/// Index of a node in [`Scenario::nodes`].
-pub type NodeId = u32;
-/// Index of a directed route in [`Scenario::routes`].
-pub type RouteId = u32;
-/// Index of a country in [`Scenario::countries`].
-pub type CountryId = u16;
+// Ids live at the bottom of the tree (crate::ids); re-exported for the old paths.
+pub use crate::ids::{CountryId, Members, NodeId, RouteId};
 
 /// The scenario compiled into the binary: `tradesim run` without a file runs it.
 pub const DEFAULT_SCENARIO: &str = include_str!("../scenarios/us-japan-tohoku-2011.toml");
 /// The file name shown in messages about the embedded default.
 pub const DEFAULT_SCENARIO_FILE: &str = "<embedded>/scenarios/us-japan-tohoku-2011.toml";
-
-/// A set of programme memberships (bit i = programme i); at most 32 programmes.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-pub struct Members(pub u32);
-
-impl Members {
-    /// True if the two sets share a programme.
-    #[inline]
-    pub fn any(self, other: Members) -> bool {
-        self.0 & other.0 != 0
-    }
-}
 
 /// How precisely a run must know its targeted differences before it stops adding
 /// replications (`[scenario.target_ci]`, `--target-ci`).

@@ -7,7 +7,7 @@
 
 use super::{Aggregate, Plan, RunnerState, Shard};
 use crate::input::{InputError, MAX_STORE_BYTES, read_regular};
-use crate::report::{WriteError, write_atomic_streamed};
+use crate::io::{WriteError, write_atomic_streamed};
 use crate::scenario::{Format, Scenario};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};

@@ -420,32 +420,17 @@ pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let word_lc: Vec<char> = word.to_lowercase().chars().collect();
-    let limit = (word_lc.len() / 3).max(1);
+    let word_lc = word.to_lowercase();
+    let limit = (word_lc.chars().count() / 3).max(1);
     let mut best: Option<(usize, &'a str)> = None;
     for cand in candidates {
-        let cand_lc: Vec<char> = cand.to_lowercase().chars().collect();
-        let d = levenshtein(&word_lc, &cand_lc);
+        // strsim counts edits of chars (Unicode scalar values), as the limit does.
+        let d = strsim::levenshtein(&word_lc, &cand.to_lowercase());
         if d <= limit && best.is_none_or(|(bd, bc)| d < bd || (d == bd && cand < bc)) {
             best = Some((d, cand));
         }
     }
     best.map(|(_, c)| c)
-}
-
-/// Edit distance (insert, delete, substitute) between two char sequences.
-fn levenshtein(a: &[char], b: &[char]) -> usize {
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.iter().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
 }
 
 /// Rewrites serde's "unknown field/variant `x`, expected ..." into a short message and a help

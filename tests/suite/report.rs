@@ -510,6 +510,7 @@ fn enough_replications_lift_the_warning_unless_the_headline_is_unresolved() {
 }
 
 /// The sizes of a run's SVG plots and report.html.
+#[cfg(feature = "bench")]
 fn plot_and_page_bytes(out: &Path) -> (u64, u64, u64) {
     let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
     (
@@ -520,6 +521,7 @@ fn plot_and_page_bytes(out: &Path) -> (u64, u64, u64) {
 }
 
 #[test]
+#[cfg(feature = "bench")] // the queue's text comes from the benchmark harness
 fn a_long_run_draws_its_series_at_the_plots_resolution() {
     // The same queue over 4,000 and 16,000 days: one point a day would make the second
     // run's plots four times the first's; drawn at the plot's resolution (each pixel
