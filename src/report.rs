@@ -4,22 +4,24 @@
 //! Every file is written to a temporary file in the same folder and renamed into place,
 //! so a crash never leaves a half-written result and earlier results stay until replaced.
 
+pub mod data;
 pub mod html;
 pub mod limitations;
 pub mod plots;
 pub mod slurm;
+mod summary_json;
+pub mod text;
+
+pub use summary_json::{network_json, summary_json};
 
 use crate::experiment::inference::{
     Difference, Estimate, NEITHER_REACHED, RecoveryAnalysis, TargetStatus, TimeToRecover,
 };
 use crate::experiment::{DailyStat, Outcome, stats::Stat};
 use crate::measure::ReplicationResult;
-use crate::measure::{
-    CLASSES, DAILY_SERIES, FLOW_MEASURES, MeasureSchema, NODE_MEASURES, RECOVERY_MEASURES,
-    SYSTEM_MEASURES, recovery_scopes, scope_rows,
-};
+use crate::measure::{DAILY_SERIES, MeasureSchema, scope_rows};
 use crate::scenario::Scenario;
-use serde_json::{Map, Value, json};
+use data::{DayPoint, Timeseries};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -235,7 +237,7 @@ pub fn write_outputs_with_rows(
     // Render the summary first: a failure leaves nothing half-done. The series are
     // streamed into their temporary file, and all files are renamed into place together.
     let summary = summary_json(scenario, outcome);
-    let mut summary_text = serde_json::to_string_pretty(&summary).expect("JSON values serialise");
+    let mut summary_text = serde_json::to_string_pretty(&summary).expect("summary.json serialises");
     summary_text.push('\n');
     let rows_path = dir.join("replications.csv");
     let (timeseries_path, summary_path) = (dir.join(format.file_name()), dir.join("summary.json"));
@@ -270,359 +272,6 @@ pub fn write_outputs_with_rows(
         let _ = std::fs::remove_file(dir.join(other.file_name()));
     }
     Ok(())
-}
-
-fn stat_json(s: &Stat) -> Value {
-    json!({ "n": s.n, "mean": num(s.mean), "sd": num(s.sd), "ci95": [num(s.ci95[0]), num(s.ci95[1])], "p50": num(s.p50), "p90": num(s.p90), "p99": num(s.p99) })
-}
-
-/// A Kaplan–Meier summary of censored times.
-fn time_json(t: &TimeToRecover) -> Value {
-    let opt = |x: Option<f64>| x.map_or(Value::Null, |v| json!(v));
-    json!({
-        "n": t.n,
-        "censored": t.censored,
-        "censored_share": num(t.censored_share()),
-        "km_median": opt(t.median),
-        "km_median_ci95": [opt(t.median_ci95[0]), opt(t.median_ci95[1])],
-        "recovered_by": t.recovered_by.iter().map(|(d, p, ci)| json!({"day": d, "p": num(*p), "ci95": [num(ci[0]), num(ci[1])]})).collect::<Vec<_>>(),
-        "restricted_mean": num(t.restricted_mean.value),
-        "restricted_mean_ci95": [num(t.restricted_mean.ci95[0]), num(t.restricted_mean.ci95[1])],
-        "restricted_to_days": num(t.tau),
-        // The mean a report may show: the restricted mean to the shortest follow-up.
-        "mean": num(t.restricted_mean.value),
-        "ci95": [num(t.restricted_mean.ci95[0]), num(t.restricted_mean.ci95[1])],
-        "mean_is": "restricted mean to restricted_to_days (censoring-aware), not a plain mean",
-    })
-}
-
-/// A mean's summary with the interval the analysis gives it (bounded where the measure is).
-fn with_estimate(mut stat: Value, e: &Estimate) -> Value {
-    stat["ci95"] = json!([num(e.ci95[0]), num(e.ci95[1])]);
-    stat["ci95_method"] = json!(e.method);
-    stat
-}
-
-/// A strategy − baseline difference.
-fn difference_json(d: &Difference) -> Value {
-    json!({
-        "measure": d.name(),
-        "of": if d.measure.ends_with("ttr_days") || d.measure == "first_return_days" { "Kaplan–Meier medians" } else { "means" },
-        "difference": signed_num(d.estimate.value),
-        "ci95": [signed_num(d.estimate.ci95[0]), signed_num(d.estimate.ci95[1])],
-        "method": d.estimate.method,
-        "bound": d.bound,
-        "n": d.n,
-        "resolved": d.resolved(),
-        "verdict": d.verdict(),
-    })
-}
-
-/// The ablation's section of summary.json (null without one): per measure, the whole
-/// (joint − baseline), each mechanism's contribution alone and left out, and the sums.
-fn ablation_json(scenario: &Scenario, outcome: &Outcome) -> Value {
-    use crate::experiment::inference::{ABLATION_MEASURES, AblationPart};
-    let a = &outcome.analysis.ablation;
-    if a.is_empty() {
-        return Value::Null;
-    }
-    let joint = scenario.strategy_index("joint");
-    let measures: Vec<Value> = ABLATION_MEASURES
-        .iter()
-        .map(|(measure, label)| {
-            let whole = outcome.analysis.differences.iter().find(|d| {
-                Some(d.strategy) == joint && d.scope == "system" && d.measure == *measure
-            });
-            let parts: Vec<&crate::experiment::inference::Contribution> = a
-                .iter()
-                .filter(|c| c.difference.measure == *measure)
-                .collect();
-            let sum = |p: AblationPart| -> Value {
-                let v: Vec<f64> = parts
-                    .iter()
-                    .filter(|c| c.part == p)
-                    .map(|c| c.difference.estimate.value)
-                    .collect();
-                if v.len() == crate::policy::Mechanism::ALL.len() {
-                    signed_num(v.iter().sum())
-                } else {
-                    Value::Null
-                }
-            };
-            json!({
-                "measure": format!("recovery.system.{measure}"),
-                "label": label,
-                "whole": whole.map(difference_json),
-                "sum_alone": sum(AblationPart::Alone),
-                "sum_left_out": sum(AblationPart::LeftOut),
-                "contributions": parts.iter().map(|c| {
-                    let mut v = difference_json(&c.difference);
-                    v["mechanism"] = json!(c.mechanism.name());
-                    v["part"] = json!(c.part.name());
-                    v
-                }).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    json!({
-        "mechanisms": crate::policy::Mechanism::ALL.iter().map(|m| m.name()).collect::<Vec<_>>(),
-        "alone": "baseline+<mechanism> − baseline",
-        "left_out": "joint − joint-<mechanism>",
-        "measures": measures,
-    })
-}
-
-/// A number, or "+inf"/"-inf" for infinities (a median not reached), null for NaN.
-fn signed_num(x: f64) -> Value {
-    if x.is_finite() {
-        json!(x)
-    } else if x.is_nan() {
-        Value::Null
-    } else if x > 0.0 {
-        json!("+inf")
-    } else {
-        json!("-inf")
-    }
-}
-
-/// What a `target_ci` run found.
-fn target_json(scenario: &Scenario, t: &TargetStatus) -> Value {
-    json!({
-        "half_width": t.target.half_width.to_string(),
-        "measures": t.target.measures,
-        "met": t.met,
-        "replications": t.replications,
-        "cap": t.cap,
-        "stopped": if t.met { "target met" } else { "cap reached" },
-        "checks": "every 10 replications, each at the Bonferroni-adjusted level 1 - 0.05/(cap/10)",
-        "checked": t.checked.iter().map(|(d, hw)| {
-            let mut v = difference_json(d);
-            v["strategy"] = json!(scenario.strategies[d.strategy].name);
-            v["half_width"] = signed_num(*hw);
-            v
-        }).collect::<Vec<_>>(),
-        "summary": target_line(scenario, t),
-    })
-}
-
-/// NaN and infinities become null (JSON has no NaN).
-fn num(x: f64) -> Value {
-    if x.is_finite() { json!(x) } else { Value::Null }
-}
-
-/// The `summary.json` document.
-pub fn summary_json(scenario: &Scenario, outcome: &Outcome) -> Value {
-    let mut strategies = Map::new();
-    let nodes_count = scenario.nodes.len();
-    let mut first_nodes = None;
-    for s in &outcome.summaries {
-        let st = &scenario.strategies[s.strategy];
-        let mut measures = Map::new();
-        for (i, name) in SYSTEM_MEASURES.iter().enumerate() {
-            measures.insert((*name).to_string(), stat_json(&s.measures[i]));
-        }
-        let mut nodes = Map::new();
-        for (i, n) in scenario.nodes.iter().enumerate() {
-            let o = MeasureSchema::node_offset(i);
-            let mut m = Map::new();
-            for (k, name) in NODE_MEASURES.iter().enumerate() {
-                if n.customs.is_none() && (6..11).contains(&k) {
-                    continue;
-                }
-                m.insert((*name).to_string(), stat_json(&s.measures[o + k]));
-            }
-            nodes.insert(n.id.clone(), Value::Object(m));
-        }
-        let mut flows = Map::new();
-        for (i, f) in scenario.flows.iter().enumerate() {
-            let o = MeasureSchema::flow_offset(nodes_count, i);
-            let mut classes = Map::new();
-            for (c, class) in CLASSES.iter().enumerate() {
-                let mut m = Map::new();
-                for (k, name) in FLOW_MEASURES.iter().enumerate() {
-                    m.insert(
-                        (*name).to_string(),
-                        stat_json(&s.measures[o + c * FLOW_MEASURES.len() + k]),
-                    );
-                }
-                classes.insert((*class).to_string(), Value::Object(m));
-            }
-            flows.insert(f.id.clone(), Value::Object(classes));
-        }
-        let mut recovery = Map::new();
-        let si = outcome
-            .summaries
-            .iter()
-            .position(|x| x.strategy == s.strategy)
-            .expect("a summary per strategy");
-        if !scenario.disruptions.is_empty() {
-            for (k, scope) in recovery_scopes(scenario).iter().enumerate() {
-                let o = MeasureSchema::recovery_offset(nodes_count, scenario.flows.len(), k);
-                let sr = &outcome.analysis.scopes[si][k];
-                let mut m = Map::new();
-                for (j, name) in RECOVERY_MEASURES.iter().enumerate() {
-                    let v = match *name {
-                        // Censored times: Kaplan–Meier, never a mean.
-                        "ttr_days" => time_json(&sr.ttr),
-                        "first_return_days" => time_json(&sr.first_return),
-                        "resilience_loss_days" => {
-                            with_estimate(stat_json(&s.measures[o + j]), &sr.resilience_loss)
-                        }
-                        "excess_delay_shipment_days" => {
-                            with_estimate(stat_json(&s.measures[o + j]), &sr.excess_delay)
-                        }
-                        _ => stat_json(&s.measures[o + j]),
-                    };
-                    m.insert((*name).to_string(), v);
-                }
-                recovery.insert(scope.clone(), Value::Object(m));
-            }
-        }
-        let differences: Vec<Value> = outcome
-            .analysis
-            .differences
-            .iter()
-            .filter(|d| d.strategy == s.strategy)
-            .map(difference_json)
-            .collect();
-        let mut vs_baseline = Map::new();
-        for (i, stat) in &s.paired {
-            vs_baseline.insert(outcome.schema.names[*i].clone(), stat_json(stat));
-        }
-        // The reference strategy's: baseline if it ran, else the first.
-        if first_nodes.is_none() || st.name == crate::policy::Strategy::DEFAULTS {
-            first_nodes = Some(Value::Object(nodes.clone()));
-        }
-        strategies.insert(
-            st.name.clone(),
-            json!({
-                "description": st.description,
-                "knobs": {
-                    "priority": st.priority,
-                    "recognition": st.recognition,
-                    "alert_relief": st.alert_relief,
-                    "reroute": st.reroute,
-                    "when": st.when,
-                    "notice": st.notice,
-                    "information": st.information,
-                    "arrangement": st.arrangement,
-                    "data_exchange": st.data_exchange,
-                    "resumption": st.resumption,
-                    "alert_notice": st.alert_notice,
-                    "screening": st.screening,
-                    "reopening": st.reopening,
-                },
-                "measures": Value::Object(measures),
-                "recovery": Value::Object(recovery),
-                "vs_baseline": Value::Object(vs_baseline),
-                "recovery_vs_baseline": differences,
-                "nodes": Value::Object(nodes),
-                "flows": Value::Object(flows),
-            }),
-        );
-    }
-    json!({
-        "tradesim_version": env!("CARGO_PKG_VERSION"),
-        "scenario": scenario.name,
-        "description": scenario.description,
-        "seed": outcome.plan.seed,
-        "replications": outcome.aggregate.replications,
-        "horizon_days": scenario.horizon,
-        "warmup_days": scenario.warmup,
-        "teu_per_shipment": scenario.teu_per_shipment,
-        "baseline_days": scenario.baseline_days,
-        "window_days": scenario.window_days,
-        "tolerance": scenario.tolerance,
-        "hold_days": scenario.hold_days,
-        "intervals": if outcome.analysis.bootstrap {
-            json!({"method": "bootstrap percentile, paired for differences", "resamples": crate::experiment::inference::RESAMPLES, "seed": outcome.plan.seed})
-        } else {
-            json!({"method": "large-sample: Student t cut to [0, inf) for non-negative means, paired t for differences of means, independent normal approximation for differences of medians"})
-        },
-        "target_ci": outcome.analysis.target.as_ref().map(|t| target_json(scenario, t)),
-        "sensitivity": outcome.analysis.sensitivity.iter().map(|c| {
-            let mut v = difference_json(&c.difference);
-            v["strategy"] = json!(scenario.strategies[c.difference.strategy].name);
-            v["tolerance"] = json!(c.tolerance);
-            v["hold_days"] = json!(c.hold_days);
-            v
-        }).collect::<Vec<_>>(),
-        "ablation": ablation_json(scenario, outcome),
-        "disruptions": scenario.disruptions.iter().map(|d| d.id.clone()).collect::<Vec<_>>(),
-        "network": network_json(scenario),
-        "strategy_order": outcome.summaries.iter().map(|s| scenario.strategies[s.strategy].name.clone()).collect::<Vec<_>>(),
-        "strategies": Value::Object(strategies),
-        "nodes": first_nodes.unwrap_or(Value::Null),
-        "limitations": limitations::limitations(
-            scenario,
-            &outcome.summaries.iter().map(|s| &scenario.strategies[s.strategy]).collect::<Vec<_>>(),
-        ),
-    })
-}
-
-/// The network and its disruptions, for maps and reports built from the outputs alone.
-pub fn network_json(scenario: &Scenario) -> Value {
-    use crate::disruption::{Damage, Effect};
-    let nodes: Vec<Value> = scenario
-        .nodes
-        .iter()
-        .map(|n| {
-            json!({
-                "id": n.id, "name": n.name, "kind": n.kind, "country": scenario.countries[n.country as usize].code,
-                "lat": n.lat, "lon": n.lon, "servers": n.servers, "customs": n.customs.is_some(),
-            })
-        })
-        .collect();
-    let routes: Vec<Value> = scenario
-        .routes
-        .iter()
-        .map(|r| json!({ "id": r.id, "from": scenario.nodes[r.from as usize].id, "to": scenario.nodes[r.to as usize].id, "mode": r.mode, "mean_transit_days": r.transit.mean() }))
-        .collect();
-    let disruptions: Vec<Value> = scenario
-        .disruptions
-        .iter()
-        .map(|d| {
-            let mut v = json!({ "id": d.id, "probability": d.probability, "mean_onset_day": d.onset.mean() });
-            let o = v.as_object_mut().expect("object");
-            match &d.effect {
-                Effect::Earthquake { epicenter, magnitude, damage } => {
-                    o.insert("kind".into(), json!("earthquake"));
-                    o.insert("epicenter".into(), json!({ "lat": epicenter.0, "lon": epicenter.1 }));
-                    o.insert("magnitude".into(), json!(magnitude));
-                    let footprint = match damage {
-                        Damage::Attenuation(a) => a.footprint_km(*magnitude),
-                        Damage::Listed(l) => l
-                            .iter()
-                            .map(|nd| crate::disruption::haversine_km(*epicenter, (scenario.nodes[nd.node as usize].lat, scenario.nodes[nd.node as usize].lon)))
-                            .fold(0.0, f64::max),
-                    };
-                    o.insert("footprint_km".into(), json!(footprint));
-                    if let Damage::Listed(l) = damage {
-                        o.insert("nodes".into(), json!(l.iter().map(|nd| scenario.nodes[nd.node as usize].id.clone()).collect::<Vec<_>>()));
-                    }
-                }
-                Effect::Alert { country, level, duration } => {
-                    o.insert("kind".into(), json!("alert"));
-                    o.insert("country".into(), json!(scenario.countries[*country as usize].code));
-                    o.insert("level".into(), json!(level));
-                    o.insert("duration_days".into(), json!(duration));
-                }
-                Effect::Closure { nodes, routes, duration } => {
-                    o.insert("kind".into(), json!("closure"));
-                    o.insert("nodes".into(), json!(nodes.iter().map(|&n| scenario.nodes[n as usize].id.clone()).collect::<Vec<_>>()));
-                    o.insert("routes".into(), json!(routes.iter().map(|&r| scenario.routes[r as usize].id.clone()).collect::<Vec<_>>()));
-                    o.insert("duration_days".into(), json!(duration));
-                }
-                Effect::Revocation { programme, share } => {
-                    o.insert("kind".into(), json!("revocation"));
-                    o.insert("programme".into(), json!(scenario.programmes[*programme as usize].id));
-                    o.insert("share".into(), json!(share));
-                }
-            }
-            v
-        })
-        .collect();
-    json!({ "nodes": nodes, "routes": routes, "disruptions": disruptions })
 }
 
 /// A CSV cell: shortest round-trip decimal, empty for NaN.
@@ -722,16 +371,16 @@ pub fn write_timeseries(
     w.flush()
 }
 
-/// The daily series the report draws ([`html::Timeseries`]), from memory: the values
+/// The daily series the report draws ([`Timeseries`]), from memory: the values
 /// `timeseries.csv` holds, so a report drawn from these is the one drawn from the file.
-pub fn report_series(scenario: &Scenario, outcome: &Outcome) -> html::Timeseries {
+pub fn report_series(scenario: &Scenario, outcome: &Outcome) -> Timeseries {
     let scoped = scope_rows(scenario, outcome.aggregate.scopes);
-    let (mut system, mut nodes) = html::Timeseries::default();
+    let (mut system, mut nodes) = Timeseries::default();
     for s in &outcome.summaries {
         let name = &scenario.strategies[s.strategy].name;
         let days = s.daily.len();
         for (k, series) in DAILY_SERIES.iter().enumerate() {
-            let points = s.daily.iter().enumerate().map(|(d, row)| html::DayPoint {
+            let points = s.daily.iter().enumerate().map(|(d, row)| DayPoint {
                 day: d as f64,
                 n: row[k].n,
                 mean: row[k].mean,

@@ -9,43 +9,16 @@
 
 mod summary;
 
+pub use super::data::{
+    DayPoint, MapDisruption, MapNode, MapRoute, Network, ReportError, RunData, StatView,
+    Timeseries, Ttr,
+};
+use super::data::{DifferenceSummary, KmTime, NEITHER_REACHED, Part, RecoveryScope, StatSummary};
 use super::plots::{self, Plots};
+pub use super::text::{fmt_num, fmt_signed};
 use super::{WriteError, write_atomic};
-use serde_json::Value;
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-
-/// The report could not be built.
-#[derive(Debug, thiserror::Error)]
-pub enum ReportError {
-    /// A result file is missing or unreadable.
-    #[error("cannot read {}: {source}", path.display())]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    /// A result file is not what `tradesim run` writes.
-    #[error("{}: {message}", path.display())]
-    Invalid { path: PathBuf, message: String },
-    /// A plot or the page could not be written.
-    #[error(transparent)]
-    Write(#[from] WriteError),
-    /// plotters failed to draw a plot.
-    #[error("cannot draw plot `{id}`: {message}")]
-    Draw { id: &'static str, message: String },
-}
-
-impl ReportError {
-    /// The process exit code: 2 for bad input or an unwritable folder, 1 for a drawing
-    /// failure (a bug).
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            ReportError::Draw { .. } => 1,
-            _ => 2,
-        }
-    }
-}
 
 /// What [`write_report`] wrote.
 #[derive(Debug, Clone)]
@@ -93,589 +66,6 @@ pub fn write_report_with(dir: &Path, series: Option<Timeseries>) -> Result<Writt
     })
 }
 
-/// One day of a daily series, summarised over the replications (`timeseries.csv`).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct DayPoint {
-    pub day: f64,
-    pub n: u64,
-    pub mean: f64,
-    pub p10: f64,
-    pub p90: f64,
-}
-
-/// The system's time to recover in one replication (`replications.csv`).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Ttr {
-    pub days: f64,
-    /// Not recovered by the end of the run: `days` is then the horizon − onset.
-    pub censored: bool,
-}
-
-/// A stat object of `summary.json`, as far as the report uses it.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct StatView {
-    pub n: u64,
-    pub mean: Option<f64>,
-    pub lo: Option<f64>,
-    pub hi: Option<f64>,
-}
-
-impl StatView {
-    /// Reads a stat object; `None` if `v` is not one.
-    pub fn from_json(v: &Value) -> Option<StatView> {
-        let o = v.as_object()?;
-        let ci = o.get("ci95").and_then(Value::as_array);
-        let at = |k: usize| ci.and_then(|c| c.get(k)).and_then(Value::as_f64);
-        Some(StatView {
-            n: o.get("n").and_then(Value::as_u64).unwrap_or(0),
-            mean: o.get("mean").and_then(Value::as_f64),
-            lo: at(0),
-            hi: at(1),
-        })
-    }
-}
-
-/// A node of the network map.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MapNode {
-    pub id: String,
-    pub name: Option<String>,
-    pub kind: String,
-    pub country: String,
-    pub lat: f64,
-    pub lon: f64,
-    /// Mean share of capacity lost at the first onset (reference strategy; the draws are
-    /// common to every strategy). `None` without a disruption.
-    pub capacity_lost: Option<f64>,
-    /// Closed by a disruption: named by a closure, or all its capacity lost at the onset.
-    pub closed: bool,
-}
-
-/// A route of the network map.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MapRoute {
-    pub from: String,
-    pub to: String,
-    pub mode: String,
-    /// Named by a closure disruption.
-    pub closed: bool,
-}
-
-/// A disruption, as `summary.json`'s `network.disruptions` describes it.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MapDisruption {
-    pub id: String,
-    pub kind: String,
-    pub probability: Option<f64>,
-    pub mean_onset_day: Option<f64>,
-    /// (lat, lon) of an earthquake.
-    pub epicenter: Option<(f64, f64)>,
-    pub magnitude: Option<f64>,
-    pub footprint_km: Option<f64>,
-    /// Nodes named: damaged (earthquake) or closed (closure).
-    pub nodes: Vec<String>,
-    /// A one-line description of the rest (alert level, share revoked …).
-    pub detail: String,
-}
-
-/// The network with its disruptions, for the map and the tables.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Network {
-    pub nodes: Vec<MapNode>,
-    /// One per route as listed (both directions may appear).
-    pub routes: Vec<MapRoute>,
-    pub disruptions: Vec<MapDisruption>,
-}
-
-/// Everything the report shows, read from a run's output folder.
-#[derive(Debug, Clone)]
-pub struct RunData {
-    pub dir: PathBuf,
-    /// `summary.json` as read, for the tables.
-    pub summary: Value,
-    pub name: String,
-    pub description: Option<String>,
-    pub replications: u64,
-    pub horizon: f64,
-    pub warmup: f64,
-    /// Strategies in run order.
-    pub strategies: Vec<String>,
-    /// Mean first onset day over the replications with a disruption.
-    pub onset: Option<f64>,
-    /// The onset differs between replications (a random onset).
-    pub onset_varies: bool,
-    pub network: Network,
-    /// (strategy, series) → days in order.
-    pub series: BTreeMap<(String, String), Vec<DayPoint>>,
-    /// (strategy, node id) → the node's mean daily `throughput` by day, if
-    /// `timeseries.csv` has node rows (`--timeseries-scopes node`).
-    pub node_throughput: BTreeMap<(String, String), Vec<(f64, f64)>>,
-    /// strategy → the system's time to recover in each replication with a disruption.
-    pub ttr: BTreeMap<String, Vec<Ttr>>,
-    /// Why `ttr` is empty, if it is.
-    pub ttr_missing: Option<String>,
-}
-
-impl RunData {
-    /// Reads `summary.json`, `timeseries.csv` and `replications.csv` in `dir`.
-    pub fn load(dir: &Path) -> Result<RunData, ReportError> {
-        Self::load_with(dir, None)
-    }
-
-    /// [`RunData::load`], with the daily series given (`None`: read `timeseries.csv`).
-    pub fn load_with(dir: &Path, series: Option<Timeseries>) -> Result<RunData, ReportError> {
-        let summary_path = dir.join("summary.json");
-        let bytes = read(&summary_path)?;
-        let summary: Value = serde_json::from_slice(&bytes).map_err(|e| ReportError::Invalid {
-            path: summary_path.clone(),
-            message: format!("not valid JSON: {e}"),
-        })?;
-        let invalid = |message: String| ReportError::Invalid {
-            path: summary_path.clone(),
-            message,
-        };
-        let strategies: Vec<String> = summary
-            .get("strategy_order")
-            .and_then(Value::as_array)
-            .and_then(|a| a.iter().map(|s| s.as_str().map(String::from)).collect())
-            .ok_or_else(|| invalid("no `strategy_order` list of names".into()))?;
-        let st = summary
-            .get("strategies")
-            .and_then(Value::as_object)
-            .ok_or_else(|| invalid("no `strategies` object".into()))?;
-        for s in &strategies {
-            if !st.get(s).is_some_and(Value::is_object) {
-                return Err(invalid(format!(
-                    "`strategy_order` names `{s}`, which `strategies` lacks"
-                )));
-            }
-        }
-        let number = |k: &str| summary.get(k).and_then(Value::as_f64);
-        let horizon = number("horizon_days")
-            .filter(|h| *h > 0.0)
-            .ok_or_else(|| invalid("no positive `horizon_days`".into()))?;
-        let onset_stat = strategies
-            .iter()
-            .filter_map(|s| st[s].pointer("/measures/first_onset_day"))
-            .filter_map(|v| v.as_object())
-            .find(|o| o.get("mean").is_some_and(Value::is_number));
-        let onset = onset_stat.and_then(|o| o.get("mean").and_then(Value::as_f64));
-        let onset_varies = onset_stat
-            .and_then(|o| o.get("sd").and_then(Value::as_f64))
-            .unwrap_or(0.0)
-            > 1e-9;
-        let network = network(&summary, &strategies).map_err(invalid)?;
-        let (series, node_throughput) = match series {
-            Some(s) => s,
-            None => {
-                // Either format (`--timeseries-format`); a missing file is reported as
-                // the CSV.
-                let path = crate::report::SeriesFormat::find(dir)
-                    .unwrap_or_else(|| dir.join(crate::report::SeriesFormat::Csv.file_name()));
-                read_timeseries(&path)?
-            }
-        };
-        let (ttr, ttr_missing) = read_ttr(&dir.join("replications.csv"), &strategies)?;
-        Ok(RunData {
-            dir: dir.to_path_buf(),
-            name: summary
-                .get("scenario")
-                .and_then(Value::as_str)
-                .unwrap_or("(unnamed)")
-                .to_string(),
-            description: summary
-                .get("description")
-                .and_then(Value::as_str)
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty()),
-            replications: summary
-                .get("replications")
-                .and_then(Value::as_u64)
-                .unwrap_or(0),
-            horizon,
-            warmup: number("warmup_days").unwrap_or(0.0),
-            strategies,
-            onset,
-            onset_varies,
-            network,
-            series,
-            node_throughput,
-            ttr,
-            ttr_missing,
-            summary,
-        })
-    }
-
-    /// A daily series of a strategy, if `timeseries.csv` has it.
-    pub fn series(&self, strategy: &str, series: &str) -> Option<&[DayPoint]> {
-        self.series
-            .get(&(strategy.to_string(), series.to_string()))
-            .map(Vec::as_slice)
-    }
-
-    /// `strategies.<strategy>.<path…>` as a stat.
-    pub fn stat(&self, strategy: &str, path: &[&str]) -> Option<StatView> {
-        let mut v = self.summary.get("strategies")?.get(strategy)?;
-        for k in path {
-            v = v.get(*k)?;
-        }
-        StatView::from_json(v)
-    }
-
-    /// A strategy's recovery object `scope`.`measure` (e.g. a Kaplan–Meier `ttr_days`).
-    pub fn recovery(&self, strategy: &str, scope: &str, measure: &str) -> Option<&Value> {
-        self.summary
-            .get("strategies")?
-            .get(strategy)?
-            .get("recovery")?
-            .get(scope)?
-            .get(measure)
-    }
-
-    /// A strategy's `recovery_vs_baseline` entries (strategy − baseline per recovery
-    /// measure), if summary.json has them.
-    pub fn recovery_vs_baseline(&self, strategy: &str) -> Option<&[Value]> {
-        self.summary
-            .get("strategies")?
-            .get(strategy)?
-            .get("recovery_vs_baseline")?
-            .as_array()
-            .map(Vec::as_slice)
-    }
-
-    /// Whether any strategy has a recovery measure with data (a disruption happened).
-    pub fn has_recovery(&self) -> bool {
-        self.strategies.iter().any(|s| {
-            self.stat(s, &["recovery", "system", "ttr_days"])
-                .is_some_and(|v| v.n > 0)
-        })
-    }
-
-    /// The reference strategy's name (the per-port figures and the map use it).
-    pub fn reference_strategy(&self) -> &str {
-        reference(&self.strategies).map_or("", String::as_str)
-    }
-}
-
-fn read(path: &Path) -> Result<Vec<u8>, ReportError> {
-    std::fs::read(path).map_err(|source| ReportError::Read {
-        path: path.to_path_buf(),
-        source,
-    })
-}
-
-/// The strategy single-strategy figures show: `baseline` if it ran, else the first.
-fn reference(strategies: &[String]) -> Option<&String> {
-    strategies
-        .iter()
-        .find(|s| *s == crate::policy::Strategy::DEFAULTS)
-        .or(strategies.first())
-}
-
-/// `network` of `summary.json`, with the capacity lost at onset from the reference
-/// strategy.
-fn network(summary: &Value, strategies: &[String]) -> Result<Network, String> {
-    let Some(net) = summary.get("network") else {
-        return Ok(Network::default());
-    };
-    let nodes_of_first = reference(strategies)
-        .and_then(|s| summary.pointer(&format!("/strategies/{}/nodes", pointer_key(s))));
-    let mut out = Network::default();
-    let str_of = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(String::from);
-    for d in net
-        .get("disruptions")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        let kind = str_of(d, "kind").unwrap_or_default();
-        let num = |k: &str| d.get(k).and_then(Value::as_f64);
-        let detail = match kind.as_str() {
-            "alert" => format!(
-                "{} at alert level {} for {} days",
-                str_of(d, "country").unwrap_or_default(),
-                d.get("level").map_or(String::new(), |v| v.to_string()),
-                fmt_num(num("duration_days"), 0)
-            ),
-            "closure" => format!(
-                "closed for {} days{}",
-                fmt_num(num("duration_days"), 0),
-                match d.get("routes").and_then(Value::as_array) {
-                    Some(r) if !r.is_empty() => format!(", {} route(s) closed", r.len()),
-                    _ => String::new(),
-                }
-            ),
-            "revocation" => format!(
-                "{:.0}% of {} members revoked",
-                100.0 * num("share").unwrap_or(0.0),
-                str_of(d, "programme").unwrap_or_default()
-            ),
-            "earthquake" => format!(
-                "M{} earthquake, footprint {} km",
-                fmt_num(num("magnitude"), 1),
-                fmt_num(num("footprint_km"), 0)
-            ),
-            _ => String::new(),
-        };
-        out.disruptions.push(MapDisruption {
-            id: str_of(d, "id").unwrap_or_default(),
-            kind,
-            probability: num("probability"),
-            mean_onset_day: num("mean_onset_day"),
-            epicenter: d.get("epicenter").and_then(|e| {
-                Some((
-                    e.get("lat").and_then(Value::as_f64)?,
-                    e.get("lon").and_then(Value::as_f64)?,
-                ))
-            }),
-            magnitude: num("magnitude"),
-            footprint_km: num("footprint_km"),
-            nodes: d
-                .get("nodes")
-                .and_then(Value::as_array)
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|n| n.as_str().map(String::from))
-                        .collect()
-                })
-                .unwrap_or_default(),
-            detail,
-        });
-    }
-    let closed_by_closure: Vec<&String> = out
-        .disruptions
-        .iter()
-        .filter(|d| d.kind == "closure")
-        .flat_map(|d| d.nodes.iter())
-        .collect();
-    let closed_routes: Vec<&str> = net
-        .get("disruptions")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter(|d| d.get("kind").and_then(Value::as_str) == Some("closure"))
-        .filter_map(|d| d.get("routes").and_then(Value::as_array))
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
-    for (k, n) in net
-        .get("nodes")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .enumerate()
-    {
-        let id = str_of(n, "id").ok_or_else(|| format!("network.nodes[{k}] has no `id`"))?;
-        let (Some(lat), Some(lon)) = (
-            n.get("lat").and_then(Value::as_f64),
-            n.get("lon").and_then(Value::as_f64),
-        ) else {
-            return Err(format!("network.nodes[{k}] (`{id}`) has no `lat`/`lon`"));
-        };
-        let capacity_lost = nodes_of_first
-            .and_then(|ns| ns.get(&id))
-            .and_then(|m| m.get("capacity_lost_at_onset"))
-            .and_then(|s| s.get("mean"))
-            .and_then(Value::as_f64);
-        out.nodes.push(MapNode {
-            closed: closed_by_closure.contains(&&id) || capacity_lost.is_some_and(|c| c >= 0.999),
-            name: str_of(n, "name"),
-            kind: str_of(n, "kind").unwrap_or_default(),
-            country: str_of(n, "country").unwrap_or_default(),
-            id,
-            lat,
-            lon,
-            capacity_lost,
-        });
-    }
-    for r in net
-        .get("routes")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        if let (Some(from), Some(to)) = (str_of(r, "from"), str_of(r, "to")) {
-            out.routes.push(MapRoute {
-                closed: str_of(r, "id").is_some_and(|id| closed_routes.contains(&id.as_str())),
-                mode: str_of(r, "mode").unwrap_or_else(|| "sea".into()),
-                from,
-                to,
-            });
-        }
-    }
-    Ok(out)
-}
-
-/// A JSON pointer segment (RFC 6901 escapes).
-fn pointer_key(k: &str) -> String {
-    k.replace('~', "~0").replace('/', "~1")
-}
-
-fn csv_error(path: &Path, e: csv::Error) -> ReportError {
-    ReportError::Invalid {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    }
-}
-
-/// Column positions of `names` in a CSV header; an error names the first missing one.
-fn columns<const N: usize>(
-    path: &Path,
-    header: &csv::StringRecord,
-    names: [&str; N],
-) -> Result<[usize; N], ReportError> {
-    let mut out = [0; N];
-    for (slot, name) in out.iter_mut().zip(names) {
-        *slot = header
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| ReportError::Invalid {
-                path: path.to_path_buf(),
-                message: format!("no `{name}` column"),
-            })?;
-    }
-    Ok(out)
-}
-
-/// A CSV number; an empty cell is NaN.
-fn cell(path: &Path, rec: &csv::StringRecord, i: usize, what: &str) -> Result<f64, ReportError> {
-    let s = rec.get(i).unwrap_or("").trim();
-    if s.is_empty() {
-        return Ok(f64::NAN);
-    }
-    s.parse::<f64>().map_err(|_| ReportError::Invalid {
-        path: path.to_path_buf(),
-        message: format!(
-            "line {}: `{s}` in column `{what}` is not a number",
-            rec.position().map_or(0, |p| p.line())
-        ),
-    })
-}
-
-/// The system series by (strategy, series), and the nodes' throughput by (strategy, node):
-/// what the report takes from `timeseries.csv`.
-pub type Timeseries = (
-    BTreeMap<(String, String), Vec<DayPoint>>,
-    BTreeMap<(String, String), Vec<(f64, f64)>>,
-);
-
-/// Reads `timeseries.csv` (or `.csv.gz`) as a stream: a long run's file is never held
-/// in memory whole, only the system series and the nodes' throughput it keeps.
-fn read_timeseries(path: &Path) -> Result<Timeseries, ReportError> {
-    let file = std::fs::File::open(path).map_err(|source| ReportError::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let input: Box<dyn std::io::Read> = if path.extension().is_some_and(|e| e == "gz") {
-        Box::new(flate2::read::MultiGzDecoder::new(std::io::BufReader::new(
-            file,
-        )))
-    } else {
-        Box::new(file)
-    };
-    let mut r = csv::Reader::from_reader(input);
-    let header = r.headers().map_err(|e| csv_error(path, e))?.clone();
-    let [day, strategy, series, n, mean, p10, p90] = columns(
-        path,
-        &header,
-        ["day", "strategy", "series", "n", "mean", "p10", "p90"],
-    )?;
-    // Files before scoped series have no `scope_kind`: every row is the system's.
-    let scope_kind = header.iter().position(|h| h == "scope_kind");
-    let scope_id = header.iter().position(|h| h == "scope_id");
-    let mut out: BTreeMap<(String, String), Vec<DayPoint>> = BTreeMap::new();
-    let mut nodes: BTreeMap<(String, String), Vec<(f64, f64)>> = BTreeMap::new();
-    for rec in r.records() {
-        let rec = rec.map_err(|e| csv_error(path, e))?;
-        if let Some(kind) = scope_kind.and_then(|k| rec.get(k))
-            && kind != "system"
-        {
-            if kind == "node" && rec.get(series) == Some("throughput") {
-                let id = scope_id.and_then(|k| rec.get(k)).unwrap_or("").to_string();
-                let key = (rec.get(strategy).unwrap_or("").to_string(), id);
-                let point = (
-                    cell(path, &rec, day, "day")?,
-                    cell(path, &rec, mean, "mean")?,
-                );
-                nodes.entry(key).or_default().push(point);
-            }
-            continue;
-        }
-        let d = cell(path, &rec, day, "day")?;
-        if !d.is_finite() {
-            return Err(ReportError::Invalid {
-                path: path.to_path_buf(),
-                message: format!(
-                    "line {}: empty `day`",
-                    rec.position().map_or(0, |p| p.line())
-                ),
-            });
-        }
-        let point = DayPoint {
-            day: d,
-            n: cell(path, &rec, n, "n")?.max(0.0) as u64,
-            mean: cell(path, &rec, mean, "mean")?,
-            p10: cell(path, &rec, p10, "p10")?,
-            p90: cell(path, &rec, p90, "p90")?,
-        };
-        out.entry((
-            rec.get(strategy).unwrap_or("").to_string(),
-            rec.get(series).unwrap_or("").to_string(),
-        ))
-        .or_default()
-        .push(point);
-    }
-    for v in out.values_mut() {
-        v.sort_by(|a, b| a.day.total_cmp(&b.day));
-    }
-    for v in nodes.values_mut() {
-        v.sort_by(|a, b| a.0.total_cmp(&b.0));
-    }
-    Ok((out, nodes))
-}
-
-type TtrByStrategy = BTreeMap<String, Vec<Ttr>>;
-
-fn read_ttr(
-    path: &Path,
-    strategies: &[String],
-) -> Result<(TtrByStrategy, Option<String>), ReportError> {
-    let file = std::fs::File::open(path).map_err(|source| ReportError::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let mut r = csv::Reader::from_reader(std::io::BufReader::new(file));
-    let header = r.headers().map_err(|e| csv_error(path, e))?.clone();
-    let [strategy] = columns(path, &header, ["strategy"])?;
-    let pos = |name: &str| header.iter().position(|h| h == name);
-    let (Some(ttr), Some(cens)) = (
-        pos("recovery.system.ttr_days"),
-        pos("recovery.system.ttr_censored"),
-    ) else {
-        return Ok((
-            BTreeMap::new(),
-            Some("replications.csv has no recovery.system columns".into()),
-        ));
-    };
-    let mut out: TtrByStrategy = strategies.iter().map(|s| (s.clone(), Vec::new())).collect();
-    for rec in r.records() {
-        let rec = rec.map_err(|e| csv_error(path, e))?;
-        let days = cell(path, &rec, ttr, "recovery.system.ttr_days")?;
-        if days.is_nan() {
-            continue; // no disruption in this replication
-        }
-        let censored = cell(path, &rec, cens, "recovery.system.ttr_censored")? >= 0.5;
-        out.entry(rec.get(strategy).unwrap_or("").to_string())
-            .or_default()
-            .push(Ttr { days, censored });
-    }
-    let missing = out
-        .values()
-        .all(Vec::is_empty)
-        .then(|| "no replication had a disruption".to_string());
-    Ok((out, missing))
-}
-
 // ---------------------------------------------------------------------------------
 // The page.
 
@@ -694,37 +84,6 @@ pub fn esc(s: &str) -> String {
     }
     out
 }
-
-/// A number with `digits` decimals and thousands separators, or "—".
-pub fn fmt_num(x: Option<f64>, digits: usize) -> String {
-    let Some(x) = x.filter(|x| x.is_finite()) else {
-        return "—".into();
-    };
-    let s = format!("{:.*}", digits, x.abs());
-    let (int, frac) = s.split_once('.').map_or((s.as_str(), ""), |(a, b)| (a, b));
-    let mut grouped = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    let negative = x < 0.0 && s.chars().any(|c| c.is_ascii_digit() && c != '0');
-    format!(
-        "{}{grouped}{}{frac}",
-        if negative { "−" } else { "" },
-        if frac.is_empty() { "" } else { "." }
-    )
-}
-
-/// A difference with `digits` decimals, "+" before any positive value, or "—".
-pub fn fmt_signed(x: Option<f64>, digits: usize) -> String {
-    match x {
-        Some(v) if v > 0.0 => format!("+{}", fmt_num(Some(v), digits)),
-        v => fmt_num(v, digits),
-    }
-}
-
 /// A table cell: the mean, and the 95% CI below it.
 fn stat_cell(s: Option<StatView>, digits: usize, signed: bool) -> String {
     let Some(s) = s.filter(|s| s.n > 0) else {
@@ -760,21 +119,40 @@ fn stat_cell(s: Option<StatView>, digits: usize, signed: bool) -> String {
 }
 
 /// The columns of the strategy comparison: (heading, unit, path, digits).
-type Column = (&'static str, &'static str, &'static [&'static str], usize);
+type Column = (&'static str, &'static str, At, usize);
+
+/// Where a column's stat is in a strategy's results.
+#[derive(Clone, Copy)]
+enum At {
+    /// A system measure, by name (`measures.<name>`).
+    Measure(&'static str),
+    /// A measure of the system's recovery.
+    Recovery(fn(&RecoveryScope) -> &StatSummary),
+}
+
+impl At {
+    /// The stat of `strategy` at this place.
+    fn stat(self, data: &RunData, strategy: &str) -> Option<StatView> {
+        match self {
+            At::Measure(m) => data.measure(strategy, m),
+            At::Recovery(f) => data.recovery(strategy, "system").map(|r| f(r).into()),
+        }
+    }
+}
 
 const OVERALL: [Column; 4] = [
     (
         "deliveries",
         "shipments/day",
-        &["measures", "deliveries_per_day"],
+        At::Measure("deliveries_per_day"),
         1,
     ),
-    ("WIP", "shipments", &["measures", "mean_wip"], 0),
-    ("lead time", "days", &["measures", "lead_time_mean_days"], 2),
+    ("WIP", "shipments", At::Measure("mean_wip"), 0),
+    ("lead time", "days", At::Measure("lead_time_mean_days"), 2),
     (
         "lead time P90",
         "days",
-        &["measures", "lead_time_p90_days"],
+        At::Measure("lead_time_p90_days"),
         2,
     ),
 ];
@@ -785,61 +163,66 @@ const CUSTOMS: [Column; 6] = [
     (
         "inspected: own members",
         "share of customs decisions",
-        &["measures", "inspected_share_own_members"],
+        At::Measure("inspected_share_own_members"),
         3,
     ),
     (
         "inspected: partner members",
         "share of customs decisions",
-        &["measures", "inspected_share_partner_members"],
+        At::Measure("inspected_share_partner_members"),
         3,
     ),
     (
         "inspected: non-members",
         "share of customs decisions",
-        &["measures", "inspected_share_non_members"],
+        At::Measure("inspected_share_non_members"),
         3,
     ),
     (
         "non-compliant found",
         "share of non-compliant shipments inspected",
-        &["measures", "detection_rate"],
+        At::Measure("detection_rate"),
         3,
     ),
     (
         "revocation exposure",
         "trusted decisions after a revocation",
-        &["measures", "revocation_exposure"],
+        At::Measure("revocation_exposure"),
         0,
     ),
     (
         "screened before departure",
         "shipments",
-        &["measures", "screened_departures"],
+        At::Measure("screened_departures"),
         0,
     ),
 ];
 
 /// Kaplan–Meier rows of the comparison: (heading, unit, scope, measure).
-const KM_ROWS: [(&str, &str, &str, &str); 4] = [
-    ("time to recover", "days, KM median", "system", "ttr_days"),
+/// A Kaplan–Meier time of a recovery scope.
+type KmOf = fn(&RecoveryScope) -> &KmTime;
+
+const KM_ROWS: [(&str, &str, &str, KmOf); 4] = [
+    ("time to recover", "days, KM median", "system", |r| {
+        &r.ttr_days
+    }),
     (
         "trusted cargo",
         "days to recover, KM median",
         "class.trusted",
-        "ttr_days",
+        |r| &r.ttr_days,
     ),
     (
         "ordinary cargo",
         "days to recover, KM median",
         "class.ordinary",
-        "ttr_days",
+        |r| &r.ttr_days,
     ),
     (
         "first return",
         "days to the band, KM median",
         "system",
-        "first_return_days",
+        |r| &r.first_return_days,
     ),
 ];
 
@@ -847,44 +230,42 @@ const RECOVERY: [Column; 2] = [
     (
         "resilience loss",
         "days",
-        &["recovery", "system", "resilience_loss_days"],
+        At::Recovery(|r| &r.resilience_loss_days),
         2,
     ),
     (
         "excess delay",
         "shipment-days",
-        &["recovery", "system", "excess_delay_shipment_days"],
+        At::Recovery(|r| &r.excess_delay_shipment_days),
         0,
     ),
 ];
 
 /// A Kaplan–Meier median cell: the median (or "not reached") and its 95% CI below.
-fn km_cell(v: Option<&Value>) -> String {
-    let Some(v) = v.filter(|v| v.get("n").and_then(Value::as_u64).unwrap_or(0) > 0) else {
+fn km_cell(v: Option<&KmTime>) -> String {
+    let Some(v) = v.filter(|v| v.n > 0) else {
         return "<td class=\"num na\">—</td>".into();
     };
-    let day = |x: Option<&Value>| match x.and_then(Value::as_f64) {
+    let day = |x: Option<f64>| match x {
         Some(d) => fmt_num(Some(d), 1),
         None => "–".into(),
     };
-    let ci = v.get("km_median_ci95").and_then(Value::as_array);
-    let median = match v.get("km_median").and_then(Value::as_f64) {
+    let median = match v.km_median {
         Some(m) => fmt_num(Some(m), 1),
         None => "not reached".into(),
     };
     format!(
         "<td class=\"num\">{median}<span class=\"ci\">[{}, {}]</span></td>",
-        day(ci.and_then(|c| c.first())),
-        day(ci.and_then(|c| c.get(1)))
+        day(v.km_median_ci95[0]),
+        day(v.km_median_ci95[1])
     )
 }
 
-/// The `vs_baseline` key of a column's measure.
-fn paired_key(path: &[&str]) -> String {
-    match path {
-        ["measures", m] => format!("system.{m}"),
-        ["recovery", scope, m] => format!("recovery.{scope}.{m}"),
-        _ => path.join("."),
+/// The `vs_baseline` key of a system measure's column.
+fn paired_key(at: At) -> Option<String> {
+    match at {
+        At::Measure(m) => Some(format!("system.{m}")),
+        At::Recovery(_) => None,
     }
 }
 
@@ -976,11 +357,7 @@ pub fn render(data: &RunData, plots: &Plots) -> String {
          and replications.csv (tradesim {}). The plots are also in <code>plots/</code> as \
          PNG and SVG. docs/outputs.md defines every measure.</footer>",
         esc(&data.dir.display().to_string()),
-        esc(data
-            .summary
-            .get("tradesim_version")
-            .and_then(Value::as_str)
-            .unwrap_or("?"))
+        esc(&data.summary.tradesim_version)
     );
     h.push_str("</main>\n</body>\n</html>\n");
     h
@@ -994,13 +371,6 @@ fn swatch(i: usize) -> String {
 }
 
 fn facts(h: &mut String, data: &RunData) {
-    let s = &data.summary;
-    let get = |k: &str| {
-        s.get(k).map(|v| match v {
-            Value::String(t) => t.clone(),
-            other => other.to_string(),
-        })
-    };
     let mut rows: Vec<(&str, String)> = vec![
         (
             "strategies",
@@ -1024,9 +394,7 @@ fn facts(h: &mut String, data: &RunData) {
             ),
         ),
     ];
-    if let Some(seed) = get("seed") {
-        rows.push(("seed", esc(&seed)));
-    }
+    rows.push(("seed", data.summary.seed.to_string()));
     rows.push((
         "network",
         format!(
@@ -1078,7 +446,7 @@ fn disruptions(h: &mut String, data: &RunData) {
             "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
              <td>{}</td><td>{}</td></tr>",
             esc(&d.id),
-            esc(&d.kind),
+            esc(d.kind.name()),
             fmt_num(d.mean_onset_day, 1),
             d.probability
                 .map_or("—".into(), |p| format!("{:.0}%", 100.0 * p)),
@@ -1096,11 +464,7 @@ fn disruptions(h: &mut String, data: &RunData) {
 }
 
 /// One row of a measure, with its heading and unit, per strategy (columns).
-fn measure_row(
-    h: &mut String,
-    (name, unit, _, _): &(&str, &str, &[&str], usize),
-    cells: impl Iterator<Item = String>,
-) {
+fn measure_row(h: &mut String, name: &str, unit: &str, cells: impl Iterator<Item = String>) {
     let _ = write!(h, "<tr><th>{name} <span class=\"unit\">{unit}</span></th>");
     for c in cells {
         h.push_str(&c);
@@ -1151,14 +515,15 @@ fn comparison(h: &mut String, data: &RunData) {
         let cells = data
             .strategies
             .iter()
-            .map(|s| stat_cell(data.stat(s, col.2), col.3, false));
-        measure_row(h, col, cells);
+            .map(|s| stat_cell(col.2.stat(data, s), col.3, false));
+        measure_row(h, col.0, col.1, cells);
     }
     let shown: Vec<&Column> = CUSTOMS
         .iter()
         .filter(|col| {
             data.strategies.iter().any(|s| {
-                data.stat(s, col.2)
+                col.2
+                    .stat(data, s)
                     .and_then(|v| v.mean)
                     .is_some_and(|m| m != 0.0)
             })
@@ -1170,8 +535,8 @@ fn comparison(h: &mut String, data: &RunData) {
             let cells = data
                 .strategies
                 .iter()
-                .map(|s| stat_cell(data.stat(s, col.2), col.3, false));
-            measure_row(h, col, cells);
+                .map(|s| stat_cell(col.2.stat(data, s), col.3, false));
+            measure_row(h, col.0, col.1, cells);
         }
     }
     if recovery {
@@ -1180,14 +545,13 @@ fn comparison(h: &mut String, data: &RunData) {
             let cells = data
                 .strategies
                 .iter()
-                .map(|s| km_cell(data.recovery(s, scope, key)));
-            measure_row(h, &(name, unit, &[], 0), cells);
+                .map(|s| km_cell(data.recovery(s, scope).map(key)));
+            measure_row(h, name, unit, cells);
         }
         let cells = data.strategies.iter().map(|s| {
             let share = |scope: &str| {
-                data.recovery(s, scope, "ttr_days")
-                    .and_then(|v| v.get("censored_share"))
-                    .and_then(Value::as_f64)
+                data.ttr(s, scope)
+                    .and_then(|v| v.censored_share)
                     .map_or("—".to_string(), |x| format!("{:.0}%", 100.0 * x))
             };
             format!(
@@ -1199,26 +563,19 @@ fn comparison(h: &mut String, data: &RunData) {
         });
         measure_row(
             h,
-            &(
-                "not recovered",
-                "share censored: all / trusted / ordinary",
-                &[],
-                0,
-            ),
+            "not recovered",
+            "share censored: all / trusted / ordinary",
             cells,
         );
         let cells = data.strategies.iter().map(|s| {
-            let v = data.recovery(s, "system", "ttr_days");
-            let get = |k: &str| v.and_then(|v| v.get(k));
-            let ci = get("restricted_mean_ci95").and_then(Value::as_array);
-            let at = |k: usize| ci.and_then(|c| c.get(k)).and_then(Value::as_f64);
+            let v = data.ttr(s, "system");
             stat_cell(
-                Some(StatView {
-                    n: get("n").and_then(Value::as_u64).unwrap_or(0),
-                    mean: get("restricted_mean").and_then(Value::as_f64),
-                    lo: at(0),
-                    hi: at(1),
-                }),
+                Some(v.map_or_else(StatView::default, |v| StatView {
+                    n: v.n,
+                    mean: v.restricted_mean,
+                    lo: v.restricted_mean_ci95[0],
+                    hi: v.restricted_mean_ci95[1],
+                })),
                 1,
                 false,
             )
@@ -1226,21 +583,16 @@ fn comparison(h: &mut String, data: &RunData) {
         let tau = data
             .strategies
             .first()
-            .and_then(|s| data.recovery(s, "system", "ttr_days"))
-            .and_then(|v| v.get("restricted_to_days"))
-            .and_then(Value::as_f64);
+            .and_then(|s| data.ttr(s, "system"))
+            .and_then(|v| v.restricted_to_days);
         let unit = format!("days, mean of min(time, {} d)", fmt_num(tau, 0));
-        measure_row(
-            h,
-            &("restricted mean time to recover", &unit, &[], 0),
-            cells,
-        );
+        measure_row(h, "restricted mean time to recover", &unit, cells);
         for col in &RECOVERY {
             let cells = data
                 .strategies
                 .iter()
-                .map(|s| stat_cell(data.stat(s, col.2), col.3, false));
-            measure_row(h, col, cells);
+                .map(|s| stat_cell(col.2.stat(data, s), col.3, false));
+            measure_row(h, col.0, col.1, cells);
         }
     }
     h.push_str("</table></div>\n");
@@ -1253,10 +605,8 @@ fn paired(h: &mut String, data: &RunData) {
         .iter()
         .enumerate()
         .filter(|(_, s)| {
-            data.summary
-                .pointer(&format!("/strategies/{}/vs_baseline", pointer_key(s)))
-                .and_then(Value::as_object)
-                .is_some_and(|o| !o.is_empty())
+            data.strategy(s)
+                .is_some_and(|st| !st.vs_baseline.is_empty())
         })
         .collect();
     h.push_str("<h2 id=\"paired\">Paired differences from the baseline</h2>\n");
@@ -1284,21 +634,16 @@ fn paired(h: &mut String, data: &RunData) {
         );
     }
     h.push_str("</tr>\n");
-    let diff = |s: &str, path: &[&str]| {
-        data.summary
-            .pointer(&format!(
-                "/strategies/{}/vs_baseline/{}",
-                pointer_key(s),
-                pointer_key(&paired_key(path))
-            ))
-            .and_then(StatView::from_json)
+    let diff = |s: &str, at: At| {
+        let key = paired_key(at)?;
+        data.strategy(s)?.vs_baseline.get(&key).map(StatView::from)
     };
     section_row(h, with_pairs.len(), "after the warm-up");
     for col in &OVERALL {
         let cells = with_pairs
             .iter()
             .map(|(_, s)| stat_cell(diff(s, col.2), col.3, true));
-        measure_row(h, col, cells);
+        measure_row(h, col.0, col.1, cells);
     }
     h.push_str("</table></div>\n");
     if recovery {
@@ -1311,25 +656,20 @@ fn paired(h: &mut String, data: &RunData) {
 
 /// The recovery differences from baseline with verdicts, the target and the sensitivity.
 fn recovery_differences(h: &mut String, data: &RunData) {
-    let ablation = data.summary.get("ablation").is_some_and(|a| !a.is_null());
-    let rows: Vec<(usize, &String, &Value)> = data
+    let ablation = data.summary.ablation.is_some();
+    let rows: Vec<(usize, &String, &DifferenceSummary)> = data
         .strategies
         .iter()
         .enumerate()
         // An ablation's own strategies have their table below.
         .filter(|(_, s)| !(ablation && crate::policy::is_ablation_name(s)))
-        .filter_map(|(i, s)| Some(data.recovery_vs_baseline(s)?.iter().map(move |d| (i, s, d))))
-        .flatten()
+        .flat_map(|(i, s)| data.recovery_vs_baseline(s).iter().map(move |d| (i, s, d)))
         .collect();
     if rows.is_empty() {
         return;
     }
     h.push_str("<h2 id=\"recovery-differences\">Recovery: differences from the baseline</h2>\n");
-    let method = data
-        .summary
-        .pointer("/intervals/method")
-        .and_then(Value::as_str)
-        .unwrap_or("paired over the same replications");
+    let method = &data.summary.intervals.method;
     let _ = writeln!(
         h,
         "<p>Strategy − baseline over the same replications ({}). A time to recover is \
@@ -1349,9 +689,9 @@ fn recovery_differences(h: &mut String, data: &RunData) {
             "<tr><td>{}{}</td><td>{}</td>{}<td>{}</td></tr>",
             swatch(i),
             esc(s),
-            esc(&measure_label(d)),
+            esc(&measure_label(&d.measure)),
             difference_cell(d),
-            esc(d.get("verdict").and_then(Value::as_str).unwrap_or(""))
+            esc(&d.verdict)
         );
     }
     h.push_str("</table></div>\n");
@@ -1363,18 +703,7 @@ fn recovery_differences(h: &mut String, data: &RunData) {
 /// Which mechanism buys what: per measure, the whole, each mechanism alone and left out,
 /// and the sums of the parts (summary.json `ablation`).
 fn ablation_table(h: &mut String, data: &RunData) {
-    let Some(measures) = data
-        .summary
-        .pointer("/ablation/measures")
-        .and_then(Value::as_array)
-    else {
-        return;
-    };
-    let Some(mechanisms) = data
-        .summary
-        .pointer("/ablation/mechanisms")
-        .and_then(Value::as_array)
-    else {
+    let Some(ablation) = &data.summary.ablation else {
         return;
     };
     h.push_str("<h3 id=\"ablation\">Which mechanism buys what</h3>\n");
@@ -1392,55 +721,50 @@ fn ablation_table(h: &mut String, data: &RunData) {
         "<div class=\"scroll\"><table id=\"ablation-table\">\n<tr><th>mechanism</th>\
          <th class=\"num\">alone [95% CI]</th><th class=\"num\">left out [95% CI]</th></tr>\n",
     );
-    let num = |v: Option<&Value>, digits: usize| fmt_num(v.and_then(Value::as_f64), digits);
-    for m in measures {
-        let label = m.get("label").and_then(Value::as_str).unwrap_or("");
+    for m in &ablation.measures {
+        let label = m.label.as_str();
         let digits = if label.starts_with("excess") { 0 } else { 1 };
         let _ = writeln!(
             h,
             "<tr class=\"section\"><th colspan=\"3\">{}, system</th></tr>",
             esc(label)
         );
-        if let Some(w) = m.get("whole").filter(|w| !w.is_null()) {
+        if let Some(w) = &m.whole {
             let _ = writeln!(
                 h,
                 "<tr><td>whole (joint − baseline)</td>{}<td></td></tr>",
                 difference_cell(w)
             );
         }
-        let parts = m.get("contributions").and_then(Value::as_array);
-        for name in mechanisms.iter().filter_map(Value::as_str) {
-            let cell = |part: &str| {
-                parts
-                    .and_then(|p| {
-                        p.iter().find(|c| {
-                            c.get("mechanism").and_then(Value::as_str) == Some(name)
-                                && c.get("part").and_then(Value::as_str) == Some(part)
-                        })
+        for name in &ablation.mechanisms {
+            let cell = |part: Part| {
+                m.contributions
+                    .iter()
+                    .find(|c| c.mechanism == *name && c.part == part)
+                    .map_or("<td class=\"num na\">—</td>".into(), |c| {
+                        difference_cell(&c.difference)
                     })
-                    .map_or("<td class=\"num na\">—</td>".into(), difference_cell)
             };
             let _ = writeln!(
                 h,
                 "<tr><td>{}</td>{}{}</tr>",
                 esc(name),
-                cell("alone"),
-                cell("left_out")
+                cell(Part::Alone),
+                cell(Part::LeftOut)
             );
         }
         let _ = writeln!(
             h,
             "<tr><td>sum of the parts</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-            num(m.get("sum_alone"), digits),
-            num(m.get("sum_left_out"), digits)
+            fmt_num(m.sum_alone.value(), digits),
+            fmt_num(m.sum_left_out.value(), digits)
         );
     }
     h.push_str("</table></div>\n");
 }
 
 /// "time to recover (KM median), system" from a difference's measure name.
-fn measure_label(d: &Value) -> String {
-    let name = d.get("measure").and_then(Value::as_str).unwrap_or("");
+fn measure_label(name: &str) -> String {
     let rest = name.strip_prefix("recovery.").unwrap_or(name);
     let (scope, measure) = rest.rsplit_once('.').unwrap_or(("", rest));
     let what = match measure {
@@ -1463,15 +787,13 @@ fn measure_label(d: &Value) -> String {
 }
 
 /// A difference with its CI below, bold when resolved; "–" where neither median is reached.
-fn difference_cell(d: &Value) -> String {
-    let bound = d.get("bound").and_then(Value::as_str);
-    if bound == Some("neither reached") {
+fn difference_cell(d: &DifferenceSummary) -> String {
+    let bound = d.bound.as_deref();
+    if bound == Some(NEITHER_REACHED) {
         return "<td class=\"num na\">–<span class=\"ci\">neither median reached</span></td>"
             .into();
     }
-    let x = |v: Option<&Value>| v.and_then(Value::as_f64);
-    let ci = d.get("ci95").and_then(Value::as_array);
-    let measure = d.get("measure").and_then(Value::as_str).unwrap_or("");
+    let measure = d.measure.as_str();
     let digits = if measure.ends_with("excess_delay_shipment_days") {
         0
     } else if measure.ends_with("resilience_loss_days") {
@@ -1480,23 +802,23 @@ fn difference_cell(d: &Value) -> String {
         1
     };
     let signed = |v: Option<f64>| fmt_signed(v, digits);
-    let resolved = d.get("resolved").and_then(Value::as_bool).unwrap_or(false);
+    let resolved = d.resolved;
     format!(
         "<td class=\"num{}\">{}{}<span class=\"ci\">[{}, {}]</span></td>",
         if resolved { " sig" } else { "" },
         bound.map_or(String::new(), |b| format!("{} ", esc(b))),
-        signed(x(d.get("difference"))),
-        signed(ci.and_then(|c| x(c.first()))),
-        signed(ci.and_then(|c| x(c.get(1))))
+        signed(d.difference.value()),
+        signed(d.ci95[0].value()),
+        signed(d.ci95[1].value())
     )
 }
 
 /// Whether a `target_ci` run met its target, as a note.
 fn target(h: &mut String, data: &RunData) {
-    let Some(t) = data.summary.get("target_ci").filter(|t| !t.is_null()) else {
+    let Some(t) = &data.summary.target_ci else {
         return;
     };
-    let met = t.get("met").and_then(Value::as_bool).unwrap_or(false);
+    let met = t.met;
     let _ = writeln!(
         h,
         "<p class=\"{}\" id=\"target-ci\"><b>{}</b> {} <span class=\"muted\">(Checked {}.)</span></p>",
@@ -1506,25 +828,19 @@ fn target(h: &mut String, data: &RunData) {
         } else {
             "Precision target NOT met."
         },
-        esc(t.get("summary").and_then(Value::as_str).unwrap_or("")),
-        esc(t.get("checks").and_then(Value::as_str).unwrap_or(""))
+        esc(&t.summary),
+        esc(&t.checks)
     );
 }
 
 /// How the headline differences move with the tolerance and hold time.
 fn sensitivity(h: &mut String, data: &RunData) {
-    let Some(cells) = data
-        .summary
-        .get("sensitivity")
-        .and_then(Value::as_array)
-        .filter(|c| !c.is_empty())
-    else {
+    let cells = &data.summary.sensitivity;
+    if cells.is_empty() {
         return;
-    };
-    let f = |c: &Value, k: &str| c.get(k).and_then(Value::as_f64).unwrap_or(f64::NAN);
-    let text = |c: &Value, k: &str| c.get(k).and_then(Value::as_str).unwrap_or("").to_string();
-    let mut tolerances: Vec<f64> = cells.iter().map(|c| f(c, "tolerance")).collect();
-    let mut holds: Vec<f64> = cells.iter().map(|c| f(c, "hold_days")).collect();
+    }
+    let mut tolerances: Vec<f64> = cells.iter().map(|c| c.tolerance).collect();
+    let mut holds: Vec<f64> = cells.iter().map(|c| c.hold_days).collect();
     for v in [&mut tolerances, &mut holds] {
         v.sort_by(f64::total_cmp);
         v.dedup();
@@ -1536,9 +852,9 @@ fn sensitivity(h: &mut String, data: &RunData) {
          time halved and doubled. A conclusion that holds across the grid does not depend on \
          where the line for “recovered” is drawn. <b>Bold</b>: resolved.</p>\n",
     );
-    let mut groups: Vec<(String, String)> = Vec::new();
+    let mut groups: Vec<(&String, &String)> = Vec::new();
     for c in cells {
-        let key = (text(c, "strategy"), text(c, "measure"));
+        let key = (&c.strategy, &c.difference.measure);
         if !groups.contains(&key) {
             groups.push(key);
         }
@@ -1548,7 +864,7 @@ fn sensitivity(h: &mut String, data: &RunData) {
         let i = data
             .strategies
             .iter()
-            .position(|s| s == strategy)
+            .position(|s| s == *strategy)
             .unwrap_or(0);
         let _ = write!(
             h,
@@ -1557,7 +873,7 @@ fn sensitivity(h: &mut String, data: &RunData) {
             holds.len() + 1,
             swatch(i),
             esc(strategy),
-            esc(&measure_label(&serde_json::json!({ "measure": measure })))
+            esc(&measure_label(measure))
         );
         for hd in &holds {
             let _ = write!(h, "<th class=\"num\">hold {} d</th>", fmt_num(Some(*hd), 0));
@@ -1567,12 +883,14 @@ fn sensitivity(h: &mut String, data: &RunData) {
             let _ = write!(h, "<tr><td>{:.1}%</td>", 100.0 * tol);
             for hd in &holds {
                 let cell = cells.iter().find(|c| {
-                    text(c, "strategy") == *strategy
-                        && text(c, "measure") == *measure
-                        && f(c, "tolerance") == *tol
-                        && f(c, "hold_days") == *hd
+                    c.strategy == **strategy
+                        && c.difference.measure == **measure
+                        && c.tolerance == *tol
+                        && c.hold_days == *hd
                 });
-                h.push_str(&cell.map_or("<td class=\"num na\">—</td>".into(), difference_cell));
+                h.push_str(&cell.map_or("<td class=\"num na\">—</td>".into(), |c| {
+                    difference_cell(&c.difference)
+                }));
             }
             h.push_str("</tr>\n");
         }
@@ -1682,7 +1000,7 @@ fn ports(h: &mut String, data: &RunData) {
         }
     }
     h.push_str("</tr>\n");
-    let mean = |s: &str, path: &[&str]| data.stat(s, path).and_then(|v| v.mean);
+    let mean = |s: &str, node: &str, m: &str| data.node_measure(s, node, m).and_then(|v| v.mean);
     let mut any_censored = false;
     for node in &data.network.nodes {
         let id = node.id.as_str();
@@ -1709,25 +1027,28 @@ fn ports(h: &mut String, data: &RunData) {
         let _ = write!(
             h,
             "<td class=\"num\">{}</td><td class=\"num\">{}</td>",
-            fmt_num(mean(first, &["nodes", id, "throughput_per_day"]), 1),
-            fmt_num(mean(first, &["nodes", id, "utilisation"]), 2)
+            fmt_num(mean(first, id, "throughput_per_day"), 1),
+            fmt_num(mean(first, id, "utilisation"), 2)
         );
         for s in &data.strategies {
             let _ = write!(
                 h,
                 "<td class=\"num\">{}</td>",
-                fmt_num(mean(s, &["nodes", id, "mean_wait_days"]), 2)
+                fmt_num(mean(s, id, "mean_wait_days"), 2)
             );
         }
         if recovery {
             let scope = format!("node.{id}");
             for s in &data.strategies {
-                let censored = mean(s, &["recovery", &scope, "ttr_censored"]).unwrap_or(0.0);
+                let censored = data
+                    .recovery(s, &scope)
+                    .and_then(|r| r.ttr_censored.mean)
+                    .unwrap_or(0.0);
                 any_censored |= censored > 0.0;
                 let _ = write!(
                     h,
                     "<td class=\"num\">{}{}</td>",
-                    fmt_num(mean(s, &["recovery", &scope, "ttr_days"]), 1),
+                    fmt_num(data.ttr(s, &scope).and_then(|t| t.mean), 1),
                     if censored > 0.0 { "<sup>*</sup>" } else { "" }
                 );
             }
@@ -1747,17 +1068,6 @@ fn ports(h: &mut String, data: &RunData) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn numbers_are_grouped_and_signed() {
-        assert_eq!(fmt_num(Some(8598.4), 0), "8,598");
-        assert_eq!(fmt_num(Some(1234.56), 1), "1,234.6");
-        assert_eq!(fmt_num(Some(999.0), 0), "999");
-        assert_eq!(fmt_num(Some(-12345.0), 0), "−12,345");
-        assert_eq!(fmt_num(Some(-0.0001), 2), "0.00");
-        assert_eq!(fmt_num(None, 2), "—");
-        assert_eq!(fmt_num(Some(f64::NAN), 2), "—");
-    }
 
     #[test]
     fn inline_svg_drops_size_and_namespace() {

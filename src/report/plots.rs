@@ -17,7 +17,7 @@
 //! need no system fonts. The SVGs name the generic `sans-serif` family and leave the
 //! glyphs to the viewer (every browser has a sans-serif font).
 
-use super::html::{DayPoint, MapNode, MapRoute, ReportError, RunData, StatView};
+use super::data::{DayPoint, DisruptionKind, MapNode, MapRoute, ReportError, RunData, StatView};
 use super::write_atomic;
 use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
@@ -267,7 +267,9 @@ impl Kind {
                     .network
                     .disruptions
                     .iter()
-                    .filter(|d| d.kind == "alert" || d.kind == "revocation")
+                    .filter(|d| {
+                        matches!(d.kind, DisruptionKind::Alert | DisruptionKind::Revocation)
+                    })
                     .map(|d| format!("{} ({})", d.id, d.detail))
                     .collect();
                 if !other.is_empty() {
@@ -389,12 +391,7 @@ type Mover = (String, f64, Vec<(f64, f64)>);
 fn top_movers(data: &RunData) -> Option<(String, Vec<Mover>)> {
     let onset = data.onset?;
     let strategy = data.strategies.last()?.clone();
-    let base_days = data
-        .summary
-        .get("baseline_days")
-        .or_else(|| data.summary.pointer("/run/baseline_days"))
-        .and_then(serde_json::Value::as_f64)
-        .unwrap_or(28.0);
+    let base_days = data.summary.baseline_days;
     let mean_over = |v: &[(f64, f64)], a: f64, b: f64| {
         let xs: Vec<f64> = v
             .iter()
@@ -947,11 +944,9 @@ fn count_clusters(
 }
 
 fn class_stat(data: &RunData, strategy: &str, class: &str) -> Option<StatView> {
-    data.stat(
-        strategy,
-        &["recovery", &format!("class.{class}"), "ttr_days"],
-    )
-    .filter(|s| s.n > 0 && s.mean.is_some())
+    data.ttr(strategy, &format!("class.{class}"))
+        .map(StatView::from)
+        .filter(|s| s.n > 0 && s.mean.is_some())
 }
 
 fn draw_by_class<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Res {
@@ -1074,8 +1069,8 @@ fn draw_by_class<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Res {
         ))
         .map_err(err)?;
         let share = |class: &str| {
-            data.stat(s, &["recovery", &format!("class.{class}"), "ttr_censored"])
-                .and_then(|v| v.mean)
+            data.recovery(s, &format!("class.{class}"))
+                .and_then(|r| r.ttr_censored.mean)
                 .unwrap_or(0.0)
         };
         let (t, o) = (share("trusted"), share("ordinary"));
