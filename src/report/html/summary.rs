@@ -3,9 +3,7 @@
 //! the headline is not, and the limitations (summary.json `limitations`).
 
 use super::{RunData, esc, fmt_num, fmt_signed};
-use crate::report::limitations::Limitation;
-use serde::Deserialize;
-use serde_json::Value;
+use crate::report::data::{DifferenceSummary, NEITHER_REACHED};
 use std::fmt::Write as _;
 
 /// Below this many replications the summary warns that the intervals rest on few values.
@@ -55,27 +53,25 @@ fn headline(data: &RunData) -> Option<&String> {
 }
 
 /// A strategy's `recovery_vs_baseline` entry for `measure`.
-fn difference<'a>(data: &'a RunData, strategy: &str, measure: &str) -> Option<&'a Value> {
-    data.recovery_vs_baseline(strategy)?
+fn difference<'a>(
+    data: &'a RunData,
+    strategy: &str,
+    measure: &str,
+) -> Option<&'a DifferenceSummary> {
+    data.recovery_vs_baseline(strategy)
         .iter()
-        .find(|d| d.get("measure").and_then(Value::as_str) == Some(measure))
-}
-
-fn resolved(d: &Value) -> bool {
-    d.get("resolved").and_then(Value::as_bool).unwrap_or(false)
+        .find(|d| d.measure == measure)
 }
 
 /// One difference in words, e.g. "shortened the time to recover by 8.5 days (95% CI
 /// 6.0 to 20.5): resolved at n = 20".
-fn sentence(d: &Value, what: &str, unit: &str) -> String {
+fn sentence(d: &DifferenceSummary, what: &str, unit: &str) -> String {
     let digits = if unit == "days" { 1 } else { 0 };
-    let x = d.get("difference").and_then(Value::as_f64);
-    let ci = d.get("ci95").and_then(Value::as_array);
-    let lo = ci.and_then(|c| c.first()).and_then(Value::as_f64);
-    let hi = ci.and_then(|c| c.get(1)).and_then(Value::as_f64);
-    let n = d.get("n").and_then(Value::as_u64).unwrap_or(0);
-    let bound = d.get("bound").and_then(Value::as_str);
-    if bound == Some("neither reached") {
+    let x = d.difference.value();
+    let (lo, hi) = (d.ci95[0].value(), d.ci95[1].value());
+    let n = d.n;
+    let bound = d.bound.as_deref();
+    if bound == Some(NEITHER_REACHED) {
         return format!(
             "{what}: neither median is reached within the horizon, so there is no median to \
              compare (the restricted mean in the table below is the figure to read)"
@@ -87,7 +83,7 @@ fn sentence(d: &Value, what: &str, unit: &str) -> String {
         fmt_signed(lo, digits),
         fmt_signed(hi, digits)
     );
-    if resolved(d) {
+    if d.resolved {
         let verb = match (x.unwrap_or(0.0) < 0.0, unit == "days") {
             (true, true) => "shortened",
             (false, true) => "lengthened",
@@ -119,7 +115,7 @@ fn simulated(data: &RunData) -> String {
                 let onset = x
                     .mean_onset_day
                     .map_or(String::new(), |o| format!(", day {}", fmt_num(Some(o), 0)));
-                format!("{} ({}{onset})", esc(&x.id), esc(&x.kind))
+                format!("{} ({}{onset})", esc(&x.id), esc(x.kind.name()))
             })
             .collect();
         format!(
@@ -158,16 +154,15 @@ fn simulated(data: &RunData) -> String {
 /// The baseline's own recovery, as the figure the differences are taken from.
 fn reference_recovery(data: &RunData) -> Option<String> {
     let reference = data.reference_strategy();
-    let ttr = data.recovery(reference, "system", "ttr_days")?;
-    let n = ttr.get("n").and_then(Value::as_u64)?;
+    let ttr = data.ttr(reference, "system")?;
+    let n = ttr.n;
     if n == 0 {
         return None;
     }
-    let censored = ttr.get("censored").and_then(Value::as_u64).unwrap_or(0);
-    let median = match ttr.get("km_median").and_then(Value::as_f64) {
+    let censored = ttr.censored;
+    let median = match ttr.km_median {
         Some(m) => {
-            let ci = ttr.get("km_median_ci95").and_then(Value::as_array);
-            let end = |i: usize| ci.and_then(|c| c.get(i)).and_then(Value::as_f64);
+            let end = |i: usize| ttr.km_median_ci95[i];
             format!(
                 "a median of {} days (95% CI {} to {})",
                 fmt_num(Some(m), 1),
@@ -208,7 +203,7 @@ pub fn summary(h: &mut String, data: &RunData) {
         ));
     }
     if let (Some(s), Some(d)) = (head, head_diff)
-        && !resolved(d)
+        && !d.resolved
     {
         warnings.push(format!(
             "The headline, <code>{}</code>'s change to the time to recover, is not resolved \
@@ -269,11 +264,7 @@ pub fn summary(h: &mut String, data: &RunData) {
 
 /// The limitations section, from summary.json `limitations`.
 pub fn limitations(h: &mut String, data: &RunData) {
-    let items: Vec<Limitation> = data
-        .summary
-        .get("limitations")
-        .and_then(|v| Vec::<Limitation>::deserialize(v).ok())
-        .unwrap_or_default();
+    let items = &data.summary.limitations;
     if items.is_empty() {
         return;
     }

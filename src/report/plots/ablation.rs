@@ -2,10 +2,9 @@
 //! out, against the whole, for the additive measures of summary.json's `ablation`.
 
 use super::{Area, Res, err, font, muted, tick, titled};
-use crate::report::html::RunData;
+use crate::report::data::{AblationMeasure, DifferenceSummary, Part, RunData};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-use serde_json::Value;
 
 /// Colours of the two ways of measuring a contribution.
 const ALONE: RGBColor = RGBColor(0, 114, 178);
@@ -35,24 +34,21 @@ struct Point {
     resolved: bool,
 }
 
-fn point(d: &Value) -> Option<Point> {
-    let value = d.get("difference")?.as_f64()?;
-    let ci = d.get("ci95").and_then(Value::as_array);
-    let at = |i: usize| ci.and_then(|c| c.get(i)).and_then(Value::as_f64);
+fn point(d: &DifferenceSummary) -> Option<Point> {
     Some(Point {
-        value,
-        lo: at(0),
-        hi: at(1),
-        resolved: d.get("resolved").and_then(Value::as_bool).unwrap_or(false),
+        value: d.difference.value()?,
+        lo: d.ci95[0].value(),
+        hi: d.ci95[1].value(),
+        resolved: d.resolved,
     })
 }
 
 /// True if the run's summary has an ablation to draw.
 pub fn applies(data: &RunData) -> bool {
     data.summary
-        .pointer("/ablation/measures")
-        .and_then(Value::as_array)
-        .is_some_and(|m| !m.is_empty())
+        .ablation
+        .as_ref()
+        .is_some_and(|a| !a.measures.is_empty())
 }
 
 /// Two panels side by side, rows: the whole, then each mechanism (alone above, left out
@@ -63,32 +59,16 @@ pub fn draw<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Res {
         "Which mechanism buys what",
         "joint − baseline (whole), each mechanism alone (baseline+m − baseline) and left out (joint − joint-m); 95% CI; hollow: not resolved",
     )?;
-    let mechanisms: Vec<String> = data
-        .summary
-        .pointer("/ablation/mechanisms")
-        .and_then(Value::as_array)
-        .map(|m| {
-            m.iter()
-                .filter_map(Value::as_str)
-                .map(String::from)
-                .collect()
-        })
-        .unwrap_or_default();
-    let measures = data
-        .summary
-        .pointer("/ablation/measures")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
+    let Some(ablation) = &data.summary.ablation else {
+        return Ok(());
+    };
+    let (mechanisms, measures) = (&ablation.mechanisms, &ablation.measures);
     let panels = area.split_evenly((1, PANELS.len()));
     for (k, (name, label)) in PANELS.iter().enumerate() {
-        let Some(m) = measures
-            .iter()
-            .find(|m| m.get("measure").and_then(Value::as_str) == Some(name))
-        else {
+        let Some(m) = measures.iter().find(|m| m.measure == *name) else {
             continue;
         };
-        panel(root, &panels[k], m, &mechanisms, label, k == 0)?;
+        panel(root, &panels[k], m, mechanisms, label, k == 0)?;
     }
     Ok(())
 }
@@ -98,22 +78,17 @@ pub fn draw<DB: DrawingBackend>(root: &Area<DB>, data: &RunData) -> Res {
 fn panel<DB: DrawingBackend>(
     root: &Area<DB>,
     area: &Area<DB>,
-    m: &Value,
+    m: &AblationMeasure,
     mechanisms: &[String],
     label: &str,
     names: bool,
 ) -> Res {
-    let whole = m.get("whole").and_then(point);
-    let parts = m.get("contributions").and_then(Value::as_array);
-    let find = |mech: &str, part: &str| {
-        parts
-            .and_then(|p| {
-                p.iter().find(|c| {
-                    c.get("mechanism").and_then(Value::as_str) == Some(mech)
-                        && c.get("part").and_then(Value::as_str) == Some(part)
-                })
-            })
-            .and_then(point)
+    let whole = m.whole.as_ref().and_then(point);
+    let find = |mech: &str, part: Part| {
+        m.contributions
+            .iter()
+            .find(|c| c.mechanism == mech && c.part == part)
+            .and_then(|c| point(&c.difference))
     };
     // Rows top down: whole, then mechanisms; y = n - row.
     let rows: Vec<Row> = std::iter::once((
@@ -122,10 +97,10 @@ fn panel<DB: DrawingBackend>(
     ))
     .chain(mechanisms.iter().map(|mech| {
         let mut v = Vec::new();
-        if let Some(p) = find(mech, "alone") {
+        if let Some(p) = find(mech, Part::Alone) {
             v.push((p, ALONE, 0.18));
         }
-        if let Some(p) = find(mech, "left_out") {
+        if let Some(p) = find(mech, Part::LeftOut) {
             v.push((p, LEFT_OUT, -0.18));
         }
         (mech.clone(), v)

@@ -160,7 +160,7 @@ pub(super) fn draw<DB: DrawingBackend>(chart: &mut Chart<'_, DB>, proj: &Proj, b
                 let cut = bb.clip_polygon(&pts);
                 if cut.len() > 2 {
                     let colour = if line.kind == Kind::Water {
-                        super::SEA
+                        super::map::SEA
                     } else {
                         LAND
                     };

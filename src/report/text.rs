@@ -1,0 +1,48 @@
+//! Numbers as the page, the plots' captions and the disruption descriptions write them:
+//! thousands grouped, a true minus sign, "—" for a missing value.
+
+/// A number with `digits` decimals and thousands separators, or "—".
+pub fn fmt_num(x: Option<f64>, digits: usize) -> String {
+    let Some(x) = x.filter(|x| x.is_finite()) else {
+        return "—".into();
+    };
+    let s = format!("{:.*}", digits, x.abs());
+    let (int, frac) = s.split_once('.').map_or((s.as_str(), ""), |(a, b)| (a, b));
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let negative = x < 0.0 && s.chars().any(|c| c.is_ascii_digit() && c != '0');
+    format!(
+        "{}{grouped}{}{frac}",
+        if negative { "−" } else { "" },
+        if frac.is_empty() { "" } else { "." }
+    )
+}
+
+/// A difference with `digits` decimals, "+" before any positive value, or "—".
+pub fn fmt_signed(x: Option<f64>, digits: usize) -> String {
+    match x {
+        Some(v) if v > 0.0 => format!("+{}", fmt_num(Some(v), digits)),
+        v => fmt_num(v, digits),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_grouped_and_signed() {
+        assert_eq!(fmt_num(Some(8598.4), 0), "8,598");
+        assert_eq!(fmt_num(Some(1234.56), 1), "1,234.6");
+        assert_eq!(fmt_num(Some(999.0), 0), "999");
+        assert_eq!(fmt_num(Some(-12345.0), 0), "−12,345");
+        assert_eq!(fmt_num(Some(-0.0001), 2), "0.00");
+        assert_eq!(fmt_num(None, 2), "—");
+        assert_eq!(fmt_num(Some(f64::NAN), 2), "—");
+    }
+}
