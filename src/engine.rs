@@ -1,23 +1,24 @@
 //! The discrete-event engine: one replication of one strategy.
 //!
-//! State lives in a bevy_ecs [`World`]: every node is an entity ([`Facility`],
-//! [`Berths`], optional [`CustomsPost`], [`Occupancy`]), every directed route an entity
-//! ([`RouteGate`]), every shipment in the system an entity ([`Shipment`]), and the
-//! network-wide status ([`NetworkStatus`]) sits beside it. The event loop is plain Rust beside
-//! the World: pop the earliest event from the [`Calendar`], advance the clock, dispatch
-//! on its kind. No bevy schedule runs per event (see ARCHITECTURE.md for why).
+//! State is plain owned data, indexed by the scenario's ids: per node its [`Berths`],
+//! [`Occupancy`] and optional [`CustomsPost`], per directed route its [`RouteGate`]
+//! ([`NetworkState`]), every shipment in a slab by [`ShipmentId`] (`shipments`), and the
+//! network-wide status ([`NetworkStatus`]). A bevy_ecs [`World`] holds the network's static
+//! entities (a [`Facility`] per node, a [`Link`] per route), built once and shared by the
+//! forks of a simulation; nothing on the path of an event reads it. The event loop is plain
+//! Rust: pop the earliest event from the [`Calendar`], advance the clock, dispatch on its
+//! kind. No bevy schedule runs per event (see ARCHITECTURE.md for why and for the figures).
 //!
 //! A shipment's life: created at its origin → handled at each node on its path (queue for
 //! a berth) → route (waits for the route's headway) → transit → next node … → at the
 //! first node in the destination's country: customs (inspected by a team, or cleared
-//! after a document delay) → delivered at the destination (its entity kept for reuse).
+//! after a document delay) → delivered at the destination (its slot kept for reuse).
 
 pub mod calendar;
-mod cells;
 pub mod divert;
 pub mod queue;
 pub mod respond;
-mod rows;
+mod shipments;
 
 use crate::disruption::{self, Change, Realisation};
 use crate::measure::{Collector, MeasureSchema, NODE_MEASURES, ReplicationResult};
@@ -29,27 +30,34 @@ use crate::scenario::{Members, NodeId, RouteId, Scenario};
 use crate::streams::{self, Stream, StreamKind};
 use bevy_ecs::prelude::*;
 use calendar::{Calendar, Event};
-use cells::{Cells, pair_mut};
 use queue::ServerPool;
 use rand::RngExt;
 use rand_distr::{Distribution, Exp1};
-pub use rows::ShipmentId;
-use rows::ShipmentRows;
+pub use shipments::ShipmentId;
+use shipments::Shipments;
 use std::collections::VecDeque;
+use std::sync::Arc;
 
-/// A node's identity (its index in the scenario).
+/// A node's entity in the simulation's [`World`]: its index in the scenario.
 #[derive(Component, Debug, Clone)]
 pub struct Facility {
     pub node: NodeId,
 }
 
-/// The node's handling servers (berths, lanes, cranes) and their queue.
+/// A directed route's entity in the simulation's [`World`]: its index in the scenario.
 #[derive(Component, Debug, Clone)]
+pub struct Link {
+    /// The route's index in `Scenario::routes`.
+    pub route: RouteId,
+}
+
+/// The node's handling servers (berths, lanes, cranes) and their queue.
+#[derive(Debug, Clone)]
 pub struct Berths(pub ServerPool);
 
 /// Import clearance at a node: inspection teams and their queue, and shipments in
 /// document clearance (a delay without a server).
-#[derive(Component, Debug, Clone)]
+#[derive(Debug, Clone)]
 pub struct CustomsPost {
     pub inspectors: ServerPool,
     pub clearing: u32,
@@ -62,7 +70,7 @@ pub struct CustomsPost {
 }
 
 /// Shipments at a node (queued, handled or in customs), integrated over time.
-#[derive(Component, Debug, Clone, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Occupancy {
     pub present: u32,
     pub area: f64,
@@ -76,7 +84,7 @@ pub struct Occupancy {
 }
 
 /// A directed route's dispatching state.
-#[derive(Component, Debug, Clone)]
+#[derive(Debug, Clone)]
 pub struct RouteGate {
     pub route: RouteId,
     /// False while a closure holds the route.
@@ -108,12 +116,12 @@ pub enum Stage {
     /// Held by its shipper (deferred, or on the land leg to a substitute flow's origin)
     /// until a `Release` event enters it at the node.
     Held(NodeId),
-    /// Delivered (or cancelled): the entity waits to be reused for a new shipment.
+    /// Delivered (or cancelled): the slot waits to be reused for a new shipment.
     Delivered,
 }
 
 /// A consignment of `teu_per_shipment` containers.
-#[derive(Component, Debug, Clone)]
+#[derive(Debug, Clone)]
 pub struct Shipment {
     pub flow: u32,
     pub created: f64,
@@ -516,78 +524,119 @@ pub struct AccountingError {
     pub detail: String,
 }
 
-/// Where the nodes' and routes' components sit (by node and by route index), so that an
-/// event reaches them in one load ([`cells`]). Shipments, far more numerous and made
-/// during the run, are reached by their table rows ([`ShipmentId`], [`ShipmentRows`]).
-struct NetworkCells {
-    berths: Cells<Berths>,
-    occupancy: Cells<Occupancy>,
-    customs: Cells<CustomsPost>,
-    gates: Cells<RouteGate>,
+/// The nodes' and routes' state, by node and by route index: plain vectors, so that an
+/// event reaches a node's servers or a route's gate with one bounds-checked index.
+/// Shipments, far more numerous and made during the run, are in their own slab
+/// ([`ShipmentId`], [`Shipments`]).
+#[derive(Debug, Clone)]
+pub struct NetworkState {
+    /// Each node's handling servers.
+    pub berths: Vec<Berths>,
+    /// Each node's occupancy record.
+    pub occupancy: Vec<Occupancy>,
+    /// Each node's customs post, if it has customs.
+    pub customs: Vec<Option<CustomsPost>>,
+    /// Each route's gate.
+    pub gates: Vec<RouteGate>,
 }
 
-impl NetworkCells {
-    /// Records the cells once every node and route is spawned.
-    fn record(world: &World, nodes: &[Entity], routes: &[Entity]) -> Self {
-        NetworkCells {
-            berths: Cells::record(world, nodes),
-            occupancy: Cells::record(world, nodes),
-            customs: Cells::record(world, nodes),
-            gates: Cells::record(world, routes),
+impl NetworkState {
+    /// The network at time 0: every server idle, every route open, nothing queued.
+    fn new(scenario: &Scenario) -> Self {
+        NetworkState {
+            berths: scenario
+                .nodes
+                .iter()
+                .map(|n| Berths(ServerPool::new(n.servers)))
+                .collect(),
+            occupancy: vec![Occupancy::default(); scenario.nodes.len()],
+            customs: scenario
+                .nodes
+                .iter()
+                .map(|n| {
+                    n.customs.as_ref().map(|c| CustomsPost {
+                        inspectors: ServerPool::new(c.inspectors),
+                        clearing: 0,
+                        decided: 0,
+                        inspected: 0,
+                        in_customs: 0,
+                        in_customs_area: 0.0,
+                        last: 0.0,
+                    })
+                })
+                .collect(),
+            gates: (0..scenario.routes.len())
+                .map(|r| RouteGate {
+                    route: r as RouteId,
+                    open: true,
+                    next_free: 0.0,
+                    waiting: VecDeque::new(),
+                    ready_scheduled: false,
+                    in_transit: 0,
+                })
+                .collect(),
         }
     }
 
     /// Route `route`'s gate.
     #[inline]
-    fn gate_mut<'w>(&self, world: &'w mut World, route: RouteId) -> &'w mut RouteGate {
-        self.gates.get_mut(world, route as usize).expect("route")
+    fn gate_mut(&mut self, route: RouteId) -> &mut RouteGate {
+        &mut self.gates[route as usize]
     }
 
     /// Node `node`'s berths.
     #[inline]
-    fn berths_mut<'w>(&self, world: &'w mut World, node: NodeId) -> &'w mut Berths {
-        self.berths.get_mut(world, node as usize).expect("node")
+    fn berths_mut(&mut self, node: NodeId) -> &mut Berths {
+        &mut self.berths[node as usize]
     }
 
     /// Node `node`'s occupancy record.
     #[inline]
-    fn occupancy_mut<'w>(&self, world: &'w mut World, node: NodeId) -> &'w mut Occupancy {
-        self.occupancy.get_mut(world, node as usize).expect("node")
+    fn occupancy_mut(&mut self, node: NodeId) -> &mut Occupancy {
+        &mut self.occupancy[node as usize]
     }
 
     /// Node `node`'s berths and occupancy record at once.
     #[inline]
-    fn node_mut<'w>(
-        &self,
-        world: &'w mut World,
-        node: NodeId,
-    ) -> (&'w mut Berths, &'w mut Occupancy) {
-        pair_mut(&self.berths, &self.occupancy, world, node as usize).expect("node")
+    fn node_mut(&mut self, node: NodeId) -> (&mut Berths, &mut Occupancy) {
+        (
+            &mut self.berths[node as usize],
+            &mut self.occupancy[node as usize],
+        )
     }
 
     /// Customs node `node`'s post (events reach it only at nodes with customs).
     #[inline]
-    fn customs_mut<'w>(&self, world: &'w mut World, node: NodeId) -> &'w mut CustomsPost {
-        self.customs
-            .get_mut(world, node as usize)
-            .expect("customs post")
-    }
-
-    /// Checks every recorded cell against bevy's own lookup.
-    fn check(&self, world: &World, nodes: &[Entity], routes: &[Entity]) -> Result<(), String> {
-        self.berths.check(world, nodes)?;
-        self.occupancy.check(world, nodes)?;
-        self.customs.check(world, nodes)?;
-        self.gates.check(world, routes)
+    fn customs_mut(&mut self, node: NodeId) -> &mut CustomsPost {
+        self.customs[node as usize].as_mut().expect("customs post")
     }
 }
 
+/// The network's static entities: a [`Facility`] per node and a [`Link`] per route, spawned
+/// in index order. Read only by audits and tools; shared, never changed, by the forks of a
+/// simulation.
+fn network_world(scenario: &Scenario) -> World {
+    let mut world = World::new();
+    for i in 0..scenario.nodes.len() {
+        world.spawn(Facility { node: i as NodeId });
+    }
+    for r in 0..scenario.routes.len() {
+        world.spawn(Link {
+            route: r as RouteId,
+        });
+    }
+    world
+}
+
 /// A hint to bring the cache line holding `p` closer (no effect on results; none on other
-/// processors than x86-64).
+/// processors than x86-64). Measured: 10⁶-shipment runs 1.4–1.65 × faster with the run
+/// loop's shipment prefetch, 10–15 % with the calendar buckets' (docs/performance.md).
 #[inline(always)]
 fn prefetch_line(p: *const u8) {
     #[cfg(target_arch = "x86_64")]
-    // SAFETY: a prefetch never faults, whatever the address.
+    // SAFETY: `_mm_prefetch` is unsafe only for its `sse` target feature, which every
+    // x86-64 processor has; a prefetch never faults, whatever the address, and changes no
+    // value. There is no safe way to issue one.
     unsafe {
         std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(p as *const i8);
     }
@@ -595,25 +644,26 @@ fn prefetch_line(p: *const u8) {
     let _ = p;
 }
 
-/// How many events ahead the run loop prefetches a shipment's row.
+/// How many events ahead the run loop prefetches a shipment's slot.
 const PREFETCH_AHEAD: usize = 4;
 
-/// One replication of one strategy in progress.
+/// One replication of one strategy in progress. Plain owned data (and borrows of the
+/// scenario): a clone is an exact copy, whose future is this simulation's ([`Self::fork`]).
+#[derive(Clone)]
 pub struct Simulation<'a> {
     scenario: &'a Scenario,
     strategy: &'a Strategy,
     strategy_index: usize,
     replication: u64,
     seed: u64,
-    world: World,
-    /// The nodes' and routes' components.
-    cells: NetworkCells,
-    /// Each shipment's table row: the engine's way to its `Shipment` component.
-    rows: ShipmentRows,
+    /// The network's static entities (audits and tools only), shared by forks.
+    world: Arc<World>,
+    /// The nodes' and routes' state.
+    net: NetworkState,
+    /// Every shipment, by id, and the delivered slots to reuse.
+    shipments: Shipments,
     calendar: Calendar,
     now: f64,
-    nodes: Vec<Entity>,
-    routes: Vec<Entity>,
     sources: Vec<FlowSource>,
     collector: Collector,
     /// Routing in force, if it differs from the scenario's static routing.
@@ -623,11 +673,8 @@ pub struct Simulation<'a> {
     events: u64,
     options: RunOptions,
     realisation: Realisation,
-    /// Alert levels, capacity limits and affected places: network-wide, so kept beside
-    /// the World rather than looked up in it on every event.
+    /// Alert levels, capacity limits and affected places.
     status: NetworkStatus,
-    /// Delivered shipments (their rows), to be reused.
-    free: Vec<ShipmentId>,
     /// A failed daily census (audit mode), reported by `run_until`.
     audit_error: Option<AccountingError>,
     /// Set when the shipments in the network pass `options.max_live`; stops the run.
@@ -664,45 +711,6 @@ impl<'a> Simulation<'a> {
         seed: u64,
         options: RunOptions,
     ) -> Self {
-        let mut world = World::new();
-        let nodes: Vec<Entity> = scenario
-            .nodes
-            .iter()
-            .enumerate()
-            .map(|(i, n)| {
-                let mut e = world.spawn((
-                    Facility { node: i as NodeId },
-                    Berths(ServerPool::new(n.servers)),
-                    Occupancy::default(),
-                ));
-                if let Some(c) = &n.customs {
-                    e.insert(CustomsPost {
-                        inspectors: ServerPool::new(c.inspectors),
-                        clearing: 0,
-                        decided: 0,
-                        inspected: 0,
-                        in_customs: 0,
-                        in_customs_area: 0.0,
-                        last: 0.0,
-                    });
-                }
-                e.id()
-            })
-            .collect();
-        let routes: Vec<Entity> = (0..scenario.routes.len())
-            .map(|r| {
-                world
-                    .spawn(RouteGate {
-                        route: r as RouteId,
-                        open: true,
-                        next_free: 0.0,
-                        waiting: VecDeque::new(),
-                        ready_scheduled: false,
-                        in_transit: 0,
-                    })
-                    .id()
-            })
-            .collect();
         let n = scenario.nodes.len();
         let status = NetworkStatus {
             alert_level: scenario.countries.iter().map(|c| c.alert_level).collect(),
@@ -724,13 +732,11 @@ impl<'a> Simulation<'a> {
             strategy_index: strategy,
             replication,
             seed,
-            cells: NetworkCells::record(&world, &nodes, &routes),
-            rows: ShipmentRows::new(&mut world),
-            world,
+            world: Arc::new(network_world(scenario)),
+            net: NetworkState::new(scenario),
+            shipments: Shipments::default(),
             calendar: Calendar::new(),
             now: 0.0,
-            nodes,
-            routes,
             sources: Vec::with_capacity(scenario.flows.len()),
             collector: {
                 let mut c = Collector::new(scenario);
@@ -755,7 +761,6 @@ impl<'a> Simulation<'a> {
             }),
             audit_error: None,
             overflow: None,
-            free: Vec::new(),
             status,
             realisation,
             ports: PortChoice::new(scenario),
@@ -796,9 +801,20 @@ impl<'a> Simulation<'a> {
         self.now
     }
 
-    /// The World (for inspection in tests and tools).
+    /// The World of the network's static entities (for inspection in tests and tools).
     pub fn world(&self) -> &World {
         &self.world
+    }
+
+    /// Every shipment slot, live or delivered (marked [`Stage::Delivered`], kept for
+    /// reuse), in slot order (for inspection in tests and tools).
+    pub fn shipments(&self) -> impl Iterator<Item = &Shipment> {
+        self.shipments.iter()
+    }
+
+    /// The nodes' and routes' state now (for inspection in tests and tools).
+    pub fn network(&self) -> &NetworkState {
+        &self.net
     }
 
     /// Events processed so far.
@@ -837,7 +853,7 @@ impl<'a> Simulation<'a> {
     fn prefetch_ahead(&self) {
         let coming = self.calendar.ahead_if_large(PREFETCH_AHEAD);
         if let Some(e) = coming.and_then(Event::shipment) {
-            self.rows.prefetch(&self.world, e);
+            self.shipments.prefetch(e);
         }
     }
 
@@ -887,27 +903,22 @@ impl<'a> Simulation<'a> {
                 longest = (len, what());
             }
         };
-        for (i, &e) in self.nodes.iter().enumerate() {
+        for (i, (b, c)) in self.net.berths.iter().zip(&self.net.customs).enumerate() {
             let id = &sc.nodes[i].id;
-            if let Some(b) = self.world.get::<Berths>(e) {
-                consider(b.0.queued(), &|| format!("berths of node `{id}`"));
-            }
-            if let Some(c) = self.world.get::<CustomsPost>(e) {
+            consider(b.0.queued(), &|| format!("berths of node `{id}`"));
+            if let Some(c) = c {
                 consider(c.inspectors.queued(), &|| {
                     format!("customs inspectors of node `{id}`")
                 });
             }
         }
-        for (i, &e) in self.routes.iter().enumerate() {
-            if let Some(g) = self.world.get::<RouteGate>(e) {
-                let r = &sc.routes[i];
-                consider(g.waiting.len(), &|| {
-                    format!(
-                        "departures on route `{}` → `{}`",
-                        sc.nodes[r.from as usize].id, sc.nodes[r.to as usize].id
-                    )
-                });
-            }
+        for (g, r) in self.net.gates.iter().zip(&sc.routes) {
+            consider(g.waiting.len(), &|| {
+                format!(
+                    "departures on route `{}` → `{}`",
+                    sc.nodes[r.from as usize].id, sc.nodes[r.to as usize].id
+                )
+            });
         }
         let queue = if longest.0 > 0 {
             format!("{} ({} waiting)", longest.1, longest.0)
@@ -933,103 +944,16 @@ impl<'a> Simulation<'a> {
         }
     }
 
-    /// An exact copy of this simulation that continues under strategy `strategy`. The
-    /// World is rebuilt entity by entity and every stored shipment reference remapped, so
-    /// the copy's future is the future this simulation would have had under that strategy.
+    /// An exact copy of this simulation that continues under strategy `strategy`: a
+    /// clone, so the copy's future is the future this simulation would have had under that
+    /// strategy.
     pub fn fork(&self, strategy: usize) -> Simulation<'a> {
-        let old = &self.world;
-        let mut world = World::new();
-        let nodes: Vec<Entity> = self
-            .nodes
-            .iter()
-            .map(|&ne| {
-                let mut e = world.spawn((
-                    old.get::<Facility>(ne).expect("node entity").clone(),
-                    old.get::<Berths>(ne).expect("node entity").clone(),
-                    old.get::<Occupancy>(ne).expect("node entity").clone(),
-                ));
-                if let Some(c) = old.get::<CustomsPost>(ne) {
-                    e.insert(c.clone());
-                }
-                e.id()
-            })
-            .collect();
-        let routes: Vec<Entity> = self
-            .routes
-            .iter()
-            .map(|&re| {
-                world
-                    .spawn(old.get::<RouteGate>(re).expect("route entity").clone())
-                    .id()
-            })
-            .collect();
-        let mut rows = ShipmentRows::new(&mut world);
-        let mut map = std::collections::HashMap::new();
-        for id in self.rows.ids() {
-            let s = self.rows.get(old, id).expect("a shipment");
-            if s.stage != Stage::Delivered {
-                map.insert(id, rows.spawn(&mut world, s.clone()));
-            }
-        }
-        let remap = |id: ShipmentId| *map.get(&id).expect("every referenced shipment is live");
-        for &ne in &nodes {
-            world
-                .get_mut::<Berths>(ne)
-                .expect("node")
-                .0
-                .map_shipments(&remap);
-            if let Some(mut c) = world.get_mut::<CustomsPost>(ne) {
-                c.inspectors.map_shipments(&remap);
-            }
-        }
-        for &re in &routes {
-            for w in world
-                .get_mut::<RouteGate>(re)
-                .expect("route")
-                .waiting
-                .iter_mut()
-            {
-                *w = remap(*w);
-            }
-        }
-        let mut calendar = self.calendar.clone();
-        calendar.map_shipments(remap);
-        Simulation {
-            scenario: self.scenario,
-            strategy: &self.scenario.strategies[strategy],
-            strategy_index: strategy,
-            replication: self.replication,
-            seed: self.seed,
-            cells: NetworkCells::record(&world, &nodes, &routes),
-            rows,
-            world,
-            calendar,
-            now: self.now,
-            nodes,
-            routes,
-            sources: self.sources.clone(),
-            collector: self.collector.clone(),
-            routing: self.routing.clone(),
-            created: self.created,
-            delivered: self.delivered,
-            events: self.events,
-            options: self.options,
-            realisation: self.realisation.clone(),
-            audit_error: None,
-            overflow: None,
-            free: Vec::new(),
-            status: self.status.clone(),
-            node_daily: self.node_daily.clone(),
-            node_last: self.node_last.clone(),
-            node_series: self.node_series.clone(),
-            ports: self.ports.clone(),
-            shippers: self.shippers.clone(),
-            routing_stale: self.routing_stale,
-            cancelled: self.cancelled,
-            holding: self.holding,
-            responses: self.responses,
-            assessments: self.assessments.clone(),
-        }
+        let mut copy = self.clone();
+        copy.strategy = &self.scenario.strategies[strategy];
+        copy.strategy_index = strategy;
+        copy.audit_error = None;
+        copy.overflow = None;
+        copy
     }
 
     /// Processes the earliest event; false if none is pending.
@@ -1080,16 +1004,14 @@ impl<'a> Simulation<'a> {
     /// Shipment `e`, to change: events, queues and gates name only live shipments.
     #[inline]
     fn shipment_mut(&mut self, e: ShipmentId) -> &mut Shipment {
-        self.rows
-            .get_mut(&mut self.world, e)
-            .expect("live shipment")
+        self.shipments.get_mut(e).expect("live shipment")
     }
 
     /// Shipment `e`'s stage, which says where its pending event happens (the calendar keeps
     /// only the shipment).
     #[inline]
     fn stage(&self, e: ShipmentId) -> Stage {
-        self.rows.get(&self.world, e).expect("live shipment").stage
+        self.shipments.get(e).expect("live shipment").stage
     }
 
     // ---- demand ------------------------------------------------------------------------
@@ -1148,17 +1070,8 @@ impl<'a> Simulation<'a> {
             screened: false,
             rng,
         };
-        // Delivered shipments' entities are reused: no archetype moves, no removal records.
-        let e = match self.free.pop() {
-            Some(e) => {
-                *self
-                    .rows
-                    .get_mut(&mut self.world, e)
-                    .expect("pooled shipment") = shipment;
-                e
-            }
-            None => self.rows.spawn(&mut self.world, shipment),
-        };
+        // Delivered shipments' slots are reused, the last freed first.
+        let e = self.shipments.insert(shipment);
         self.created += 1;
         if self.options.max_live > 0 && self.live() > self.options.max_live {
             self.overflow = Some(Box::new(self.memory_exceeded()));
@@ -1201,7 +1114,7 @@ impl<'a> Simulation<'a> {
             return None;
         }
         let (screened, destination) = {
-            let s = self.rows.get(&self.world, e).expect("live shipment");
+            let s = self.shipments.get(e).expect("live shipment");
             (s.screened, s.destination)
         };
         let from = sc.nodes[origin as usize].country;
@@ -1281,7 +1194,7 @@ impl<'a> Simulation<'a> {
                 self.cancelled += 1;
                 self.responses.cancelled += u64::from(counted);
                 self.shipment_mut(e).stage = Stage::Delivered;
-                self.free.push(e);
+                self.shipments.release(e);
                 self.collector.cancelled(self.now, country, trusted, value);
             }
             respond::Action::Defer => {
@@ -1439,7 +1352,7 @@ impl<'a> Simulation<'a> {
     fn enter_node(&mut self, e: ShipmentId, node: NodeId, members: Members, revoke_draw: f64) {
         let now = self.now;
         let priority = self.priority_at(node, members, revoke_draw);
-        let (berths, occ) = self.cells.node_mut(&mut self.world, node);
+        let (berths, occ) = self.net.node_mut(node);
         occ.enter(now);
         let start = berths.0.arrive(now, e, priority);
         if start {
@@ -1461,11 +1374,7 @@ impl<'a> Simulation<'a> {
     }
 
     fn on_handling_done(&mut self, node: NodeId, e: ShipmentId) {
-        let next = self
-            .cells
-            .berths_mut(&mut self.world, node)
-            .0
-            .finish(self.now);
+        let next = self.net.berths_mut(node).0.finish(self.now);
         if let Some(x) = next {
             self.start_handling(x, node);
         }
@@ -1506,7 +1415,7 @@ impl<'a> Simulation<'a> {
         let level = self.status.alert_level[n.country as usize];
         let effect = country.alert_effects[(level - 1) as usize];
         let (raw, revoke_draw) = {
-            let s = self.rows.get(&self.world, e).expect("live shipment");
+            let s = self.shipments.get(e).expect("live shipment");
             (s.members, s.revoke_draw)
         };
         let members = self.effective_members(raw, revoke_draw, n.country);
@@ -1527,7 +1436,7 @@ impl<'a> Simulation<'a> {
         // Assessed at the normal (level 1) rate: trusted cargo under alert relief, and
         // cargo the partner screened before departure where that screening is recognised.
         let (screened, origin) = {
-            let s = self.rows.get(&self.world, e).expect("live shipment");
+            let s = self.shipments.get(e).expect("live shipment");
             (
                 s.screened,
                 sc.nodes[sc.flows[s.flow as usize].origin as usize].country,
@@ -1590,7 +1499,7 @@ impl<'a> Simulation<'a> {
             self.assessments.non_compliant += 1;
             self.assessments.detected += u64::from(inspect);
         }
-        let post = self.cells.customs_mut(&mut self.world, node);
+        let post = self.net.customs_mut(node);
         post.advance(now);
         post.in_customs += 1;
         post.decided += 1;
@@ -1599,7 +1508,7 @@ impl<'a> Simulation<'a> {
             if let Some(k) = category {
                 self.assessments.inspected[k] += 1;
             }
-            let post = self.cells.customs_mut(&mut self.world, node);
+            let post = self.net.customs_mut(node);
             if post.inspectors.arrive(now, e, priority) {
                 self.start_inspection(e, node);
             }
@@ -1627,7 +1536,7 @@ impl<'a> Simulation<'a> {
     fn on_inspection_done(&mut self, node: NodeId, e: ShipmentId) {
         let now = self.now;
         let next = {
-            let post = self.cells.customs_mut(&mut self.world, node);
+            let post = self.net.customs_mut(node);
             post.advance(now);
             post.in_customs -= 1;
             post.inspectors.finish(now)
@@ -1641,7 +1550,7 @@ impl<'a> Simulation<'a> {
 
     fn on_clearance_done(&mut self, node: NodeId, e: ShipmentId) {
         let now = self.now;
-        let post = self.cells.customs_mut(&mut self.world, node);
+        let post = self.net.customs_mut(node);
         post.advance(now);
         post.in_customs -= 1;
         post.clearing -= 1;
@@ -1666,9 +1575,7 @@ impl<'a> Simulation<'a> {
             done,
         } = l;
         let flow = done.flow;
-        self.cells
-            .occupancy_mut(&mut self.world, node)
-            .leave(now, arrived);
+        self.net.occupancy_mut(node).leave(now, arrived);
         let f = &self.scenario.flows[flow as usize];
         if node != dest
             && dest == f.destination
@@ -1715,7 +1622,7 @@ impl<'a> Simulation<'a> {
         let sc = self.scenario;
         let dest = sc.flows[flow as usize].destination;
         let priority = self.strategy.priority == Priority::TrustedFirst && {
-            let s = self.rows.get(&self.world, e).expect("live shipment");
+            let s = self.shipments.get(e).expect("live shipment");
             let country = sc.nodes[dest as usize].country;
             self.strategy_trusts(
                 self.effective_members(s.members, s.revoke_draw, country),
@@ -1955,7 +1862,7 @@ impl<'a> Simulation<'a> {
     fn depart(&mut self, e: ShipmentId, route: RouteId) {
         let now = self.now;
         let headway = self.scenario.routes[route as usize].headway;
-        let gate = self.cells.gate_mut(&mut self.world, route);
+        let gate = self.net.gate_mut(route);
         if gate.open && gate.waiting.is_empty() && gate.next_free <= now {
             gate.next_free = now + headway;
             self.start_transit(e, route);
@@ -1977,7 +1884,7 @@ impl<'a> Simulation<'a> {
     fn on_route_ready(&mut self, route: RouteId) {
         let now = self.now;
         let headway = self.scenario.routes[route as usize].headway;
-        let gate = self.cells.gate_mut(&mut self.world, route);
+        let gate = self.net.gate_mut(route);
         gate.ready_scheduled = false;
         if !gate.open {
             return;
@@ -1997,7 +1904,7 @@ impl<'a> Simulation<'a> {
 
     fn start_transit(&mut self, e: ShipmentId, route: RouteId) {
         let r = &self.scenario.routes[route as usize];
-        self.cells.gate_mut(&mut self.world, route).in_transit += 1;
+        self.net.gate_mut(route).in_transit += 1;
         let s = self.shipment_mut(e);
         s.stage = Stage::InTransit(route);
         let t = r.transit.sample(&mut s.rng);
@@ -2011,7 +1918,7 @@ impl<'a> Simulation<'a> {
     }
 
     fn on_transit_done(&mut self, route: RouteId, e: ShipmentId) {
-        self.cells.gate_mut(&mut self.world, route).in_transit -= 1;
+        self.net.gate_mut(route).in_transit -= 1;
         self.arrive_at_node(e, self.scenario.routes[route as usize].to);
     }
 
@@ -2024,7 +1931,7 @@ impl<'a> Simulation<'a> {
         if !s.marked {
             self.shipment_mut(e).stage = Stage::Delivered;
         }
-        self.free.push(e);
+        self.shipments.release(e);
     }
 
     // ---- time boundaries ---------------------------------------------------------------
@@ -2056,8 +1963,8 @@ impl<'a> Simulation<'a> {
     fn close_day(&mut self, length: f64) {
         let now = self.now;
         self.collector.close_day(now, length);
-        for i in 0..self.nodes.len() {
-            let o = self.cells.occupancy_mut(&mut self.world, i as NodeId);
+        for i in 0..self.scenario.nodes.len() {
+            let o = self.net.occupancy_mut(i as NodeId);
             o.advance(now);
             let (dep, area) = (o.total_departures, o.total_area);
             let (ld, la) = self.node_last[i];
@@ -2065,12 +1972,8 @@ impl<'a> Simulation<'a> {
             self.node_last[i] = (dep, area);
         }
         if let Some(ns) = &mut self.node_series {
-            for i in 0..self.nodes.len() {
-                let b = self
-                    .cells
-                    .berths_mut(&mut self.world, i as NodeId)
-                    .0
-                    .stats(now);
+            for i in 0..self.scenario.nodes.len() {
+                let b = self.net.berths_mut(i as NodeId).0.stats(now);
                 let d = ns.delivered[i];
                 let (ld, lq, lc) = ns.last[i];
                 let [throughput, in_node] = *self.node_daily[i].last().expect("pushed above");
@@ -2091,23 +1994,22 @@ impl<'a> Simulation<'a> {
         self.collector.mark(now);
         if let Some(ns) = &mut self.node_series {
             // The reset below zeroes the berths' integrals: carry today's part so far.
-            for i in 0..self.nodes.len() {
-                let b = self
-                    .cells
-                    .berths_mut(&mut self.world, i as NodeId)
-                    .0
-                    .stats(now);
+            for i in 0..self.scenario.nodes.len() {
+                let b = self.net.berths_mut(i as NodeId).0.stats(now);
                 let l = &mut ns.last[i];
                 *l = (l.0, l.1 - b.queue_area, l.2 - b.capacity_area);
             }
         }
-        let mut q = self
-            .world
-            .query::<(&mut Berths, &mut Occupancy, Option<&mut CustomsPost>)>();
-        for (mut b, mut o, c) in q.iter_mut(&mut self.world) {
+        let net = &mut self.net;
+        for ((b, o), c) in net
+            .berths
+            .iter_mut()
+            .zip(&mut net.occupancy)
+            .zip(&mut net.customs)
+        {
             b.0.reset_stats(now);
             o.reset(now);
-            if let Some(mut c) = c {
+            if let Some(c) = c {
                 c.reset(now);
             }
         }
@@ -2126,10 +2028,10 @@ impl<'a> Simulation<'a> {
         }
         let window = (now - sc.warmup).max(f64::MIN_POSITIVE);
         let mut values = vec![f64::NAN; MeasureSchema::len_for(sc)];
-        for i in 0..self.nodes.len() {
+        for i in 0..self.scenario.nodes.len() {
             let o = MeasureSchema::node_offset(i);
             let v = &mut values[o..o + NODE_MEASURES.len()];
-            let (berths, occ) = self.cells.node_mut(&mut self.world, i as NodeId);
+            let (berths, occ) = self.net.node_mut(i as NodeId);
             let b = berths.0.stats(now);
             occ.advance(now);
             v[0] = occ.departures as f64 / window;
@@ -2138,7 +2040,7 @@ impl<'a> Simulation<'a> {
             v[3] = b.queue_area / window;
             v[4] = occ.area / window;
             v[5] = ratio(occ.time_sum, occ.departures as f64);
-            if let Some(c) = self.cells.customs.get_mut(&mut self.world, i) {
+            if let Some(c) = self.net.customs[i].as_mut() {
                 c.advance(now);
                 let s = c.inspectors.stats(now);
                 v[6] = ratio(s.busy_area, s.capacity_area);
@@ -2175,7 +2077,7 @@ impl<'a> Simulation<'a> {
             Change::NodeShare { node, slot, share } => self.set_limit(node, slot, share),
             Change::Route { route, closed } => {
                 let now = self.now;
-                let gate = self.cells.gate_mut(&mut self.world, route);
+                let gate = self.net.gate_mut(route);
                 gate.open = !closed;
                 let resume = !closed && !gate.waiting.is_empty() && !gate.ready_scheduled;
                 if resume {
@@ -2232,15 +2134,8 @@ impl<'a> Simulation<'a> {
         if !self.status.draining[i] {
             return;
         }
-        let mut empty = self
-            .cells
-            .berths
-            .get(&self.world, i)
-            .expect("node")
-            .0
-            .queued()
-            == 0;
-        if let Some(c) = self.cells.customs.get(&self.world, i) {
+        let mut empty = self.net.berths[i].0.queued() == 0;
+        if let Some(c) = &self.net.customs[i] {
             empty &= c.inspectors.queued() == 0;
         }
         if empty {
@@ -2270,12 +2165,9 @@ impl<'a> Simulation<'a> {
                 st.closed(node),
             )
         };
-        self.cells
-            .berths_mut(&mut self.world, node)
-            .0
-            .set_capacity(now, capacity);
+        self.net.berths_mut(node).0.set_capacity(now, capacity);
         loop {
-            let next = self.cells.berths_mut(&mut self.world, node).0.next(now);
+            let next = self.net.berths_mut(node).0.next(now);
             match next {
                 Some(x) => self.start_handling(x, node),
                 None => break,
@@ -2326,12 +2218,7 @@ impl<'a> Simulation<'a> {
         let level = self.status.alert_level[n.country as usize];
         let slow =
             sc.countries[n.country as usize].alert_effects[(level - 1) as usize].handling_slowdown;
-        let berths = &self
-            .cells
-            .berths
-            .get(&self.world, node as usize)
-            .expect("node")
-            .0;
+        let berths = &self.net.berths[node as usize].0;
         let (available, servers) = if self.status.closed(node) {
             let (t, share) = self.expected_reopening(node);
             (t, (n.servers as f64 * share + 1e-9).floor())
@@ -2417,11 +2304,7 @@ impl<'a> Simulation<'a> {
                 }
             }
             for &r in &routes {
-                let gate = self
-                    .cells
-                    .gates
-                    .get(&self.world, r as usize)
-                    .expect("route");
+                let gate = &self.net.gates[r as usize];
                 let mut w = gate.waiting.len() as f64 * sc.routes[r as usize].headway;
                 if !gate.open {
                     w += self.route_wait(r);
@@ -2443,10 +2326,7 @@ impl<'a> Simulation<'a> {
         let sc = self.scenario;
         let st = &self.status;
         let open: Vec<bool> = (0..sc.routes.len())
-            .map(|r| {
-                self.cells.gates.get(&self.world, r).expect("route").open
-                    && !st.closed(sc.routes[r].to)
-            })
+            .map(|r| self.net.gates[r].open && !st.closed(sc.routes[r].to))
             .collect();
         if open.iter().all(|&o| o) {
             self.routing = None;
@@ -2547,15 +2427,13 @@ impl<'a> Simulation<'a> {
     /// queues, servers and routes themselves.
     pub fn check_balance(&mut self) -> Result<(), AccountingError> {
         let mut held: u64 = 0;
-        let mut q = self.world.query::<(&Berths, Option<&CustomsPost>)>();
-        for (b, c) in q.iter(&self.world) {
+        for (b, c) in self.net.berths.iter().zip(&self.net.customs) {
             held += b.0.queued() as u64 + b.0.busy as u64;
             if let Some(c) = c {
                 held += c.inspectors.queued() as u64 + c.inspectors.busy as u64 + c.clearing as u64;
             }
         }
-        let mut r = self.world.query::<&RouteGate>();
-        for g in r.iter(&self.world) {
+        for g in &self.net.gates {
             held += g.waiting.len() as u64 + g.in_transit as u64;
         }
         let with_shippers = held + self.holding;
@@ -2578,17 +2456,15 @@ impl<'a> Simulation<'a> {
         Ok(())
     }
 
-    /// A full census: every shipment entity's stage agrees with the structure holding it.
+    /// A full census: every shipment's stage agrees with the structure holding it, the
+    /// free list with the delivered slots, and the World with the scenario's network.
     pub fn census(&mut self) -> Result<(), AccountingError> {
         let n = self.scenario.nodes.len();
         let mut at_node = vec![[0u64; 5]; n];
         let mut on_route = vec![[0u64; 2]; self.scenario.routes.len()];
         let mut total = 0u64;
         let mut with_shippers = 0u64;
-        let mut entities = 0;
-        let mut q = self.world.query::<&Shipment>();
-        for s in q.iter(&self.world) {
-            entities += 1;
+        for s in self.shipments.iter() {
             if s.stage == Stage::Delivered {
                 continue;
             }
@@ -2609,45 +2485,41 @@ impl<'a> Simulation<'a> {
             time: self.now,
             detail,
         };
-        self.rows.check(&self.world, entities).map_err(&err)?;
-        self.cells
-            .check(&self.world, &self.nodes, &self.routes)
-            .map_err(&err)?;
+        self.shipments.check().map_err(&err)?;
+        self.check_world().map_err(&err)?;
         if total != self.live() || with_shippers != self.holding {
             return Err(err(format!(
-                "{total} shipment entities ({with_shippers} held by shippers), but created − delivered − cancelled = {} ({} held)",
+                "{total} live shipments ({with_shippers} held by shippers), but created − delivered − cancelled = {} ({} held)",
                 self.live(),
                 self.holding
             )));
         }
-        for (i, &ne) in self.nodes.iter().enumerate() {
-            let b = &self.world.get::<Berths>(ne).expect("node").0;
+        for (i, counted) in at_node.iter().enumerate() {
+            let b = &self.net.berths[i].0;
             let found = [b.queued() as u64, b.busy as u64];
-            if found != [at_node[i][0], at_node[i][1]] {
+            if found != [counted[0], counted[1]] {
                 return Err(err(format!(
                     "node {}: berths hold {found:?} (queued, busy) but shipments say {:?}",
                     self.scenario.nodes[i].id,
-                    &at_node[i][..2]
+                    &counted[..2]
                 )));
             }
-            let c = self.world.get::<CustomsPost>(ne);
-            let found = c.map_or([0; 3], |c| {
+            let found = self.net.customs[i].as_ref().map_or([0; 3], |c| {
                 [
                     c.inspectors.queued() as u64,
                     c.inspectors.busy as u64,
                     c.clearing as u64,
                 ]
             });
-            if found != [at_node[i][2], at_node[i][3], at_node[i][4]] {
+            if found != [counted[2], counted[3], counted[4]] {
                 return Err(err(format!(
                     "node {}: customs holds {found:?} but shipments say {:?}",
                     self.scenario.nodes[i].id,
-                    &at_node[i][2..]
+                    &counted[2..]
                 )));
             }
         }
-        for (r, &re) in self.routes.iter().enumerate() {
-            let g = self.world.get::<RouteGate>(re).expect("route");
+        for (r, g) in self.net.gates.iter().enumerate() {
             let found = [g.waiting.len() as u64, g.in_transit as u64];
             if found != on_route[r] {
                 return Err(err(format!(
@@ -2659,29 +2531,74 @@ impl<'a> Simulation<'a> {
         self.check_references().map_err(err)
     }
 
+    /// The World holds one [`Facility`] per node and one [`Link`] per route of the
+    /// scenario, each index once, and the state vectors one entry per node and route.
+    fn check_world(&self) -> Result<(), String> {
+        let sc = self.scenario;
+        let world = &*self.world;
+        let mut nodes = vec![0u32; sc.nodes.len()];
+        let mut routes = vec![0u32; sc.routes.len()];
+        for e in world.iter_entities() {
+            if let Some(f) = e.get::<Facility>() {
+                *nodes.get_mut(f.node as usize).ok_or(format!(
+                    "a facility for node #{}, beyond the scenario",
+                    f.node
+                ))? += 1;
+            }
+            if let Some(l) = e.get::<Link>() {
+                *routes.get_mut(l.route as usize).ok_or(format!(
+                    "a link for route #{}, beyond the scenario",
+                    l.route
+                ))? += 1;
+            }
+        }
+        if let Some(i) = nodes.iter().position(|&k| k != 1) {
+            return Err(format!(
+                "node #{i} has {} facilities in the World",
+                nodes[i]
+            ));
+        }
+        if let Some(r) = routes.iter().position(|&k| k != 1) {
+            return Err(format!("route #{r} has {} links in the World", routes[r]));
+        }
+        let net = &self.net;
+        let lens = [net.berths.len(), net.occupancy.len(), net.customs.len()];
+        if lens != [sc.nodes.len(); 3] || net.gates.len() != sc.routes.len() {
+            return Err(format!(
+                "state for {lens:?} nodes and {} routes, but the scenario has {} and {}",
+                net.gates.len(),
+                sc.nodes.len(),
+                sc.routes.len()
+            ));
+        }
+        if let Some(i) =
+            (0..sc.nodes.len()).find(|&i| net.customs[i].is_some() != sc.nodes[i].customs.is_some())
+        {
+            return Err(format!(
+                "node {}: a customs post where the scenario has none, or none where it has one",
+                sc.nodes[i].id
+            ));
+        }
+        Ok(())
+    }
+
     /// Every shipment a queue, a route or the calendar holds is a live shipment in the
-    /// stage that place means (looked up through bevy's own records, not the engine's
-    /// rows): a queue's in its queue at that node or route, a pending event's in the stage
-    /// the event ends, which is where the event will be carried out.
+    /// stage that place means: a queue's in its queue at that node or route, a pending
+    /// event's in the stage the event ends, which is where the event will be carried out.
     fn check_references(&self) -> Result<(), String> {
-        let stage = |id: ShipmentId| {
-            let e = self.rows.entity(&self.world, id);
-            e.and_then(|e| self.world.get::<Shipment>(e))
-                .map(|s| s.stage)
-        };
+        let stage = |id: ShipmentId| self.shipments.get(id).map(|s| s.stage);
         let expect = |id: ShipmentId, want: Stage, place: &str| match stage(id) {
             Some(s) if s == want => Ok(()),
             found => Err(format!(
                 "{place} holds shipment {id:?} whose stage is {found:?}, not {want:?}"
             )),
         };
-        for (i, &ne) in self.nodes.iter().enumerate() {
+        for (i, (b, c)) in self.net.berths.iter().zip(&self.net.customs).enumerate() {
             let node = i as NodeId;
-            let berths = &self.world.get::<Berths>(ne).expect("node").0;
-            for w in berths.waiting() {
+            for w in b.0.waiting() {
                 expect(w.shipment, Stage::Queued(node), "a berth queue")?;
             }
-            if let Some(c) = self.world.get::<CustomsPost>(ne) {
+            if let Some(c) = c {
                 for w in c.inspectors.waiting() {
                     expect(
                         w.shipment,
@@ -2691,8 +2608,8 @@ impl<'a> Simulation<'a> {
                 }
             }
         }
-        for (r, &re) in self.routes.iter().enumerate() {
-            for &id in &self.world.get::<RouteGate>(re).expect("route").waiting {
+        for (r, g) in self.net.gates.iter().enumerate() {
+            for &id in &g.waiting {
                 expect(
                     id,
                     Stage::AwaitingDeparture(r as RouteId),
