@@ -23,9 +23,7 @@ mod shipments;
 use crate::disruption::{self, Change, Realisation};
 use crate::measure::{Collector, MeasureSchema, NODE_MEASURES, ReplicationResult};
 use crate::network::RoutingTable;
-use crate::policy::{
-    AlertNotice, Information, Notice, Priority, Recognition, Reroute, Strategy, When,
-};
+use crate::policy::{AlertNotice, Builtin, Joining, Policy, Priority, Recognition, Strategy, When};
 use crate::scenario::{Members, NodeId, RouteId, Scenario};
 use crate::streams::{self, Stream, StreamKind};
 use bevy_ecs::prelude::*;
@@ -649,10 +647,15 @@ const PREFETCH_AHEAD: usize = 4;
 
 /// One replication of one strategy in progress. Plain owned data (and borrows of the
 /// scenario): a clone is an exact copy, whose future is this simulation's ([`Self::fork`]).
+///
+/// `P` is the [`Policy`] the engine asks for every strategy decision: the built-in rules
+/// ([`Builtin`], [`Simulation::new`]) unless another is given ([`Simulation::with_policy`]).
 #[derive(Clone)]
-pub struct Simulation<'a> {
+pub struct Simulation<'a, P: Policy = Builtin> {
     scenario: &'a Scenario,
     strategy: &'a Strategy,
+    /// The strategy's decisions.
+    policy: P,
     strategy_index: usize,
     replication: u64,
     seed: u64,
@@ -703,13 +706,28 @@ pub struct Simulation<'a> {
 
 impl<'a> Simulation<'a> {
     /// Sets up replication `replication` of strategy `strategy` (index into the
-    /// scenario's strategies) with master seed `seed`: an empty network at time 0.
+    /// scenario's strategies) with master seed `seed`: an empty network at time 0, the
+    /// strategy's decisions taken by the built-in rules.
     pub fn new(
         scenario: &'a Scenario,
         strategy: usize,
         replication: u64,
         seed: u64,
         options: RunOptions,
+    ) -> Self {
+        Self::with_policy(scenario, strategy, replication, seed, options, Builtin)
+    }
+}
+
+impl<'a, P: Policy> Simulation<'a, P> {
+    /// As [`Simulation::new`], with the strategy's decisions taken by `policy`.
+    pub fn with_policy(
+        scenario: &'a Scenario,
+        strategy: usize,
+        replication: u64,
+        seed: u64,
+        options: RunOptions,
+        policy: P,
     ) -> Self {
         let n = scenario.nodes.len();
         let status = NetworkStatus {
@@ -729,6 +747,7 @@ impl<'a> Simulation<'a> {
         let mut sim = Simulation {
             scenario,
             strategy: &scenario.strategies[strategy],
+            policy,
             strategy_index: strategy,
             replication,
             seed,
@@ -947,7 +966,7 @@ impl<'a> Simulation<'a> {
     /// An exact copy of this simulation that continues under strategy `strategy`: a
     /// clone, so the copy's future is the future this simulation would have had under that
     /// strategy.
-    pub fn fork(&self, strategy: usize) -> Simulation<'a> {
+    pub fn fork(&self, strategy: usize) -> Simulation<'a, P> {
         let mut copy = self.clone();
         copy.strategy = &self.scenario.strategies[strategy];
         copy.strategy_index = strategy;
@@ -1161,11 +1180,10 @@ impl<'a> Simulation<'a> {
         let sc = self.scenario;
         let f = &sc.flows[flow as usize];
         let country = sc.nodes[f.destination as usize].country;
-        let priority = self.strategy.priority == Priority::TrustedFirst
-            && self.strategy_trusts(
-                self.effective_members(members, revoke_draw, country),
-                country,
-            );
+        let known = self.effective_members(members, revoke_draw, country);
+        let priority = self
+            .policy
+            .priority_class(sc, self.strategy, known, country);
         let lane = usize::from(!priority);
         let view = self.shippers.as_ref().expect("shippers' view");
         let delay = view.delay[2 * flow as usize + lane];
@@ -1243,28 +1261,12 @@ impl<'a> Simulation<'a> {
 
     // ---- handling at nodes -------------------------------------------------------------
 
-    /// True if a shipment with `members` counts as trusted at a node of `country` for
-    /// priority under this strategy's recognition knob.
-    #[inline]
-    fn strategy_trusts(&self, members: Members, country: u16) -> bool {
-        let c = &self.scenario.countries[country as usize];
-        match self.strategy.recognition {
-            Recognition::Own => members.any(c.own_programmes),
-            Recognition::Mutual => members.any(self.routine_programmes(country)),
-        }
-    }
-
     /// The programmes whose members customs of `country` trusts in routine risk
-    /// assessment: its own and, while the arrangements are in force, their partners
-    /// (MRA III.A–B).
+    /// assessment ([`Policy::routine_programmes`]).
     #[inline]
     fn routine_programmes(&self, country: u16) -> Members {
-        let c = &self.scenario.countries[country as usize];
-        if self.strategy.recognises_partners() {
-            c.recognised_programmes
-        } else {
-            c.own_programmes
-        }
+        self.policy
+            .routine_programmes(self.scenario, self.strategy, country)
     }
 
     /// A trader's memberships with every revocation whose onset has passed dropped, known
@@ -1286,22 +1288,27 @@ impl<'a> Simulation<'a> {
         self.strategy.active(self.status.affected[node as usize])
     }
 
+    /// What the policy is told of a shipment of `members` (before revocations) and
+    /// `revoke_draw` joining a queue at `node` now.
+    #[inline]
+    fn joining(&self, node: NodeId, members: Members, revoke_draw: f64) -> Joining {
+        let country = self.scenario.nodes[node as usize].country;
+        Joining {
+            country,
+            members: self.effective_members(members, revoke_draw, country),
+            knobs_apply: self.knobs_apply(node),
+            resuming: self.status.resuming(node),
+        }
+    }
+
+    /// True if the shipment joins the priority lane of `node`'s berths
+    /// ([`Policy::berth_lane`]).
     #[inline]
     fn priority_at(&self, node: NodeId, members: Members, revoke_draw: f64) -> bool {
-        let country = self.scenario.nodes[node as usize].country;
-        if self.strategy.priority == Priority::TrustedFirst && self.knobs_apply(node) {
-            return self.strategy_trusts(
-                self.effective_members(members, revoke_draw, country),
-                country,
-            );
-        }
-        // The joint reopening protocol: a reopened port's capacity goes first to the
-        // members routine assessment recognises.
-        self.strategy.reopening
-            && self.status.resuming(node)
-            && self
-                .effective_members(members, revoke_draw, country)
-                .any(self.routine_programmes(country))
+        let j = self.joining(node, members, revoke_draw);
+        self.policy
+            .berth_lane(self.scenario, self.strategy, &j)
+            .is_priority()
     }
 
     /// A trader's memberships as customs of `country` knows them now: revoked ones are
@@ -1315,18 +1322,9 @@ impl<'a> Simulation<'a> {
             if m.0 & bit == 0 || revoke_draw >= r.share {
                 continue;
             }
-            let home = self.scenario.programmes[r.programme as usize].country;
-            let delay = if home == country || self.strategy.notice == Notice::Prompt {
-                0.0
-            } else {
-                let own = self.scenario.countries[country as usize].own_programmes;
-                self.scenario
-                    .arrangements
-                    .iter()
-                    .filter(|a| a.programmes.0 & bit != 0 && a.programmes.any(own))
-                    .map(|a| a.revocation_notice)
-                    .fold(f64::INFINITY, f64::min)
-            };
+            let delay =
+                self.policy
+                    .revocation_notice(self.scenario, self.strategy, r.programme, country);
             if self.now >= r.time + if delay.is_finite() { delay } else { 0.0 } {
                 m.0 &= !bit;
             }
@@ -1418,7 +1416,8 @@ impl<'a> Simulation<'a> {
             let s = self.shipments.get(e).expect("live shipment");
             (s.members, s.revoke_draw)
         };
-        let members = self.effective_members(raw, revoke_draw, n.country);
+        let joining = self.joining(node, raw, revoke_draw);
+        let members = joining.members;
         // Routine risk assessment recognises the arrangements' partners while they are in
         // force (MRA III.B).
         let routine = self.routine_programmes(n.country);
@@ -1431,10 +1430,6 @@ impl<'a> Simulation<'a> {
                 self.assessments.exposure += 1;
             }
         }
-        let strategy_trusted = self.strategy_trusts(members, n.country);
-        let knobs = self.knobs_apply(node);
-        // Assessed at the normal (level 1) rate: trusted cargo under alert relief, and
-        // cargo the partner screened before departure where that screening is recognised.
         let (screened, origin) = {
             let s = self.shipments.get(e).expect("live shipment");
             (
@@ -1442,14 +1437,13 @@ impl<'a> Simulation<'a> {
                 sc.nodes[sc.flows[s.flow as usize].origin as usize].country,
             )
         };
-        let relief = (self.strategy.alert_relief && knobs && strategy_trusted)
-            || (self.strategy.screening && screened);
+        // The strategy's treatment: the inspection lane; assessed at the normal (level 1)
+        // rate (alert relief, or the partner's screening recognised); documents pre-lodged.
+        let treatment = self.policy.customs(sc, self.strategy, &joining, screened);
+        let relief = treatment.relief;
+        let resumption = treatment.prelodged;
+        let priority = treatment.lane.is_priority();
         let assessed_level = if relief { 1 } else { level };
-        // Priority clearance on resumption: trusted cargo first, documents pre-lodged.
-        let resumption = self.strategy.resumption && strategy_trusted && self.status.resuming(node);
-        let priority =
-            (self.strategy.priority == Priority::TrustedFirst && knobs && strategy_trusted)
-                || resumption;
         let sharpened = self.strategy.data_exchange
             && self.strategy.recognises_partners()
             && origin != n.country
@@ -1579,7 +1573,7 @@ impl<'a> Simulation<'a> {
         let f = &self.scenario.flows[flow as usize];
         if node != dest
             && dest == f.destination
-            && self.strategy.reroute == Reroute::OnClosure
+            && self.policy.reroutes(self.scenario, self.strategy)
             && let Some(a) = self.diversion(e, flow, node)
         {
             dest = a;
@@ -1621,13 +1615,12 @@ impl<'a> Simulation<'a> {
         }
         let sc = self.scenario;
         let dest = sc.flows[flow as usize].destination;
-        let priority = self.strategy.priority == Priority::TrustedFirst && {
+        let priority = {
             let s = self.shipments.get(e).expect("live shipment");
             let country = sc.nodes[dest as usize].country;
-            self.strategy_trusts(
-                self.effective_members(s.members, s.revoke_draw, country),
-                country,
-            )
+            let known = self.effective_members(s.members, s.revoke_draw, country);
+            self.policy
+                .priority_class(sc, self.strategy, known, country)
         };
         let a = pc.choice[2 * flow as usize + usize::from(!priority)];
         (a != dest && (a == node || self.distance(a, node).is_finite())).then_some(a)
@@ -1657,7 +1650,7 @@ impl<'a> Simulation<'a> {
     /// or reopens. Only under `reroute = "on_closure"`, and under `when = "disrupted"` only
     /// from the first onset on (so that a strategy's run before it is the shared prefix's).
     fn review_ports(&mut self) {
-        if self.strategy.reroute != Reroute::OnClosure {
+        if !self.policy.reroutes(self.scenario, self.strategy) {
             return;
         }
         if self.strategy.when == When::Disrupted
@@ -2188,7 +2181,7 @@ impl<'a> Simulation<'a> {
     /// Routing around closures follows the same information: re-planned at once under
     /// shared information, at the next periodic review under the carriers' own.
     fn announce(&mut self) {
-        if self.strategy.information == Information::Shared {
+        if self.shared_information() {
             self.reroute();
             self.review_ports();
             self.review_demand();
@@ -2197,16 +2190,22 @@ impl<'a> Simulation<'a> {
         }
     }
 
+    /// True if carriers and shippers learn of closures at once
+    /// ([`Policy::shared_information`]).
+    #[inline]
+    fn shared_information(&self) -> bool {
+        self.policy.shared_information(self.scenario, self.strategy)
+    }
+
     /// When closed `node` is expected to have working capacity again, and the share of its
     /// servers then: the known schedule under shared information; under the carriers'
     /// own, as long again as it has been closed, with all its servers [U].
     fn expected_reopening(&self, node: NodeId) -> (f64, f64) {
-        match self.strategy.information {
-            Information::Shared => self.reopening(node),
-            Information::Own => {
-                let since = self.status.closed_since[node as usize];
-                (self.now + (self.now - since).max(0.0), 1.0)
-            }
+        if self.shared_information() {
+            self.reopening(node)
+        } else {
+            let since = self.status.closed_since[node as usize];
+            (self.now + (self.now - since).max(0.0), 1.0)
         }
     }
 
@@ -2236,9 +2235,9 @@ impl<'a> Simulation<'a> {
 
     /// The expected wait for closed `route` to reopen, as [`Self::expected_reopening`].
     fn route_wait(&self, route: RouteId) -> f64 {
-        let known = match self.strategy.information {
-            Information::Own => None,
-            Information::Shared => Some(
+        let known = match self.shared_information() {
+            false => None,
+            true => Some(
                 self.realisation
                     .changes
                     .iter()
@@ -2320,7 +2319,7 @@ impl<'a> Simulation<'a> {
 
     /// With rerouting on, recomputes routing around closed nodes and routes.
     fn reroute(&mut self) {
-        if self.strategy.reroute != Reroute::OnClosure {
+        if !self.policy.reroutes(self.scenario, self.strategy) {
             return;
         }
         let sc = self.scenario;
