@@ -18,6 +18,7 @@
 //! - `fuzz_corpus`: the minimised fuzzing corpus (`fuzz/corpus-min/`) replayed;
 //! - `guards`: the output folder's lock, merge provenance (rows checksums), bounded input,
 //!   the memory budget, input caps (issue 18);
+//! - `policy`: a toy strategy rule added through `policy::Policy` changes the outcome;
 //! - `properties`: random valid scenarios (proptest): audited accounting, no negative
 //!   measure, determinism;
 //! - `robustness`: the committed JSON Schema, failed and full-disk writes, error caps;
@@ -53,6 +54,8 @@ mod experiments;
 mod fuzz_corpus;
 #[path = "suite/guards.rs"]
 mod guards;
+#[path = "suite/policy.rs"]
+mod policy;
 #[path = "suite/properties.rs"]
 mod properties;
 #[path = "suite/recovery.rs"]

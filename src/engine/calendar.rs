@@ -127,19 +127,6 @@ impl Entry {
         Event::unpack(self.key as u32)
     }
 
-    /// The same entry (time, sequence number and kind of event) with the event's number
-    /// (its shipment, flow, route, day or change) replaced by `number`.
-    #[inline]
-    fn with_number(self, number: u32) -> Self {
-        assert!(
-            number < 1 << VALUE_BITS,
-            "the calendar holds numbers below 2^{VALUE_BITS}"
-        );
-        Entry {
-            key: (self.key & !u128::from((1u32 << VALUE_BITS) - 1)) | u128::from(number),
-        }
-    }
-
     /// The same entry with sequence number `seq`.
     #[inline]
     fn renumbered(self, seq: u32) -> Self {
@@ -394,21 +381,6 @@ impl Windows {
             .chain(self.ring.iter().flatten())
             .chain(self.overflow.iter())
     }
-
-    /// Applies `f` to every entry (their keys must not change).
-    fn for_each_mut(&mut self, f: impl Fn(&mut Entry)) {
-        self.current.iter_mut().for_each(&f);
-        for_each_in_heap(&mut self.late, &f);
-        self.ring.iter_mut().flatten().for_each(&f);
-        self.overflow.iter_mut().for_each(&f);
-    }
-}
-
-/// Applies `f` to every entry of `heap` (keys unchanged, so the heap's order holds).
-fn for_each_in_heap(heap: &mut BinaryHeap<Entry>, f: impl Fn(&mut Entry)) {
-    let mut v = std::mem::take(heap).into_vec();
-    v.iter_mut().for_each(f);
-    *heap = v.into();
 }
 
 impl PartialEq for Entry {
@@ -648,19 +620,6 @@ impl Calendar {
     /// Number of pending events.
     pub fn len(&self) -> usize {
         self.few.len() + self.heap.len() + self.windows.len
-    }
-
-    /// Rewrites the shipment of every pending event (when a simulation is copied into a
-    /// new World); times and sequence numbers, and so the pop order, are unchanged.
-    pub fn map_shipments(&mut self, f: impl Fn(ShipmentId) -> ShipmentId) {
-        let remap = |e: &mut Entry| {
-            if let Some(shipment) = e.event().shipment() {
-                *e = e.with_number(f(shipment).0);
-            }
-        };
-        self.few.iter_mut().for_each(&remap);
-        for_each_in_heap(&mut self.heap, remap);
-        self.windows.for_each_mut(remap);
     }
 
     /// Every pending event, in no particular order (for audits).

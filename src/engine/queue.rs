@@ -149,15 +149,6 @@ impl ServerPool {
         };
     }
 
-    /// Rewrites every waiting shipment's id (when a simulation is copied).
-    pub fn map_shipments(&mut self, f: &impl Fn(ShipmentId) -> ShipmentId) {
-        for lane in &mut self.lanes {
-            for w in lane.iter_mut() {
-                w.shipment = f(w.shipment);
-            }
-        }
-    }
-
     /// Every waiting shipment, priority lane first (for audits).
     pub fn waiting(&self) -> impl Iterator<Item = &Waiting> {
         self.lanes[0].iter().chain(self.lanes[1].iter())

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::time::Instant;
 use tradesim::disruption::realise;
 use tradesim::engine::Stage;
-use tradesim::engine::{RunOptions, Shipment, Simulation};
+use tradesim::engine::{RunOptions, Simulation};
 use tradesim::measure::DAILY_SERIES;
 use tradesim::scenario::{Format, Scenario};
 
@@ -81,11 +81,11 @@ fn audit(s: &Scenario, k: usize, replication: u64, label: &str) {
     assert!(created > 0, "{label} / {name}: no shipment was created");
     assert!(delivered > 0, "{label} / {name}: no shipment was delivered");
 
-    // An independent count: the shipment entities in the World not yet delivered
-    // (delivered shipments' entities are kept for reuse, marked `Stage::Delivered`).
+    // An independent count: the shipment slots not yet delivered (delivered shipments'
+    // slots are kept for reuse, marked `Stage::Delivered`).
     let mut in_system = 0u64;
-    for e in sim.world().iter_entities() {
-        if let Some(sh) = e.get::<Shipment>().filter(|s| s.stage != Stage::Delivered) {
+    for sh in sim.shipments() {
+        if sh.stage != Stage::Delivered {
             in_system += 1;
             assert!(
                 sh.created <= sim.now(),
@@ -94,7 +94,7 @@ fn audit(s: &Scenario, k: usize, replication: u64, label: &str) {
             );
         }
     }
-    // Cancelled shipments' entities are marked delivered too: their count is the engine's.
+    // Cancelled shipments' slots are marked delivered too: their count is the engine's.
     let (cancelled, held) = sim.responses();
     assert!(
         held <= in_system,

@@ -20,7 +20,7 @@ use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::test_runner::{Config, RngSeed};
 use std::fmt::Write;
-use tradesim::engine::{RunOptions, Shipment, Simulation, Stage, run_replication};
+use tradesim::engine::{RunOptions, Simulation, Stage, run_replication};
 use tradesim::measure::MeasureSchema;
 use tradesim::scenario::{Format, Scenario};
 
@@ -514,14 +514,10 @@ fn check(spec: &Spec) -> Result<(), TestCaseError> {
         .and_then(|_| Ok(sim.census()?))
         .map_err(|e| TestCaseError::fail(format!("audit: {e}; {label}")))?;
     let (created, delivered) = sim.counts();
-    // Delivered shipments' entities are kept for reuse, marked `Stage::Delivered`.
+    // Delivered shipments' slots are kept for reuse, marked `Stage::Delivered`.
     let alive = sim
-        .world()
-        .iter_entities()
-        .filter(|e| {
-            e.get::<Shipment>()
-                .is_some_and(|s| s.stage != Stage::Delivered)
-        })
+        .shipments()
+        .filter(|s| s.stage != Stage::Delivered)
         .count() as u64;
     prop_assert_eq!(
         created,

@@ -1,6 +1,17 @@
-//! Strategies: the named sets of knobs that are compared (MODEL.md, "Strategies").
+//! Strategies: the named sets of knobs that are compared (MODEL.md, "Strategies"), and
+//! the decisions the engine asks of them.
 //! A strategy changes only what happens at disruption-affected places and times
 //! (`when = "disrupted"`), or everywhere (`when = "always"`).
+//!
+//! How the pieces meet: a [`Strategy`] is the knobs (validated from the scenario file,
+//! or a preset); [`Policy`] (in `policy/rules.rs`) is the one interface through which the
+//! engine asks for every strategy decision, and [`Builtin`] its rules as the knobs say.
+//! The engine runs one `Strategy` under one `Policy` (`engine::Simulation::with_policy`;
+//! `Simulation::new` takes `Builtin`).
+
+mod rules;
+
+pub use rules::{Builtin, Joining, Lane, Policy, Treatment};
 
 pub use crate::scenario::file::{
     AlertNotice, Arrangement, Information, Notice, Priority, Recognition, Reroute, When,
