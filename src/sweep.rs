@@ -11,4 +11,5 @@
 
 pub mod design;
 pub mod path;
+pub mod run;
 pub mod sensitivity;

@@ -34,6 +34,9 @@ pub struct Parameter {
     pub key: String,
     /// The values it takes.
     pub levels: Levels,
+    /// True if the values are factors that multiply the key's own value(s) in the scenario
+    /// (`path::Edit::Scale`), false if they replace it.
+    pub scale: bool,
 }
 
 /// How the points are chosen.
@@ -126,6 +129,15 @@ impl Parameter {
         }
     }
 
+    /// The edit that puts this key at `value` (one of this parameter's values).
+    pub fn edit(&self, value: &toml::Value) -> super::path::Edit {
+        match (self.scale, value) {
+            (true, toml::Value::Integer(i)) => super::path::Edit::Scale(*i as f64),
+            (true, toml::Value::Float(x)) => super::path::Edit::Scale(*x),
+            _ => super::path::Edit::Set(value.clone()),
+        }
+    }
+
     /// Unit coordinate of grid level `j`.
     fn level(&self, j: usize) -> f64 {
         let n = self.grid();
@@ -156,6 +168,16 @@ impl Parameter {
                 } else {
                     Ok(())
                 }
+            }
+            Levels::List(v)
+                if self.scale
+                    && v.iter()
+                        .any(|x| x.as_float().or(x.as_integer().map(|i| i as f64)).is_none()) =>
+            {
+                Err(DesignError(format!(
+                    "sweep key `{}`: a scaled key needs numeric factors",
+                    self.key
+                )))
             }
             Levels::List(_) => Ok(()),
         }
@@ -345,6 +367,7 @@ mod tests {
             Parameter {
                 key: "b".into(),
                 levels: Levels::List(vec!["fifo".into(), "trusted_first".into()]),
+                scale: false,
             },
         ];
         let pts = points(&ps, Design::Factorial).unwrap().points;

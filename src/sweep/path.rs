@@ -6,7 +6,9 @@
 //! equals it, the element at a numeric index, or every element (`*`). The last segment may
 //! name a key the table does not have yet (a default made explicit).
 //!
-//! Values are set with toml_edit, which keeps the rest of the document as written: every
+//! An [`Edit`] either sets the key to a value or scales the number it holds (so that
+//! `flows.*.traders.*.share` scaled by 0.5 halves every trader share while keeping the
+//! mix's proportions). Values are set with toml_edit, which keeps the rest of the document as written: every
 //! other key stays on its line, so the scenario's validation still points at the line and
 //! column of the user's file.
 
@@ -30,17 +32,36 @@ impl fmt::Display for PathError {
 
 impl std::error::Error for PathError {}
 
+/// What to do at a key.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Edit {
+    /// Set it to this value (added if the table lacks the key).
+    Set(toml::Value),
+    /// Multiply the number it holds by this factor (the key must exist and be a number).
+    Scale(f64),
+}
+
 /// Sets `path` to `value` in `doc`; returns how many places were set (more than one
 /// through `*`).
 pub fn set(doc: &mut DocumentMut, path: &str, value: &toml::Value) -> Result<usize, PathError> {
+    apply(doc, path, &Edit::Set(value.clone()))
+}
+
+/// Applies `edit` at `path` in `doc`; returns how many places were changed.
+pub fn apply(doc: &mut DocumentMut, path: &str, edit: &Edit) -> Result<usize, PathError> {
     let err = |problem: String| PathError {
         path: path.to_string(),
         problem,
     };
-    let value: Value = value
-        .to_string()
-        .parse()
-        .map_err(|e| err(format!("the value cannot be written as TOML: {e}")))?;
+    let change = match edit {
+        Edit::Set(v) => Change::Set(
+            v.to_string()
+                .parse()
+                .map_err(|e| err(format!("the value cannot be written as TOML: {e}")))?,
+        ),
+        Edit::Scale(f) if f.is_finite() => Change::Scale(*f),
+        Edit::Scale(f) => return Err(err(format!("scale factor {f} is not a finite number"))),
+    };
     let segments: Vec<&str> = path.split('.').collect();
     if segments.iter().any(|s| s.is_empty()) {
         return Err(err(
@@ -48,14 +69,20 @@ pub fn set(doc: &mut DocumentMut, path: &str, value: &toml::Value) -> Result<usi
         ));
     }
     let mut count = 0;
-    set_in(doc.as_item_mut(), &segments, &value, &mut count, &err)?;
+    set_in(doc.as_item_mut(), &segments, &change, &mut count, &err)?;
     Ok(count)
+}
+
+/// An [`Edit`] with its value already in toml_edit's form.
+enum Change {
+    Set(Value),
+    Scale(f64),
 }
 
 fn set_in(
     item: &mut Item,
     segments: &[&str],
-    value: &Value,
+    value: &Change,
     count: &mut usize,
     err: &dyn Fn(String) -> PathError,
 ) -> Result<(), PathError> {
@@ -71,15 +98,30 @@ fn set_in(
         return Err(err(format!("`{seg}` is below a value, not a table")));
     };
     if rest.is_empty() {
-        match table.get_mut(seg) {
-            Some(Item::Value(old)) => {
+        match (table.get_mut(seg), value) {
+            (Some(Item::Value(old)), change) => {
+                let new = match change {
+                    Change::Set(v) => v.clone(),
+                    Change::Scale(f) => match &*old {
+                        Value::Integer(i) => Value::from(*i.value() as f64 * f),
+                        Value::Float(x) => Value::from(*x.value() * f),
+                        _ => {
+                            return Err(err(format!("`{seg}` holds {old}, not a number to scale")));
+                        }
+                    },
+                };
                 let decor = old.decor().clone();
-                *old = value.clone();
+                *old = new;
                 *old.decor_mut() = decor;
             }
-            Some(_) => return Err(err(format!("`{seg}` is a table; name a key inside it"))),
-            None => {
-                table.insert(seg, Item::Value(value.clone()));
+            (Some(_), _) => return Err(err(format!("`{seg}` is a table; name a key inside it"))),
+            (None, Change::Set(v)) => {
+                table.insert(seg, Item::Value(v.clone()));
+            }
+            (None, Change::Scale(_)) => {
+                return Err(err(format!(
+                    "no key `{seg}` to scale; set it first or use a value"
+                )));
             }
         }
         *count += 1;
@@ -99,7 +141,7 @@ fn set_in_array(
     item: &mut Item,
     seg: &str,
     rest: &[&str],
-    value: &Value,
+    value: &Change,
     count: &mut usize,
     err: &dyn Fn(String) -> PathError,
 ) -> Result<(), PathError> {
@@ -256,6 +298,37 @@ reroute = "none"
             Some("trusted_first")
         );
         assert_eq!(v["scenario"]["horizon"].as_float(), Some(400.5));
+    }
+
+    #[test]
+    fn scaling_multiplies_every_number_it_reaches() {
+        let text = "[[flows]]\nid = \"a\"\ntraders = [{ share = 0.25, programmes = [\"ctpat\"] }, { share = 0.1, programmes = [] }]\n[[flows]]\nid = \"b\"\nrate = 4\ntraders = [{ share = 0.5, programmes = [\"ctpat\"] }]\n";
+        let mut d: DocumentMut = text.parse().unwrap();
+        assert_eq!(
+            apply(&mut d, "flows.*.traders.*.share", &Edit::Scale(2.0)),
+            Ok(3)
+        );
+        assert_eq!(apply(&mut d, "flows.b.rate", &Edit::Scale(0.5)), Ok(1));
+        let v: toml::Table = d.to_string().parse().unwrap();
+        let shares: Vec<f64> = v["flows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|f| {
+                f["traders"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|t| t["share"].as_float().unwrap())
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        assert_eq!(shares, vec![0.5, 0.2, 1.0]);
+        assert_eq!(v["flows"][1]["rate"].as_float(), Some(2.0));
+        let e = apply(&mut d, "flows.a.id", &Edit::Scale(2.0)).unwrap_err();
+        assert!(e.problem.contains("not a number to scale"), "{e}");
+        let e = apply(&mut d, "flows.a.rate", &Edit::Scale(2.0)).unwrap_err();
+        assert!(e.problem.contains("no key `rate` to scale"), "{e}");
     }
 
     #[test]
