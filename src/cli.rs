@@ -3,6 +3,7 @@
 //! 2 bad input (scenario, flags, output folder), 1 an internal failure.
 
 mod bench;
+mod sweep;
 
 use crate::experiment::store::{self, Checkpoint, Fingerprint, ShardFile};
 use crate::experiment::{Plan, Runner, Shard};
@@ -10,7 +11,7 @@ use crate::report;
 use crate::scenario::{Scenario, ScenarioErrors};
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// tradesim: how long until trade recovers from a disruption, and how much faster when
@@ -397,6 +398,38 @@ fn with_ablation(scenario: &mut Scenario) -> Result<Vec<usize>, ExitCode> {
         .map_err(|e| fail(2, format!("--ablation: {e}")))
 }
 
+/// `run` on a scenario with a `[sweep]`: the flags that make sense for every point.
+fn run_sweep(scenario: &Scenario, path: &Path, args: &RunArgs) -> ExitCode {
+    let unsupported = [
+        (args.ablation, "--ablation"),
+        (args.strategies.is_some(), "--strategies"),
+        (args.shard.is_some(), "--shard"),
+        (args.target_ci.is_some(), "--target-ci"),
+    ];
+    if let Some((_, flag)) = unsupported.iter().find(|(given, _)| *given) {
+        return fail(
+            2,
+            format!(
+                "{flag} does not apply to a sweep yet; run without it, or remove [sweep] to run the scenario once"
+            ),
+        );
+    }
+    sweep::sweep(
+        scenario,
+        &sweep::SweepArgs {
+            path: path.to_path_buf(),
+            out: args.out.clone(),
+            replications: args.replications,
+            seed: args.seed,
+            threads: args.threads.map(|t| t as usize),
+            quiet: args.quiet,
+            max_input: args
+                .max_input_size
+                .unwrap_or(crate::input::MAX_SCENARIO_BYTES),
+        },
+    )
+}
+
 fn fail(code: u8, message: impl std::fmt::Display) -> ExitCode {
     eprintln!("error: {message}");
     ExitCode::from(code)
@@ -407,6 +440,11 @@ fn run(args: RunArgs) -> ExitCode {
         Ok(s) => s,
         Err(code) => return code,
     };
+    if scenario.sweep.is_some()
+        && let Some(path) = &args.scenario
+    {
+        return run_sweep(&scenario, path, &args);
+    }
     if args.ablation {
         if args.strategies.is_some() {
             return fail(

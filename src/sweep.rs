@@ -13,3 +13,4 @@ pub mod design;
 pub mod path;
 pub mod run;
 pub mod sensitivity;
+pub mod spec;

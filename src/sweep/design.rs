@@ -47,12 +47,24 @@ pub enum Design {
     /// `samples` points; each key's unit interval cut into `samples` equal strata with one
     /// uniform draw in each, the strata matched across keys by random permutations.
     LatinHypercube { samples: usize, seed: u64 },
-    /// The base point (each key at its middle level), then each key at each of its grid
-    /// levels with the others at base: the points of a tornado plot.
+    /// The base point (each key at its middle level), then each key at each of its other
+    /// grid levels with the others at base: the points of a tornado plot.
     OneAtATime,
     /// `trajectories` Morris trajectories of k + 1 points each (k keys): a random grid point,
     /// then each key in random order moved by its jump Δ (half its grid, up where it can).
     Morris { trajectories: usize, seed: u64 },
+}
+
+impl Design {
+    /// The design's name as a scenario file writes it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Design::Factorial => "factorial",
+            Design::LatinHypercube { .. } => "latin_hypercube",
+            Design::OneAtATime => "one_at_a_time",
+            Design::Morris { .. } => "morris",
+        }
+    }
 }
 
 /// One point of a design: a value per key, and the unit coordinates they came from.
@@ -209,7 +221,7 @@ pub fn points(parameters: &[Parameter], design: Design) -> Result<Points, Design
             .iter()
             .try_fold(1usize, |n, p| n.checked_mul(p.grid())),
         Design::LatinHypercube { samples, .. } => Some(samples),
-        Design::OneAtATime => Some(1 + parameters.iter().map(|p| p.grid()).sum::<usize>()),
+        Design::OneAtATime => Some(1 + parameters.iter().map(|p| p.grid() - 1).sum::<usize>()),
         Design::Morris { trajectories, .. } => trajectories.checked_mul(k + 1),
     };
     match count {
@@ -291,14 +303,13 @@ fn latin_hypercube(parameters: &[Parameter], samples: usize, seed: u64) -> Point
 }
 
 fn one_at_a_time(parameters: &[Parameter]) -> Points {
-    let base: Vec<f64> = parameters
-        .iter()
-        .map(|p| p.level((p.grid() - 1) / 2))
-        .collect();
+    let middle = |p: &Parameter| (p.grid() - 1) / 2;
+    let base: Vec<f64> = parameters.iter().map(|p| p.level(middle(p))).collect();
     let mut points = vec![Point::at(parameters, base.clone())];
     let mut steps = vec![];
     for (i, p) in parameters.iter().enumerate() {
-        for j in 0..p.grid() {
+        // The key's middle level is the base point itself: not run twice.
+        for j in (0..p.grid()).filter(|&j| j != middle(p)) {
             let mut c = base.clone();
             c[i] = p.level(j);
             steps.push(Step {
@@ -357,6 +368,7 @@ mod tests {
         Parameter {
             key: key.into(),
             levels: Levels::Range { low, high, steps },
+            scale: false,
         }
     }
 
@@ -436,7 +448,7 @@ mod tests {
     fn one_at_a_time_moves_one_key_from_the_base() {
         let ps = [range("a", 0.0, 10.0, 3), range("b", 0.0, 1.5, 5)];
         let d = points(&ps, Design::OneAtATime).unwrap();
-        assert_eq!(d.points.len(), 1 + 3 + 5);
+        assert_eq!(d.points.len(), 1 + 2 + 4);
         assert_eq!(d.points[0].coords, vec![0.5, 0.5]);
         for s in &d.steps {
             let (a, b) = (&d.points[s.from], &d.points[s.to]);

@@ -176,6 +176,9 @@ pub struct PointSettings {
     pub threads: usize,
 }
 
+/// Receives each finished point: its index, scenario, outcome and tidy rows.
+pub type PointSink<'a> = dyn FnMut(usize, &Scenario, &Outcome, &[Row]) -> std::io::Result<()> + 'a;
+
 /// Runs every point of `design` in order. `sink` gets each point's index, scenario,
 /// outcome and tidy rows as soon as the point is done (to write them out); the return is
 /// the sensitivity measure at each point: the value of the first row `pick` selects
@@ -187,8 +190,13 @@ pub fn run(
     design: &Points,
     settings: PointSettings,
     pick: &dyn Fn(&Row) -> bool,
-    sink: &mut dyn FnMut(usize, &Scenario, &Outcome, &[Row]) -> std::io::Result<()>,
+    sink: &mut PointSink<'_>,
 ) -> Result<Vec<f64>, RunError> {
+    // Every point's scenario is checked before any is run, so that a bad point costs
+    // seconds, not the run.
+    for (k, point) in design.points.iter().enumerate() {
+        point_scenario(text, file, parameters, point, k)?;
+    }
     let mut measure = Vec::with_capacity(design.points.len());
     for (k, point) in design.points.iter().enumerate() {
         let scenario = point_scenario(text, file, parameters, point, k)?;

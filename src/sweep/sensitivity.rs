@@ -96,29 +96,28 @@ pub fn tornado(design: &Points, keys: usize, y: &[f64]) -> (f64, Vec<TornadoBar>
     let base = y[0];
     let mut bars: Vec<TornadoBar> = (0..keys)
         .map(|i| {
-            let moves: Vec<_> = design.steps.iter().filter(|s| s.parameter == i).collect();
-            let coord = |p: usize| design.points[p].coords[i];
-            let end = |low: bool| {
-                moves
-                    .iter()
-                    .map(|s| s.to)
-                    .reduce(|a, b| if (coord(b) < coord(a)) == low { b } else { a })
-                    .map_or(f64::NAN, |p| y[p])
-            };
-            let seen = moves
-                .iter()
-                .map(|s| y[s.to])
-                .chain([base])
-                .filter(|v| v.is_finite());
+            // The key's levels: the base point's and each move's, as (coordinate, measure).
+            let levels: Vec<(f64, f64)> = std::iter::once(0)
+                .chain(
+                    design
+                        .steps
+                        .iter()
+                        .filter(|s| s.parameter == i)
+                        .map(|s| s.to),
+                )
+                .map(|p| (design.points[p].coords[i], y[p]))
+                .collect();
+            let lowest = levels.iter().min_by(|a, b| a.0.total_cmp(&b.0));
+            let highest = levels.iter().max_by(|a, b| a.0.total_cmp(&b.0));
+            let seen = levels.iter().map(|l| l.1).filter(|v| v.is_finite());
             let (lo, hi) = seen.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
                 (a.min(v), b.max(v))
             });
-            let swing = if hi >= lo { hi - lo } else { f64::NAN };
             TornadoBar {
                 parameter: i,
-                at_low: end(true),
-                at_high: end(false),
-                swing,
+                at_low: lowest.map_or(f64::NAN, |l| l.1),
+                at_high: highest.map_or(f64::NAN, |l| l.1),
+                swing: if hi >= lo { hi - lo } else { f64::NAN },
             }
         })
         .collect();
@@ -146,6 +145,7 @@ mod tests {
                     high: 1.0,
                     steps,
                 },
+                scale: false,
             })
             .collect()
     }
