@@ -13,6 +13,7 @@
 mod bench;
 mod run;
 mod settings;
+mod sweep;
 mod validate;
 
 pub use validate::validation_summary;

@@ -64,4 +64,5 @@ pub mod report;
 pub mod risk;
 pub mod scenario;
 pub mod streams;
+pub mod sweep;
 pub mod time;

@@ -139,6 +139,9 @@ pub struct Scenario {
     pub description: Option<String>,
     /// `[scenario] assumptions`: the file's own stated assumptions, in order.
     pub assumptions: Vec<String>,
+    /// `[sweep]` as written: the points to run this scenario at (`crate::sweep` checks and
+    /// runs it; a single run ignores it).
+    pub sweep: Option<file::SweepFile>,
     /// Days simulated per replication.
     pub horizon: f64,
     /// Days ignored by the measures at the start.

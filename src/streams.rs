@@ -28,6 +28,9 @@ pub enum StreamKind {
     Disruption = 3,
     /// A shipper's response draw (index = flow << 40 | sequence number).
     Response = 4,
+    /// A sampled sweep design (Latin hypercube, Morris trajectories): seeded by the
+    /// design's own seed, not the scenario's, so the points do not move with it.
+    Design = 5,
 }
 
 /// SplitMix64's finaliser: a bijective mix of 64 bits.

@@ -22,6 +22,8 @@
 //! - `properties`: random valid scenarios (proptest): audited accounting, no negative
 //!   measure, determinism;
 //! - `robustness`: the committed JSON Schema, failed and full-disk writes, error caps;
+//! - `sweep`: sweeps over scenario keys (issue 19): a no-op point is the plain run bit for
+//!   bit, a longer closure recovers later, errors name the point;
 //! - `series`: the scoped daily series of `timeseries.csv` (node, country, flow);
 //! - `scale`: a 10 MB, 5,000-node scenario loads and validates in seconds.
 
@@ -68,5 +70,7 @@ mod robustness;
 mod scale;
 #[path = "suite/series.rs"]
 mod series;
+#[path = "suite/sweep.rs"]
+mod sweep;
 #[path = "suite/validation.rs"]
 mod validation;

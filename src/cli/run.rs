@@ -13,15 +13,21 @@ use std::process::ExitCode;
 /// Runs `tradesim run`: [`RunSettings::from_args`] checks the arguments, then this
 /// orchestrates the folder, the resume, the run and the outputs.
 pub(super) fn run(args: RunArgs) -> ExitCode {
+    let settings = match RunSettings::from_args(&args) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    if settings.scenario.sweep.is_some()
+        && let Some(path) = &args.scenario
+    {
+        return super::sweep::from_run_args(&settings.scenario, path, &args);
+    }
     let RunSettings {
         scenario,
         plan,
         budget,
         out,
-    } = match RunSettings::from_args(&args) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
+    } = settings;
     if let Err(e) = report::prepare_dir(&out) {
         return fail(2, format!("output folder: {e}"));
     }

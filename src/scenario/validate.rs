@@ -263,6 +263,7 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
         name: sc.name.clone(),
         description: sc.description.clone(),
         assumptions: sc.assumptions.clone().unwrap_or_default(),
+        sweep: raw.sweep.clone(),
         horizon,
         warmup,
         seed: sc.seed.unwrap_or(1),

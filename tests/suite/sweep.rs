@@ -1,0 +1,269 @@
+//! Sweeps (issue 19): a scenario run at many points of its keys, with common random
+//! numbers across points, and the sensitivity of a measure to each key.
+
+use crate::common::{parse_toml, plan_for, run_bin, scenario_text, texts};
+use tradesim::experiment;
+use tradesim::sweep::design::{Design, Levels, Parameter, points};
+use tradesim::sweep::run::{PointSettings, Row, point_scenario, rows, run};
+use tradesim::sweep::sensitivity::tornado;
+
+const FILE: &str = "us-west-coast-closure.toml";
+const CLOSURE: &str = "disruptions.west-coast-lockout.duration";
+
+fn settings(replications: u64) -> PointSettings {
+    PointSettings {
+        replications: Some(replications),
+        seed: Some(2011),
+        threads: 2,
+    }
+}
+
+fn duration(values: &[i64]) -> Parameter {
+    Parameter {
+        key: CLOSURE.into(),
+        levels: Levels::List(values.iter().map(|&v| toml::Value::Integer(v)).collect()),
+        scale: false,
+    }
+}
+
+fn value(rows: &[Row], strategy: &str, measure: &str, statistic: &str) -> f64 {
+    rows.iter()
+        .find(|r| r.strategy == strategy && r.measure == measure && r.statistic == statistic)
+        .unwrap_or_else(|| panic!("no row {strategy} {measure} {statistic}"))
+        .value
+}
+
+#[test]
+fn a_point_that_changes_nothing_is_the_plain_run_bit_for_bit() {
+    let text = scenario_text(FILE);
+    // The shipped closure lasts "11d": 11 days again, written as a number.
+    let ps = [duration(&[11])];
+    let design = points(&ps, Design::Factorial).unwrap();
+    let at_point = point_scenario(&text, FILE, &ps, &design.points[0], 0).unwrap();
+    let plain = parse_toml(&text, FILE);
+    let names: Vec<&str> = plain.strategies.iter().map(|s| s.name.as_str()).collect();
+    let plan = plan_for(&plain, &names, 4, 2011, 2);
+    let a = experiment::run(&plain, &plan, &|_| {}).unwrap();
+    let b = experiment::run(&at_point, &plan, &|_| {}).unwrap();
+    let (ra, rb) = (rows(&plain, &a), rows(&at_point, &b));
+    assert!(ra.len() > 100, "{} rows", ra.len());
+    // Bit for bit, NaNs included.
+    let bits = |r: &[Row]| {
+        r.iter()
+            .map(|x| (x.value.to_bits(), x.ci95.map(f64::to_bits)))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(bits(&ra), bits(&rb));
+}
+
+#[test]
+fn a_longer_closure_takes_longer_to_recover_and_diversion_matters_more() {
+    let text = scenario_text(FILE);
+    let ps = [duration(&[5, 12, 24])];
+    let design = points(&ps, Design::OneAtATime).unwrap();
+    // Base = the middle level (12), then 5 and 24.
+    assert_eq!(design.points.len(), 3);
+    let mut per_point = vec![];
+    let pick = |r: &Row| {
+        r.strategy == "joint"
+            && r.measure == "recovery.system.excess_delay_shipment_days"
+            && r.statistic == "difference_from_baseline"
+    };
+    let y = run(
+        &text,
+        FILE,
+        &ps,
+        &design,
+        settings(6),
+        &pick,
+        &mut |k, _, _, rows| {
+            per_point.push((
+                k,
+                value(
+                    rows,
+                    "baseline",
+                    "recovery.system.ttr_days",
+                    "restricted_mean",
+                ),
+                value(
+                    rows,
+                    "joint",
+                    "recovery.system.excess_delay_shipment_days",
+                    "difference_from_baseline",
+                ),
+            ));
+            Ok(())
+        },
+    )
+    .unwrap();
+    let (mid, short, long) = (per_point[0], per_point[1], per_point[2]);
+    eprintln!("5 d: {short:?}\n12 d: {mid:?}\n24 d: {long:?}");
+    // The baseline's time to recover grows with the closure it recovers from.
+    assert!(
+        short.1 < mid.1 && mid.1 < long.1,
+        "{short:?} {mid:?} {long:?}"
+    );
+    // Joint business continuity saves more shipment-days the longer the closure.
+    assert!(
+        long.2 < mid.2 && mid.2 < short.2 && short.2 < 0.0,
+        "{short:?} {mid:?} {long:?}"
+    );
+    // The tornado's bar for the one key spans the three levels.
+    let (base, bars) = tornado(&design, 1, &y);
+    assert_eq!(base.to_bits(), mid.2.to_bits());
+    assert_eq!((bars[0].at_low, bars[0].at_high), (short.2, long.2));
+}
+
+#[test]
+fn a_point_that_breaks_the_scenario_names_its_values() {
+    let text = scenario_text(FILE);
+    let ps = [duration(&[-3])];
+    let design = points(&ps, Design::Factorial).unwrap();
+    let e = point_scenario(&text, FILE, &ps, &design.points[0], 0).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        format!("sweep point 0 ({CLOSURE} = -3) is not a valid scenario")
+    );
+    let ps = [Parameter {
+        key: "disruptions.west-coast-lockot.duration".into(),
+        ..duration(&[3])
+    }];
+    let e = point_scenario(&text, FILE, &ps, &design.points[0], 0).unwrap_err();
+    assert!(
+        e.to_string().contains("did you mean `west-coast-lockout`?"),
+        "{e}"
+    );
+}
+
+/// The West Coast closure with a `[sweep]` appended, written into `dir`.
+fn sweep_file(dir: &std::path::Path, sweep: &str) -> std::path::PathBuf {
+    let path = dir.join("wc-sweep.toml");
+    std::fs::write(&path, format!("{}\n{sweep}", scenario_text(FILE))).unwrap();
+    path
+}
+
+#[test]
+fn run_on_a_sweep_writes_one_tidy_table_a_summary_per_point_and_a_tornado() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = sweep_file(
+        dir.path(),
+        r#"[sweep]
+design = "one_at_a_time"
+measure = "recovery.system.excess_delay_shipment_days"
+
+[[sweep.keys]]
+key = "disruptions.west-coast-lockout.duration"
+values = [5, 11, 20]
+
+[[sweep.keys]]
+key = "flows.*.traders.*.share"
+range = [0.5, 1.4]
+steps = 2
+scale = true
+"#,
+    );
+    let out = dir.path().join("out");
+    let o = run_bin([
+        "run".as_ref(),
+        path.as_os_str(),
+        "--replications".as_ref(),
+        "2".as_ref(),
+        "--quiet".as_ref(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ]);
+    let (stdout, stderr) = texts(&o);
+    assert!(o.status.success(), "{stderr}");
+    // Base (11 days, shares × 0.5: the lower of two levels is the middle), 5 d, 20 d, × 1.4.
+    assert!(
+        stdout.contains("sweep: 4 points (one_at_a_time)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("one at a time around the base point"),
+        "{stdout}"
+    );
+    let table = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
+    let header = table.lines().next().unwrap();
+    assert_eq!(
+        header,
+        "point,disruptions.west-coast-lockout.duration,flows.*.traders.*.share,strategy,measure,\
+statistic,value,ci95_low,ci95_high,n,censored_share,verdict"
+    );
+    let rows: Vec<&str> = table.lines().skip(1).collect();
+    let per_point = rows.len() / 4;
+    assert_eq!(rows.len(), 4 * per_point);
+    for (k, want) in [
+        (0, "0,11,0.5,"),
+        (1, "1,5,0.5,"),
+        (2, "2,20,0.5,"),
+        (3, "3,11,1.4,"),
+    ] {
+        assert!(
+            rows[k * per_point].starts_with(want),
+            "{}",
+            rows[k * per_point]
+        );
+    }
+    assert!(
+        rows.iter()
+            .any(|r| r.contains(",joint,recovery.system.ttr_days,difference_from_baseline,"))
+    );
+    for k in 0..4 {
+        let s: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(out.join(format!("points/{k}/summary.json"))).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(s["replications"], 2, "point {k}");
+    }
+    let sweep: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("sweep.json")).unwrap()).unwrap();
+    assert_eq!(sweep["design"], "one_at_a_time");
+    assert_eq!(sweep["points"].as_array().unwrap().len(), 4);
+    let bars = sweep["sensitivity"]["bars"].as_array().unwrap();
+    assert_eq!(
+        bars[0]["key"], "disruptions.west-coast-lockout.duration",
+        "{bars:?}"
+    );
+    assert!(!out.join("sweep.csv.partial").exists());
+}
+
+#[test]
+fn a_bad_sweep_key_is_an_error_at_its_line_and_nothing_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = sweep_file(
+        dir.path(),
+        "[sweep]\n[[sweep.keys]]\nkey = \"disruptions.west-coast-lockot.duration\"\nvalues = [5, 20]\n",
+    );
+    let line = scenario_text(FILE).lines().count() + 4;
+    let out = dir.path().join("out");
+    let o = run_bin([
+        "run".as_ref(),
+        path.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ]);
+    let (_, stderr) = texts(&o);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!("wc-sweep.toml:{line}:")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("did you mean `west-coast-lockout`?"),
+        "{stderr}"
+    );
+    assert!(!out.join("sweep.csv").exists());
+    let o = run_bin([
+        "run".as_ref(),
+        path.as_os_str(),
+        "--shard".as_ref(),
+        "1/2".as_ref(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        texts(&o).1.contains("--shard does not apply to a sweep"),
+        "{}",
+        texts(&o).1
+    );
+}
