@@ -9,8 +9,9 @@
 //!
 //! - [`scenario`] reads a scenario file and validates it into a [`scenario::Scenario`];
 //! - [`network`] holds the petgraph graph and routes by shortest expected transit;
-//! - [`engine`] runs one replication of one strategy ([`policy`]) as discrete events over
-//!   a bevy_ecs World, drawing from the random [`streams`];
+//! - [`engine`] runs one replication of one strategy as discrete events over plain state
+//!   vectors, asking the strategy's decisions of a [`policy::Policy`] and drawing from the
+//!   random [`streams`];
 //! - [`measure`] records what happens; [`experiment`] runs replications in parallel and
 //!   summarises them; [`report`] writes the results; [`cli`] is the command line.
 //!

@@ -279,13 +279,7 @@ impl<P: Policy> Simulation<'_, P> {
     /// A held shipment enters its node.
     pub(super) fn on_release(&mut self, node: NodeId, e: ShipmentId) {
         self.holding -= 1;
-        let now = self.now;
-        let (members, revoke_draw) = {
-            let s = self.shipment_mut(e);
-            s.stage = Stage::Queued(node);
-            s.node_arrival = now;
-            (s.members, s.revoke_draw)
-        };
+        let (members, revoke_draw) = self.queue_at(e, node);
         // Holds are before departure only (deferral, a land leg, screening).
         self.start_journey(e, node, members, revoke_draw);
     }

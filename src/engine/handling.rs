@@ -81,16 +81,22 @@ impl<P: Policy> Simulation<'_, P> {
         m
     }
 
-    pub(super) fn arrive_at_node(&mut self, e: ShipmentId, node: NodeId) {
+    /// Shipment `e` is at `node` now, to queue for its berths: its stage and arrival time
+    /// set; returns its trader's memberships and revocation draw.
+    #[inline]
+    pub(super) fn queue_at(&mut self, e: ShipmentId, node: NodeId) -> (Members, f64) {
         let now = self.now;
-        let (members, revoke_draw) = {
-            let s = self.shipment_mut(e);
-            s.stage = Stage::Queued(node);
-            s.node_arrival = now;
-            (s.members, s.revoke_draw)
-        };
+        let s = self.shipment_mut(e);
+        s.stage = Stage::Queued(node);
+        s.node_arrival = now;
+        (s.members, s.revoke_draw)
+    }
+
+    /// Shipment `e` arrives at `node` off a route and joins it.
+    pub(super) fn arrive_at_node(&mut self, e: ShipmentId, node: NodeId) {
+        let (members, revoke_draw) = self.queue_at(e, node);
         if let Some(pc) = &mut self.ports {
-            pc.pipeline(self.scenario, node, members, now, true);
+            pc.pipeline(self.scenario, node, members, self.now, true);
         }
         self.enter_node(e, node, members, revoke_draw);
     }

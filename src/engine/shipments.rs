@@ -9,7 +9,7 @@
 
 use super::{Shipment, Stage};
 
-/// A shipment in the engine: its slot in the replication's [`Shipments`], fixed from its
+/// A shipment in the engine: its slot in the replication's shipment slab, fixed from its
 /// creation to its delivery.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ShipmentId(pub(super) u32);

@@ -210,7 +210,7 @@ impl Leaving {
 /// The nodes' and routes' state, by node and by route index: plain vectors, so that an
 /// event reaches a node's servers or a route's gate with one bounds-checked index.
 /// Shipments, far more numerous and made during the run, are in their own slab
-/// ([`ShipmentId`], [`Shipments`]).
+/// ([`ShipmentId`], `engine/shipments.rs`).
 #[derive(Debug, Clone)]
 pub struct NetworkState {
     /// Each node's handling servers.
