@@ -3,6 +3,12 @@
 //!
 //! Every file is written to a temporary file in the same folder and renamed into place,
 //! so a crash never leaves a half-written result and earlier results stay until replaced.
+//!
+//! How the pieces meet: `summary_json` turns an `Outcome` into the typed
+//! [`data::Summary`], which [`write_outputs`] serialises; `console` prints the table
+//! that ends a run; `tradesim report` reads the files back into [`data::RunData`], from
+//! which [`plots`] draws and [`html`] writes the page around the drawn plots. `data` and
+//! `text` import neither `plots` nor `html`, and `plots` does not import `html`.
 
 mod console;
 pub mod data;

@@ -106,11 +106,17 @@ impl<'de> Deserialize<'de> for SignedNum {
 pub struct StatSummary {
     /// Replications in which the measure was defined.
     pub n: u64,
+    /// The mean over the replications that define it.
     pub mean: Option<f64>,
+    /// Standard deviation over those replications.
     pub sd: Option<f64>,
+    /// 95% confidence interval of the mean.
     pub ci95: Interval,
+    /// Median over replications.
     pub p50: Option<f64>,
+    /// 90th percentile over replications.
     pub p90: Option<f64>,
+    /// 99th percentile over replications.
     pub p99: Option<f64>,
     /// How `ci95` was found, where the recovery analysis gives the interval.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -120,25 +126,38 @@ pub struct StatSummary {
 /// One point of a Kaplan–Meier curve: the share recovered by `day`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RecoveredBy {
+    /// Days after the first onset.
     pub day: f64,
+    /// Kaplan–Meier share recovered by `day`.
     pub p: Option<f64>,
+    /// Its 95% interval.
     pub ci95: Interval,
 }
 
 /// A censored time (time to recover, first return) summarised by Kaplan–Meier.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KmTime {
+    /// Replications with a disruption.
     pub n: u64,
+    /// Of those, the ones not recovered by the horizon.
     pub censored: u64,
+    /// `censored / n`.
     pub censored_share: Option<f64>,
+    /// Kaplan–Meier median; `None` when not reached.
     pub km_median: Option<f64>,
+    /// Its 95% interval (an open end is `None`).
     pub km_median_ci95: Interval,
+    /// Share recovered by fixed days.
     pub recovered_by: Vec<RecoveredBy>,
+    /// Mean of the time capped at `restricted_to_days`.
     pub restricted_mean: Option<f64>,
+    /// Its 95% interval.
     pub restricted_mean_ci95: Interval,
+    /// The cap: the shortest follow-up.
     pub restricted_to_days: Option<f64>,
     /// The mean a report may show: the restricted mean (as `restricted_mean`).
     pub mean: Option<f64>,
+    /// The interval of `mean`.
     pub ci95: Interval,
     /// What `mean` is (a fixed sentence).
     pub mean_is: String,
@@ -148,25 +167,39 @@ pub struct KmTime {
 /// the order of [`crate::measure::RECOVERY_MEASURES`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RecoveryScope {
+    /// Deliveries per day in the baseline window.
     pub baseline_deliveries_per_day: StatSummary,
+    /// Work in process in the baseline window.
     pub baseline_wip: StatSummary,
+    /// Time to recover (sustained), Kaplan–Meier.
     pub ttr_days: KmTime,
+    /// Share not recovered by the horizon.
     pub ttr_censored: StatSummary,
+    /// Resilience loss: the lost share of throughput, summed over days.
     pub resilience_loss_days: StatSummary,
+    /// Delay beyond the baseline, in shipment-days.
     pub excess_delay_shipment_days: StatSummary,
+    /// Delay beyond the baseline, weighted by cargo value.
     pub excess_delay_usd_days: StatSummary,
+    /// The highest backlog after the onset.
     pub backlog_peak: StatSummary,
+    /// When the backlog peaked.
     pub backlog_peak_day: StatSummary,
+    /// Time to the first return to the band, Kaplan–Meier.
     pub first_return_days: KmTime,
+    /// Share that never returned to the band.
     pub first_return_censored: StatSummary,
+    /// Times the scope left the band again after returning.
     pub relapses: StatSummary,
 }
 
 /// What a difference compares: Kaplan–Meier medians (times) or means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Compared {
+    /// Times to recover: Kaplan–Meier medians.
     #[serde(rename = "Kaplan–Meier medians")]
     Medians,
+    /// Everything else: means.
     #[serde(rename = "means")]
     Means,
 }
@@ -176,14 +209,21 @@ pub enum Compared {
 pub struct DifferenceSummary {
     /// `recovery.<scope>.<measure>`.
     pub measure: String,
+    /// Medians or means.
     pub of: Compared,
+    /// Strategy − baseline.
     pub difference: SignedNum,
+    /// Its 95% interval.
     pub ci95: [SignedNum; 2],
+    /// How the interval was found.
     pub method: String,
     /// "at most", "at least" or "neither reached" where a median is not reached.
     pub bound: Option<String>,
+    /// Paired replications.
     pub n: u64,
+    /// The interval excludes zero.
     pub resolved: bool,
+    /// "resolved", or why not, in words.
     pub verdict: String,
 }
 
@@ -203,9 +243,12 @@ pub enum Part {
 /// One mechanism's contribution, one way.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ContributionSummary {
+    /// The contribution, as a difference.
     #[serde(flatten)]
     pub difference: DifferenceSummary,
+    /// The mechanism (one of `Ablation::mechanisms`).
     pub mechanism: String,
+    /// Alone or left out.
     pub part: Part,
 }
 
@@ -214,45 +257,61 @@ pub struct ContributionSummary {
 pub struct AblationMeasure {
     /// `recovery.system.<measure>`.
     pub measure: String,
+    /// The measure in words.
     pub label: String,
     /// joint − baseline.
     pub whole: Option<DifferenceSummary>,
     /// The parts' sum, `null` unless every mechanism has one.
     pub sum_alone: SignedNum,
+    /// The left-out parts' sum, likewise.
     pub sum_left_out: SignedNum,
+    /// Each mechanism, alone and left out.
     pub contributions: Vec<ContributionSummary>,
 }
 
 /// The ablation's section (`--ablation` runs).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Ablation {
+    /// The mechanisms, in table order.
     pub mechanisms: Vec<String>,
     /// What "alone" means (a fixed sentence).
     pub alone: String,
     /// What "left out" means (a fixed sentence).
     pub left_out: String,
+    /// One entry per measure ablated.
     pub measures: Vec<AblationMeasure>,
 }
 
 /// A difference checked against a `target_ci`, with its half-width.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckedDifference {
+    /// The difference checked.
     #[serde(flatten)]
     pub difference: DifferenceSummary,
+    /// Its strategy.
     pub strategy: String,
+    /// Its interval's half-width.
     pub half_width: SignedNum,
 }
 
 /// What a `target_ci` run found.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Target {
+    /// The target half-width as set (`0.1`, `10%` …).
     pub half_width: String,
+    /// The measures it applies to.
     pub measures: Vec<String>,
+    /// Whether every checked difference met it.
     pub met: bool,
+    /// Replications run.
     pub replications: u64,
+    /// The most it would have run.
     pub cap: u64,
+    /// Why the run stopped.
     pub stopped: String,
+    /// When and at which level it was checked.
     pub checks: String,
+    /// The differences checked at the end.
     pub checked: Vec<CheckedDifference>,
     /// The whole finding in one sentence (as the console prints it).
     pub summary: String,
@@ -261,19 +320,26 @@ pub struct Target {
 /// A difference recomputed with another tolerance and hold time.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SensitivityCell {
+    /// The difference at this cell.
     #[serde(flatten)]
     pub difference: DifferenceSummary,
+    /// Its strategy.
     pub strategy: String,
+    /// The band's tolerance used.
     pub tolerance: f64,
+    /// The hold time used.
     pub hold_days: f64,
 }
 
 /// How the intervals were computed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Intervals {
+    /// The method in words.
     pub method: String,
+    /// Bootstrap resamples, if bootstrapped.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resamples: Option<u64>,
+    /// The bootstrap's seed, if bootstrapped.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seed: Option<u64>,
 }
@@ -281,18 +347,31 @@ pub struct Intervals {
 /// A strategy's knobs, as the scenario set them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Knobs {
+    /// The strategy's `priority` knob.
     pub priority: Priority,
+    /// The strategy's `recognition` knob.
     pub recognition: Recognition,
+    /// The strategy's `alert_relief` knob.
     pub alert_relief: bool,
+    /// The strategy's `reroute` knob.
     pub reroute: Reroute,
+    /// The strategy's `when` knob.
     pub when: When,
+    /// The strategy's `notice` knob.
     pub notice: Notice,
+    /// The strategy's `information` knob.
     pub information: Information,
+    /// The strategy's `arrangement` knob.
     pub arrangement: Arrangement,
+    /// The strategy's `data_exchange` knob.
     pub data_exchange: bool,
+    /// The strategy's `resumption` knob.
     pub resumption: bool,
+    /// The strategy's `alert_notice` knob.
     pub alert_notice: AlertNotice,
+    /// The strategy's `screening` knob.
     pub screening: bool,
+    /// The strategy's `reopening` knob.
     pub reopening: bool,
 }
 
@@ -302,7 +381,9 @@ pub type Measures = IndexMap<String, StatSummary>;
 /// One strategy's results.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StrategySummary {
+    /// The strategy's description.
     pub description: String,
+    /// Its knobs.
     pub knobs: Knobs,
     /// System measures by name.
     pub measures: Measures,
@@ -310,6 +391,7 @@ pub struct StrategySummary {
     pub recovery: IndexMap<String, RecoveryScope>,
     /// Paired strategy − baseline differences, by measure column name.
     pub vs_baseline: Measures,
+    /// Recovery differences from the baseline.
     pub recovery_vs_baseline: Vec<DifferenceSummary>,
     /// Node measures by node id.
     pub nodes: IndexMap<String, Measures>,
@@ -320,30 +402,45 @@ pub struct StrategySummary {
 /// A node of `network`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NetNode {
+    /// Node id.
     pub id: String,
+    /// Display name.
     pub name: String,
+    /// Seaport, airport …
     pub kind: NodeKind,
+    /// Country code.
     pub country: String,
+    /// Latitude, degrees.
     pub lat: f64,
+    /// Longitude, degrees.
     pub lon: f64,
+    /// Berths (handling servers).
     pub servers: u32,
+    /// Whether it has customs.
     pub customs: bool,
 }
 
 /// A route of `network`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NetRoute {
+    /// Route id.
     pub id: String,
+    /// Origin node id.
     pub from: String,
+    /// Destination node id.
     pub to: String,
+    /// Sea, air, road or rail.
     pub mode: Mode,
+    /// Mean transit time.
     pub mean_transit_days: Option<f64>,
 }
 
 /// An earthquake's epicentre.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct LatLon {
+    /// Latitude, degrees.
     pub lat: f64,
+    /// Longitude, degrees.
     pub lon: f64,
 }
 
@@ -351,26 +448,41 @@ pub struct LatLon {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Effect {
+    /// Damage around an epicentre.
     Earthquake {
+        /// Where it strikes.
         epicenter: LatLon,
+        /// Its magnitude.
         magnitude: f64,
+        /// The distance to the farthest damaged node, or the attenuation rule's reach.
         footprint_km: Option<f64>,
         /// The damaged nodes, where the scenario lists them.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         nodes: Option<Vec<String>>,
     },
+    /// A country's security alert level raised for a while.
     Alert {
+        /// Country code.
         country: String,
+        /// The alert level.
         level: u8,
+        /// How long it lasts.
         duration_days: f64,
     },
+    /// Nodes and routes closed for a while.
     Closure {
+        /// Node ids closed.
         nodes: Vec<String>,
+        /// Route ids closed.
         routes: Vec<String>,
+        /// How long they stay closed.
         duration_days: f64,
     },
+    /// A share of a programme's members revoked.
     Revocation {
+        /// Programme id.
         programme: String,
+        /// Share of members revoked.
         share: f64,
     },
 }
@@ -378,9 +490,13 @@ pub enum Effect {
 /// A disruption's kind, without its fields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DisruptionKind {
+    /// [`Effect::Earthquake`].
     Earthquake,
+    /// [`Effect::Alert`].
     Alert,
+    /// [`Effect::Closure`].
     Closure,
+    /// [`Effect::Revocation`].
     Revocation,
 }
 
@@ -411,9 +527,13 @@ impl Effect {
 /// A disruption of `network`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NetDisruption {
+    /// Disruption id.
     pub id: String,
+    /// Probability it happens in a replication.
     pub probability: f64,
+    /// Mean onset day.
     pub mean_onset_day: Option<f64>,
+    /// What it does (`kind` and its fields).
     #[serde(flatten)]
     pub effect: Effect,
 }
@@ -421,44 +541,66 @@ pub struct NetDisruption {
 /// The network and its disruptions, for maps and reports built from the outputs alone.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct NetworkSummary {
+    /// Nodes in file order.
     pub nodes: Vec<NetNode>,
+    /// Routes as listed.
     pub routes: Vec<NetRoute>,
+    /// Disruptions in file order.
     pub disruptions: Vec<NetDisruption>,
 }
 
 /// The `summary.json` document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
+    /// The version that wrote the file.
     pub tradesim_version: String,
+    /// The scenario's name.
     pub scenario: String,
+    /// The scenario's description.
     #[serde(default)]
     pub description: Option<String>,
+    /// The run's seed.
     pub seed: u64,
+    /// Replications per strategy.
     pub replications: u64,
+    /// Simulated days per replication.
     pub horizon_days: f64,
+    /// Warm-up days, left out of the measures.
     pub warmup_days: f64,
+    /// TEU per shipment.
     pub teu_per_shipment: f64,
+    /// Days before the onset that set the baseline band.
     pub baseline_days: f64,
+    /// Days in band that count as recovered.
     pub window_days: f64,
+    /// The band's tolerance.
     pub tolerance: f64,
+    /// Hold time for a sustained recovery.
     pub hold_days: f64,
+    /// How intervals were computed.
     pub intervals: Intervals,
+    /// A `target_ci` run's outcome.
     #[serde(default)]
     pub target_ci: Option<Target>,
+    /// The recovery sensitivity grid.
     #[serde(default)]
     pub sensitivity: Vec<SensitivityCell>,
+    /// An `--ablation` run's section.
     #[serde(default)]
     pub ablation: Option<Ablation>,
     /// Disruption ids, in scenario order.
     pub disruptions: Vec<String>,
+    /// The network, for maps.
     #[serde(default)]
     pub network: NetworkSummary,
     /// Strategies in the order they were run.
     pub strategy_order: Vec<String>,
+    /// Each strategy's results, by name.
     pub strategies: IndexMap<String, StrategySummary>,
     /// The reference strategy's node measures (baseline if it ran, else the first).
     #[serde(default)]
     pub nodes: Option<IndexMap<String, Measures>>,
+    /// What the results do not show.
     #[serde(default)]
     pub limitations: Vec<Limitation>,
 }
@@ -466,9 +608,13 @@ pub struct Summary {
 /// A stat as far as the page and plots use it: n, the mean and its 95% CI.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct StatView {
+    /// Replications with a value.
     pub n: u64,
+    /// The mean.
     pub mean: Option<f64>,
+    /// Lower end of the 95% CI.
     pub lo: Option<f64>,
+    /// Upper end of the 95% CI.
     pub hi: Option<f64>,
 }
 

@@ -16,18 +16,30 @@ pub enum ReportError {
     /// A result file is missing or unreadable.
     #[error("cannot read {}: {source}", path.display())]
     Read {
+        /// The file.
         path: PathBuf,
+        /// Why it could not be read.
         source: std::io::Error,
     },
     /// A result file is not what `tradesim run` writes.
     #[error("{}: {message}", path.display())]
-    Invalid { path: PathBuf, message: String },
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
     /// A plot or the page could not be written.
     #[error(transparent)]
     Write(#[from] WriteError),
     /// plotters failed to draw a plot.
     #[error("cannot draw plot `{id}`: {message}")]
-    Draw { id: &'static str, message: String },
+    Draw {
+        /// The plot.
+        id: &'static str,
+        /// plotters' message.
+        message: String,
+    },
 }
 
 impl ReportError {
@@ -43,16 +55,22 @@ impl ReportError {
 /// One day of a daily series, summarised over the replications (`timeseries.csv`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct DayPoint {
+    /// Day of the run (0 = start).
     pub day: f64,
+    /// Replications with a value.
     pub n: u64,
+    /// Mean over replications.
     pub mean: f64,
+    /// 10th percentile over replications.
     pub p10: f64,
+    /// 90th percentile over replications.
     pub p90: f64,
 }
 
 /// The system's time to recover in one replication (`replications.csv`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Ttr {
+    /// Days from the first onset to recovery (or to the horizon).
     pub days: f64,
     /// Not recovered by the end of the run: `days` is then the horizon − onset.
     pub censored: bool,
@@ -61,11 +79,17 @@ pub struct Ttr {
 /// A node of the network map.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MapNode {
+    /// Node id.
     pub id: String,
+    /// Display name.
     pub name: Option<String>,
+    /// Kind, as summary.json writes it (`land_border` …).
     pub kind: String,
+    /// Country code.
     pub country: String,
+    /// Latitude, degrees.
     pub lat: f64,
+    /// Longitude, degrees.
     pub lon: f64,
     /// Mean share of capacity lost at the first onset (reference strategy; the draws are
     /// common to every strategy). `None` without a disruption.
@@ -77,8 +101,11 @@ pub struct MapNode {
 /// A route of the network map.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MapRoute {
+    /// Origin node id.
     pub from: String,
+    /// Destination node id.
     pub to: String,
+    /// Mode, as summary.json writes it (`sea` …).
     pub mode: String,
     /// Named by a closure disruption.
     pub closed: bool,
@@ -87,13 +114,19 @@ pub struct MapRoute {
 /// A disruption, as `summary.json`'s `network.disruptions` describes it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MapDisruption {
+    /// Disruption id.
     pub id: String,
+    /// Its kind.
     pub kind: DisruptionKind,
+    /// Probability it happens in a replication.
     pub probability: Option<f64>,
+    /// Mean onset day.
     pub mean_onset_day: Option<f64>,
     /// (lat, lon) of an earthquake.
     pub epicenter: Option<(f64, f64)>,
+    /// An earthquake's magnitude.
     pub magnitude: Option<f64>,
+    /// An earthquake's footprint radius.
     pub footprint_km: Option<f64>,
     /// Nodes named: damaged (earthquake) or closed (closure).
     pub nodes: Vec<String>,
@@ -104,22 +137,30 @@ pub struct MapDisruption {
 /// The network with its disruptions, for the map and the tables.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Network {
+    /// Nodes in file order.
     pub nodes: Vec<MapNode>,
     /// One per route as listed (both directions may appear).
     pub routes: Vec<MapRoute>,
+    /// Disruptions in file order.
     pub disruptions: Vec<MapDisruption>,
 }
 
 /// Everything the report shows, read from a run's output folder.
 #[derive(Debug, Clone)]
 pub struct RunData {
+    /// The run's output folder.
     pub dir: PathBuf,
     /// `summary.json` as read, for the tables.
     pub summary: Summary,
+    /// The scenario's name.
     pub name: String,
+    /// The scenario's description, trimmed; `None` if empty.
     pub description: Option<String>,
+    /// Replications per strategy.
     pub replications: u64,
+    /// Simulated days per replication.
     pub horizon: f64,
+    /// Warm-up days.
     pub warmup: f64,
     /// Strategies in run order.
     pub strategies: Vec<String>,
@@ -127,6 +168,7 @@ pub struct RunData {
     pub onset: Option<f64>,
     /// The onset differs between replications (a random onset).
     pub onset_varies: bool,
+    /// The network with its disruptions.
     pub network: Network,
     /// (strategy, series) → days in order.
     pub series: BTreeMap<(String, String), Vec<DayPoint>>,
