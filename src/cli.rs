@@ -56,6 +56,16 @@ pub enum Command {
         /// The output folder of a run: summary.json, timeseries.csv, replications.csv.
         dir: PathBuf,
     },
+    /// Put finished runs side by side: each strategy's headline recovery figures and its
+    /// differences from its own run's baseline (console and compare.csv).
+    Compare {
+        /// Output folders of finished runs (each with a summary.json).
+        #[arg(required = true, num_args = 1..)]
+        dirs: Vec<PathBuf>,
+        /// Where to write compare.csv (default: outputs/compare/).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Print the JSON Schema of the scenario format (for editors: see docs/scenarios.md).
     Schema,
     /// Write a synthetic network scenario (for scaling studies and benchmarks).
@@ -268,6 +278,7 @@ pub fn main() -> ExitCode {
         Some(Command::Merge(args)) => merge(args),
         Some(Command::Slurm(args)) => slurm(args),
         Some(Command::Report { dir }) => report_command(&dir),
+        Some(Command::Compare { dirs, out }) => compare(&dirs, out),
         #[cfg(feature = "bench")]
         Some(Command::Generate(args)) => bench::generate(args),
         #[cfg(feature = "bench")]
@@ -419,6 +430,27 @@ fn merge(args: MergeArgs) -> ExitCode {
 }
 
 /// `tradesim report DIR`: plots/ and report.html from the run's files in DIR.
+/// `tradesim compare`: the runs' summaries side by side, on stdout and in compare.csv.
+fn compare(dirs: &[PathBuf], out: Option<PathBuf>) -> ExitCode {
+    use crate::report::compare;
+    let runs = match compare::load(dirs) {
+        Ok(r) => r,
+        Err(e) => return fail(e.exit_code(), e),
+    };
+    let rows = compare::rows(&runs);
+    let out = out.unwrap_or_else(|| compare::default_out().to_path_buf());
+    if let Err(e) = report::prepare_dir(&out) {
+        return fail(2, format!("output folder: {e}"));
+    }
+    let path = out.join("compare.csv");
+    if let Err(e) = report::write_atomic(&path, &compare::csv(&rows)) {
+        return fail(2, e);
+    }
+    say(&compare::console(&runs, &rows));
+    say(&format!("\ntable in {}\n", path.display()));
+    ExitCode::SUCCESS
+}
+
 fn report_command(dir: &std::path::Path) -> ExitCode {
     match report::html::write_report(dir) {
         Ok(w) => {

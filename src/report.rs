@@ -10,6 +10,7 @@
 //! which [`plots`] draws and [`html`] writes the page around the drawn plots. `data` and
 //! `text` import neither `plots` nor `html`, and `plots` does not import `html`.
 
+pub mod compare;
 mod console;
 pub mod data;
 pub mod html;
