@@ -10,9 +10,14 @@
 //! work (on Linux; NaN elsewhere). On a shared machine the CPU figure is the steadier one:
 //! wall time grows with other load, CPU time much less.
 
+use crate::distribution::DistSpec;
 use crate::engine::{RunOptions, Simulation};
 use crate::experiment::{self, Plan};
+use crate::scenario::file::{
+    CountryFile, FlowFile, NodeFile, NodeKind, ScenarioFile, ScenarioSection,
+};
 use crate::scenario::{Format, Scenario};
+use crate::time::Days;
 use rand::{RngExt, SeedableRng};
 use std::fmt::Write as _;
 use std::path::Path;
@@ -102,9 +107,11 @@ fn timed<T>(clock: Clock, f: impl FnOnce() -> T) -> (T, f64, f64) {
 
 // ---- the engine on one M/M/c queue ---------------------------------------------------------
 
-/// One queue as scenario text: a node of `servers` servers with exponential service at
+/// One queue as a scenario: a node of `servers` servers with exponential service at
 /// rate `mu` per day, Poisson arrivals at `lambda` per day that are handled once and
-/// delivered there, the baseline strategy only. The engine and memory benchmarks use it.
+/// delivered there, the baseline strategy only. The engine and memory benchmarks use it,
+/// built as a [`ScenarioFile`] value (validated directly, or written out as TOML for a
+/// child run).
 struct OneQueue<'a> {
     name: &'a str,
     description: &'a str,
@@ -119,54 +126,86 @@ struct OneQueue<'a> {
 }
 
 impl OneQueue<'_> {
+    /// The queue as the scenario file's structure.
+    fn file(&self) -> ScenarioFile {
+        ScenarioFile {
+            scenario: ScenarioSection {
+                name: self.name.into(),
+                description: Some(self.description.into()),
+                assumptions: None,
+                horizon: Days(self.days),
+                warmup: Some(Days(self.warmup)),
+                seed: Some(self.seed),
+                replications: Some(self.replications),
+                teu_per_shipment: None,
+                baseline_days: None,
+                window_days: None,
+                tolerance: None,
+                hold_days: None,
+                target_ci: None,
+                strategies: Some(vec!["baseline".into()]),
+                review_days: None,
+                arrangement: None,
+                memory_budget: None,
+                timeseries_scopes: None,
+                ablation: None,
+            },
+            countries: vec![CountryFile {
+                code: "JP".into(),
+                name: None,
+                alert_level: None,
+                alert_levels: Vec::new(),
+                targeting: None,
+            }],
+            nodes: vec![NodeFile {
+                id: "Q".into(),
+                name: None,
+                kind: NodeKind::Seaport,
+                country: "JP".into(),
+                lat: 35.6,
+                lon: 139.8,
+                servers: self.servers,
+                service: DistSpec::Exponential {
+                    mean: Days(1.0 / self.mu),
+                },
+                customs: None,
+            }],
+            routes: Vec::new(),
+            flows: vec![FlowFile {
+                id: self.flow.into(),
+                origin: "Q".into(),
+                destination: "Q".into(),
+                rate_per_day: self.lambda,
+                weekly_profile: None,
+                value: None,
+                path: None,
+                alternates: Vec::new(),
+                substitutes: Vec::new(),
+                response: None,
+                traders: Vec::new(),
+            }],
+            programmes: Vec::new(),
+            arrangements: Vec::new(),
+            strategies: Vec::new(),
+            disruptions: Vec::new(),
+            response: None,
+        }
+    }
+
+    /// The queue as scenario text (TOML), for a child run or a test's file.
     fn text(&self) -> String {
-        let OneQueue {
-            name,
-            description,
-            flow,
-            lambda,
-            mu,
-            servers,
-            days,
-            warmup,
-            replications,
-            seed,
-        } = *self;
-        format!(
-            r#"[scenario]
-name = "{name}"
-description = "{description}"
-horizon = {days:?}
-warmup = {warmup:?}
-seed = {seed}
-replications = {replications}
-strategies = ["baseline"]
+        toml::to_string(&self.file()).expect("a scenario file serialises")
+    }
 
-[[countries]]
-code = "JP"
-
-[[nodes]]
-id = "Q"
-kind = "seaport"
-country = "JP"
-lat = 35.6
-lon = 139.8
-servers = {servers}
-service = {{ dist = "exponential", mean = {mean:?} }}
-
-[[flows]]
-id = "{flow}"
-origin = "Q"
-destination = "Q"
-rate_per_day = {lambda:?}
-"#,
-            mean = 1.0 / mu
-        )
+    /// The queue, validated.
+    fn scenario(&self) -> Scenario {
+        Scenario::from_file(self.file(), &format!("{}.toml", self.name))
+            .expect("the benchmark's queue is valid")
     }
 }
 
-/// Scenario text of one M/M/c queue ([`OneQueue`]), `days` long, no warm-up.
-pub fn mmc_text(lambda: f64, mu: f64, servers: u32, days: f64, seed: u64) -> String {
+/// The M/M/c queue of the engine benchmark ([`OneQueue`]), `days` long, no warm-up.
+fn mmc_queue(lambda: f64, mu: f64, servers: u32, days: f64, seed: u64) -> OneQueue<'static> {
     OneQueue {
         name: "bench-mmc",
         description: "M/M/c queue for the engine benchmark (same queue as ../shared/bench).",
@@ -179,17 +218,16 @@ pub fn mmc_text(lambda: f64, mu: f64, servers: u32, days: f64, seed: u64) -> Str
         replications: 1,
         seed,
     }
-    .text()
 }
 
-/// The M/M/c scenario of [`mmc_text`], validated.
+/// Scenario text of one M/M/c queue ([`OneQueue`]), `days` long, no warm-up.
+pub fn mmc_text(lambda: f64, mu: f64, servers: u32, days: f64, seed: u64) -> String {
+    mmc_queue(lambda, mu, servers, days, seed).text()
+}
+
+/// The M/M/c scenario of [`mmc_text`], validated (built as a value, not parsed).
 pub fn mmc_scenario(lambda: f64, mu: f64, servers: u32, days: f64, seed: u64) -> Scenario {
-    Scenario::parse(
-        &mmc_text(lambda, mu, servers, days, seed),
-        "bench-mmc.toml",
-        Format::Toml,
-    )
-    .expect("the benchmark's M/M/c scenario is valid")
+    mmc_queue(lambda, mu, servers, days, seed).scenario()
 }
 
 /// One replication of the M/M/c queue on the calling thread; only `Simulation::run` is
@@ -941,6 +979,35 @@ mod tests {
             );
             assert!(row.run.count > 0 && row.run.cpu_seconds >= 0.0);
         }
+    }
+
+    #[test]
+    fn mmc_text_reads_back_as_the_same_queue() {
+        let value = mmc_scenario(MMC_LAMBDA, MMC_MU, MMC_SERVERS, 50.0, 7);
+        let text = mmc_text(MMC_LAMBDA, MMC_MU, MMC_SERVERS, 50.0, 7);
+        let parsed = Scenario::parse(&text, "bench-mmc.toml", Format::Toml).expect("valid");
+        assert_eq!(format!("{:?}", value.nodes), format!("{:?}", parsed.nodes));
+        assert_eq!(format!("{:?}", value.flows), format!("{:?}", parsed.flows));
+        assert_eq!(
+            (value.horizon, value.warmup, value.seed, value.replications),
+            (
+                parsed.horizon,
+                parsed.warmup,
+                parsed.seed,
+                parsed.replications
+            )
+        );
+        assert_eq!(value.default_strategies, parsed.default_strategies);
+        let run = |s: &Scenario| {
+            let mut sim = Simulation::new(s, 0, 0, s.seed, RunOptions::default());
+            sim.run_until(s.horizon).expect("accounting holds");
+            sim.finish().values
+        };
+        let (a, b) = (run(&value), run(&parsed));
+        assert_eq!(
+            a.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+            b.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
+        );
     }
 
     #[test]

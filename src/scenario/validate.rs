@@ -197,19 +197,7 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
     let mut ck = Checker::new(src);
     let root = KeyPath::root();
     let sc = &raw.scenario;
-    let settings::Settings {
-        horizon,
-        warmup,
-        replications,
-        teu,
-        baseline_days,
-        window_days,
-        review_days,
-        memory_budget,
-        tolerance,
-        hold_days,
-        target_ci,
-    } = settings::scenario_settings(&mut ck, &raw);
+    let st = settings::scenario_settings(&mut ck, &raw);
     let (country_ix, mut countries) = countries::countries(&mut ck, &raw);
     let (prog_ix, programmes) = programmes::programmes(&mut ck, &raw, &country_ix, &mut countries);
     let arrangements =
@@ -241,7 +229,7 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
         response::check_response(&mut ck, &root.key("response"), r);
     }
     flows::substitutes(&mut ck, &raw, &mut flows, &nodes, &network, &mut routing);
-    flows::demand(&mut ck, &flows, horizon);
+    flows::demand(&mut ck, &flows, st.horizon);
     let (strategies, default_strategies, arrangement) = strategies::strategies(&mut ck, &raw);
 
     let disruptions = disruptions::disruptions(
@@ -249,7 +237,7 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
         &raw,
         &nodes,
         &routes,
-        warmup + baseline_days,
+        st.warmup + st.baseline_days,
         &country_ix,
         &node_ix,
         &route_ix,
@@ -264,18 +252,18 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
         description: sc.description.clone(),
         assumptions: sc.assumptions.clone().unwrap_or_default(),
         sweep: raw.sweep.clone(),
-        horizon,
-        warmup,
+        horizon: st.horizon,
+        warmup: st.warmup,
         seed: sc.seed.unwrap_or(1),
-        replications,
-        teu_per_shipment: teu,
-        baseline_days,
-        window_days,
-        tolerance,
-        hold_days,
-        target_ci,
-        review_days,
-        memory_budget,
+        replications: st.replications,
+        teu_per_shipment: st.teu,
+        baseline_days: st.baseline_days,
+        window_days: st.window_days,
+        tolerance: st.tolerance,
+        hold_days: st.hold_days,
+        target_ci: st.target_ci,
+        review_days: st.review_days,
+        memory_budget: st.memory_budget,
         timeseries_scopes: {
             use super::file::ScopeKindFile as K;
             let kinds = sc.timeseries_scopes.as_deref().unwrap_or(&[]);
