@@ -189,6 +189,7 @@ impl OneQueue<'_> {
             strategies: Vec::new(),
             disruptions: Vec::new(),
             response: None,
+            sweep: None,
         }
     }
 

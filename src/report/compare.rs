@@ -6,8 +6,8 @@
 //! comparison across runs is of estimates with their own intervals; within a run the
 //! differences are the run's paired ones.
 
-use super::data::{DifferenceSummary, KmTime, StatSummary, Summary};
 use super::data::run::ReportError;
+use super::data::{DifferenceSummary, KmTime, StatSummary, Summary};
 use super::text::{fmt_num, fmt_signed};
 use std::path::{Path, PathBuf};
 
@@ -23,9 +23,18 @@ pub struct Run {
 /// The recovery measures every comparison shows, by scope `system`: (measure, label).
 pub const HEADLINE: [(&str, &str); 4] = [
     ("recovery.system.ttr_days", "time to recover (KM median)"),
-    ("recovery.class.trusted.ttr_days", "trusted time to recover (KM median)"),
-    ("recovery.system.excess_delay_shipment_days", "excess shipment-days (mean)"),
-    ("recovery.system.resilience_loss_days", "resilience loss (mean)"),
+    (
+        "recovery.class.trusted.ttr_days",
+        "trusted time to recover (KM median)",
+    ),
+    (
+        "recovery.system.excess_delay_shipment_days",
+        "excess shipment-days (mean)",
+    ),
+    (
+        "recovery.system.resilience_loss_days",
+        "resilience loss (mean)",
+    ),
 ];
 
 /// One row of the tidy comparison table.
@@ -64,7 +73,10 @@ pub fn load(dirs: &[PathBuf]) -> Result<Vec<Run>, ReportError> {
                 path,
                 message: format!("not a summary.json as tradesim writes it: {e}"),
             })?;
-            Ok(Run { dir: dir.clone(), summary })
+            Ok(Run {
+                dir: dir.clone(),
+                summary,
+            })
         })
         .collect()
 }
@@ -75,7 +87,11 @@ pub fn labels(runs: &[Run]) -> Vec<String> {
         .map(|r| {
             let name = &r.summary.scenario;
             let twice = runs.iter().filter(|o| &o.summary.scenario == name).count() > 1;
-            if twice { format!("{name} ({})", r.dir.display()) } else { name.clone() }
+            if twice {
+                format!("{name} ({})", r.dir.display())
+            } else {
+                name.clone()
+            }
         })
         .collect()
 }
@@ -86,10 +102,16 @@ pub fn rows(runs: &[Run]) -> Vec<Row> {
     let mut out = vec![];
     for (run, label) in runs.iter().zip(labels(runs)) {
         for name in &run.summary.strategy_order {
-            let Some(s) = run.summary.strategies.get(name) else { continue };
+            let Some(s) = run.summary.strategies.get(name) else {
+                continue;
+            };
             for (measure, _) in HEADLINE {
-                let Some((scope, m)) = split(measure) else { continue };
-                let Some(rec) = s.recovery.get(scope) else { continue };
+                let Some((scope, m)) = split(measure) else {
+                    continue;
+                };
+                let Some(rec) = s.recovery.get(scope) else {
+                    continue;
+                };
                 let row = |statistic, value, ci95, n, censored_share| Row {
                     run: label.clone(),
                     strategy: name.clone(),
@@ -104,7 +126,13 @@ pub fn rows(runs: &[Run]) -> Vec<Row> {
                 match m {
                     "ttr_days" => {
                         let t: &KmTime = &rec.ttr_days;
-                        out.push(row("km_median", t.km_median, t.km_median_ci95, t.n, t.censored_share));
+                        out.push(row(
+                            "km_median",
+                            t.km_median,
+                            t.km_median_ci95,
+                            t.n,
+                            t.censored_share,
+                        ));
                     }
                     "excess_delay_shipment_days" | "resilience_loss_days" => {
                         let st: &StatSummary = if m == "resilience_loss_days" {
@@ -153,7 +181,16 @@ pub fn csv(rows: &[Row]) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(vec![]);
     let cell = |x: Option<f64>| x.map_or(String::new(), |v| format!("{v}"));
     let _ = w.write_record([
-        "run", "strategy", "measure", "statistic", "value", "ci95_low", "ci95_high", "n", "censored_share", "verdict",
+        "run",
+        "strategy",
+        "measure",
+        "statistic",
+        "value",
+        "ci95_low",
+        "ci95_high",
+        "n",
+        "censored_share",
+        "verdict",
     ]);
     for r in rows {
         let _ = w.write_record([
@@ -189,7 +226,13 @@ pub fn console(runs: &[Run], rows: &[Row]) -> String {
         .collect();
     s += &super::table(&["run", "replications", "seed", "disruptions"], &runs_table);
     let estimate = |r: &Row, digits: usize, signed: bool| {
-        let f = |x| if signed { fmt_signed(x, digits) } else { fmt_num(x, digits) };
+        let f = |x| {
+            if signed {
+                fmt_signed(x, digits)
+            } else {
+                fmt_num(x, digits)
+            }
+        };
         format!("{} [{}, {}]", f(r.value), f(r.ci95[0]), f(r.ci95[1]))
     };
     let digits = |m: &str| if m.ends_with("shipment_days") { 0 } else { 1 };
@@ -201,18 +244,46 @@ pub fn console(runs: &[Run], rows: &[Row]) -> String {
         .iter()
         .filter(|r| r.statistic != "difference_from_baseline")
         .map(|r| {
-            let censored = r.censored_share.map_or(String::new(), |c| format!("{:.0}% not recovered", c * 100.0));
-            [r.run.clone(), r.strategy.clone(), label(&r.measure).into(), estimate(r, digits(&r.measure), false), censored]
+            let censored = r.censored_share.map_or(String::new(), |c| {
+                format!("{:.0}% not recovered", c * 100.0)
+            });
+            [
+                r.run.clone(),
+                r.strategy.clone(),
+                label(&r.measure).into(),
+                estimate(r, digits(&r.measure), false),
+                censored,
+            ]
         })
         .collect();
-    s += &super::table(&["run", "strategy", "measure", "estimate [95% CI]", ""], &per);
+    s += &super::table(
+        &["run", "strategy", "measure", "estimate [95% CI]", ""],
+        &per,
+    );
     s += "\ndifferences from each run's baseline (paired within the run):\n";
     let diff: Vec<[String; 5]> = rows
         .iter()
         .filter(|r| r.statistic == "difference_from_baseline")
-        .map(|r| [r.run.clone(), r.strategy.clone(), label(&r.measure).into(), estimate(r, digits(&r.measure), true), r.verdict.clone()])
+        .map(|r| {
+            [
+                r.run.clone(),
+                r.strategy.clone(),
+                label(&r.measure).into(),
+                estimate(r, digits(&r.measure), true),
+                r.verdict.clone(),
+            ]
+        })
         .collect();
-    s += &super::table(&["run", "strategy", "measure", "difference [95% CI]", "verdict"], &diff);
+    s += &super::table(
+        &[
+            "run",
+            "strategy",
+            "measure",
+            "difference [95% CI]",
+            "verdict",
+        ],
+        &diff,
+    );
     s
 }
 
