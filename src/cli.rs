@@ -149,7 +149,7 @@ pub struct SlurmArgs {
 }
 
 /// Arguments of `tradesim run`.
-#[derive(Debug, Args, Default)]
+#[derive(Debug, Args, Default, Clone)]
 pub struct RunArgs {
     /// Scenario file (TOML or .json); without it, the embedded default (us-japan-tohoku-2011).
     pub scenario: Option<PathBuf>,
@@ -383,6 +383,10 @@ fn fail(code: u8, message: impl std::fmt::Display) -> ExitCode {
 
 fn merge(args: MergeArgs) -> ExitCode {
     let limit = args.max_input_size.unwrap_or(crate::input::MAX_STORE_BYTES);
+    // A sweep's shards come in one folder of point-<k>/ folders.
+    if let Some(code) = sweep::merge_sweep(&args.dirs, &args.out, limit) {
+        return code;
+    }
     // Everything is read and checked before the output folder is made or touched.
     let merged = match store::merge(&args.dirs, limit) {
         Ok(m) => m,
@@ -429,7 +433,6 @@ fn merge(args: MergeArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// `tradesim report DIR`: plots/ and report.html from the run's files in DIR.
 /// `tradesim compare`: the runs' summaries side by side, on stdout and in compare.csv.
 fn compare(dirs: &[PathBuf], out: Option<PathBuf>) -> ExitCode {
     use crate::report::compare;
@@ -451,6 +454,7 @@ fn compare(dirs: &[PathBuf], out: Option<PathBuf>) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// `tradesim report DIR`: plots/ and report.html from the run's files in DIR.
 fn report_command(dir: &std::path::Path) -> ExitCode {
     match report::html::write_report(dir) {
         Ok(w) => {

@@ -22,6 +22,12 @@ pub(super) fn run(args: RunArgs) -> ExitCode {
     {
         return super::sweep::from_run_args(&settings.scenario, path, &args);
     }
+    run_settings(settings, &args)
+}
+
+/// Runs checked settings: the output folder, the resume, the run and the outputs (one
+/// scenario; a sweep's shard runs each point through here).
+pub(super) fn run_settings(settings: RunSettings, args: &RunArgs) -> ExitCode {
     let RunSettings {
         scenario,
         plan,

@@ -28,7 +28,15 @@ impl RunSettings {
     /// Loads the scenario and applies and checks every flag, in the order the messages
     /// have always come in; on a problem prints it and gives the exit code (2).
     pub(super) fn from_args(args: &RunArgs) -> Result<RunSettings, ExitCode> {
-        let mut scenario = load(args.scenario.as_ref(), args.max_input_size)?;
+        let scenario = load(args.scenario.as_ref(), args.max_input_size)?;
+        Self::for_scenario(scenario, args)
+    }
+
+    /// [`RunSettings::from_args`] for a scenario already loaded (a sweep's point).
+    pub(super) fn for_scenario(
+        mut scenario: Scenario,
+        args: &RunArgs,
+    ) -> Result<RunSettings, ExitCode> {
         if args.ablation {
             if args.strategies.is_some() {
                 return Err(fail(

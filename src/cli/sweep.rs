@@ -1,10 +1,19 @@
 //! `tradesim run` on a scenario with a `[sweep]`: every point run in turn, results as one
 //! tidy table (`sweep.csv`), a summary per point (`points/<k>/summary.json`), and the
 //! design with the screened measure's sensitivity (`sweep.json`, console).
+//!
+//! With `--shard K/M` each point runs shard K of M of its replications into
+//! `OUT/point-<k>/`, as a plain run's shard would; `tradesim merge` on that folder merges
+//! each point's shards and writes the same files as the local sweep, byte for byte
+//! (`merge_sweep`). `tradesim slurm` therefore spreads points × replications over its
+//! job array unchanged.
 
-use super::{RunArgs, fail, print_scenario_errors};
+use super::run::run_settings;
+use super::settings::RunSettings;
+use super::{RunArgs, fail, print_scenario_errors, say};
+use crate::experiment::{Outcome, store};
 use crate::report;
-use crate::scenario::{Format, Scenario};
+use crate::scenario::Scenario;
 use crate::sweep::design::{Design, Parameter};
 use crate::sweep::run::{self, PointSettings, Row};
 use crate::sweep::sensitivity::{elementary_effects, tornado};
@@ -14,31 +23,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// What the command line sets for a sweep.
-#[derive(Debug, Clone)]
-pub struct SweepArgs {
-    /// The scenario file (its `[sweep]` says what to vary).
-    pub path: PathBuf,
-    /// Output folder (default `outputs/<scenario name>/`).
-    pub out: Option<PathBuf>,
-    /// Replications per strategy at each point (default: the scenario's).
-    pub replications: Option<u64>,
-    /// Master seed, the same at every point (default: the scenario's).
-    pub seed: Option<u64>,
-    /// Worker threads.
-    pub threads: Option<usize>,
-    /// No messages on stderr.
-    pub quiet: bool,
-    /// Largest scenario file read.
-    pub max_input: u64,
-}
-
-/// `run` on a scenario with a `[sweep]`: the flags that make sense for every point.
+/// `run` on a scenario with a `[sweep]`, loaded from `path`: every point locally, or
+/// with `--shard` each point's shard.
 pub(super) fn from_run_args(scenario: &Scenario, path: &Path, args: &RunArgs) -> ExitCode {
     let unsupported = [
         (args.ablation, "--ablation"),
-        (args.strategies.is_some(), "--strategies"),
-        (args.shard.is_some(), "--shard"),
         (args.target_ci.is_some(), "--target-ci"),
     ];
     if let Some((_, flag)) = unsupported.iter().find(|(given, _)| *given) {
@@ -49,61 +38,18 @@ pub(super) fn from_run_args(scenario: &Scenario, path: &Path, args: &RunArgs) ->
             ),
         );
     }
-    sweep(
-        scenario,
-        &SweepArgs {
-            path: path.to_path_buf(),
-            out: args.out.clone(),
-            replications: args.replications,
-            seed: args.seed,
-            threads: args.threads.map(|t| t as usize),
-            quiet: args.quiet,
-            max_input: args
-                .max_input_size
-                .unwrap_or(crate::input::MAX_SCENARIO_BYTES),
-        },
-    )
-}
-
-/// Runs the sweep of `scenario` (already loaded from `args.path`); the exit code.
-pub fn sweep(scenario: &Scenario, args: &SweepArgs) -> ExitCode {
-    let text = match crate::input::read_regular(&args.path, args.max_input) {
-        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-        Err(e) => return fail(2, format!("{}: {e}", args.path.display())),
-    };
-    let file = args.path.display().to_string();
-    let format = Format::from_path(&args.path);
-    let Some(raw) = &scenario.sweep else {
-        return fail(2, format!("{file}: no [sweep] section"));
-    };
-    let spec = match spec::compile(
-        raw,
-        &text,
-        &file,
-        format,
-        args.seed.unwrap_or(scenario.seed),
-    ) {
+    let file = path.display().to_string();
+    let spec = match compile(scenario, &file, args.seed.unwrap_or(scenario.seed)) {
         Ok(s) => s,
-        Err(e) => {
-            print_scenario_errors(&e);
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
-    if scenario.strategy_index(&spec.strategy).is_none()
-        || scenario.strategy_index("baseline").is_none()
-    {
-        return fail(
-            2,
-            format!(
-                "{file}: [sweep] strategy `{}` and `baseline` must both be strategies of the scenario",
-                spec.strategy
-            ),
-        );
-    }
     let out = args
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("outputs").join(&scenario.name));
+    if args.shard.is_some() {
+        return shard(scenario, &file, &spec, &out, args);
+    }
     if let Err(e) = report::prepare_dir(&out) {
         return fail(2, format!("output folder: {e}"));
     }
@@ -116,13 +62,44 @@ pub fn sweep(scenario: &Scenario, args: &SweepArgs) -> ExitCode {
         seed: args.seed,
         threads: args
             .threads
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+            .map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), |t| t as usize),
+        strategies: args.strategies.clone(),
     };
-    let result = write_sweep(&text, &file, &spec, settings, &out, args.quiet);
+    let result = SweepWriter::new(&spec, &out, args.quiet).and_then(|mut w| {
+        run::run(&scenario.source, &file, &spec.parameters, &spec.points, settings, &|_| false, &mut |k, s, o, rows| w.point(k, s, o, rows))?;
+        w.finish()
+    });
     let _ = std::fs::remove_file(out.join("sweep.csv.partial"));
+    finish(result)
+}
+
+/// The sweep of `scenario` (its own text), checked; prints the errors itself.
+fn compile(scenario: &Scenario, file: &str, seed: u64) -> Result<Spec, ExitCode> {
+    let Some(raw) = &scenario.sweep else {
+        return Err(fail(2, format!("{file}: no [sweep] section")));
+    };
+    let spec = spec::compile(raw, &scenario.source, file, scenario.format, seed).map_err(|e| {
+        print_scenario_errors(&e);
+        ExitCode::from(2)
+    })?;
+    if scenario.strategy_index(&spec.strategy).is_none()
+        || scenario.strategy_index("baseline").is_none()
+    {
+        return Err(fail(
+            2,
+            format!(
+                "{file}: [sweep] strategy `{}` and `baseline` must both be strategies of the scenario",
+                spec.strategy
+            ),
+        ));
+    }
+    Ok(spec)
+}
+
+fn finish(result: Result<String, SweepFailure>) -> ExitCode {
     match result {
         Ok(console) => {
-            print!("{console}");
+            say(&console);
             ExitCode::SUCCESS
         }
         Err(SweepFailure::Run(run::RunError::Sweep(run::SweepError::Point {
@@ -138,6 +115,107 @@ pub fn sweep(scenario: &Scenario, args: &SweepArgs) -> ExitCode {
     }
 }
 
+/// The folder of point `k`'s shards under a sweep's `--out`.
+fn point_dir(k: usize) -> String {
+    format!("point-{k}")
+}
+
+/// `run --shard K/M` on a sweep: shard K of M of every point, each into its own folder.
+fn shard(scenario: &Scenario, file: &str, spec: &Spec, out: &Path, args: &RunArgs) -> ExitCode {
+    let mut points = vec![];
+    for (k, p) in spec.points.points.iter().enumerate() {
+        match run::point_scenario(&scenario.source, file, &spec.parameters, p, k) {
+            Ok(s) => points.push(s),
+            Err(e) => return finish(Err(SweepFailure::Run(e.into()))),
+        }
+    }
+    let n = points.len();
+    for (k, point) in points.into_iter().enumerate() {
+        let mut a = args.clone();
+        a.out = Some(out.join(point_dir(k)));
+        // The same plan as a local sweep's point: no confidence target.
+        a.target_ci = Some(super::TargetArg::Off);
+        let settings = match RunSettings::for_scenario(point, &a) {
+            Ok(s) => s,
+            Err(code) => return code,
+        };
+        if !args.quiet {
+            eprintln!("sweep: point {} of {n}", k + 1);
+        }
+        let code = run_settings(settings, &a);
+        if code != ExitCode::SUCCESS {
+            return code;
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// `merge` of a sweep's shards: `dirs` (one folder) holding `point-<k>/` folders of shard
+/// files. None if it holds none (not a sweep).
+pub(super) fn merge_sweep(dirs: &[PathBuf], out: &Path, limit: u64) -> Option<ExitCode> {
+    let [dir] = dirs else { return None };
+    let mut points: Vec<(usize, PathBuf)> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let k = name.strip_prefix("point-")?.parse().ok()?;
+            e.path().is_dir().then_some((k, e.path()))
+        })
+        .collect();
+    if points.is_empty() {
+        return None;
+    }
+    points.sort();
+    if points.iter().enumerate().any(|(i, (k, _))| i != *k) {
+        return Some(fail(
+            2,
+            format!("{}: the point-<k> folders are not 0..{}; merge the whole sweep's folder", dir.display(), points.len()),
+        ));
+    }
+    // Every point's shards are read and checked before anything is written.
+    let mut merged = vec![];
+    for (_, p) in &points {
+        let m = match store::merge(std::slice::from_ref(p), limit) {
+            Ok(m) => m,
+            Err(e) => return Some(fail(2, e)),
+        };
+        if let Err(e) = store::merged_rows(&m, limit) {
+            return Some(fail(2, e));
+        }
+        merged.push(m);
+    }
+    let first = &merged[0];
+    let label = format!("{} (from {})", first.scenario.name, dir.display());
+    let spec = match compile(&first.scenario, &label, first.plan.seed) {
+        Ok(s) => s,
+        Err(code) => return Some(code),
+    };
+    if spec.points.points.len() != merged.len() {
+        return Some(fail(
+            2,
+            format!("{}: {} point folders, but the sweep has {} points", dir.display(), merged.len(), spec.points.points.len()),
+        ));
+    }
+    if let Err(e) = report::prepare_dir(out) {
+        return Some(fail(2, format!("output folder: {e}")));
+    }
+    let _lock = match crate::lock::lock_folder(out, crate::lock::LOCK_FILE, "merge") {
+        Ok(l) => l,
+        Err(e) => return Some(fail(2, e)),
+    };
+    let result = SweepWriter::new(&spec, out, true).and_then(|mut w| {
+        for (k, m) in merged.into_iter().enumerate() {
+            let outcome = crate::experiment::outcome(&m.scenario, m.plan, m.aggregate, m.seconds);
+            let rows = run::rows(&m.scenario, &outcome);
+            w.point(k, &m.scenario, &outcome, &rows).map_err(|e| SweepFailure::Write { path: out.to_path_buf(), source: e })?;
+        }
+        w.finish()
+    });
+    let _ = std::fs::remove_file(out.join("sweep.csv.partial"));
+    Some(finish(result))
+}
+
 #[derive(Debug, thiserror::Error)]
 enum SweepFailure {
     #[error(transparent)]
@@ -149,133 +227,118 @@ enum SweepFailure {
     },
 }
 
-/// Runs every point and writes the results into `out`; returns the console text.
-fn write_sweep(
-    text: &str,
-    file: &str,
-    spec: &Spec,
-    settings: PointSettings,
-    out: &Path,
+/// Writes a sweep's files as its points finish: `sweep.csv` (streamed to
+/// `sweep.csv.partial`, renamed at the end), `points/<k>/summary.json`, then `sweep.json`.
+struct SweepWriter<'a> {
+    spec: &'a Spec,
+    out: &'a Path,
     quiet: bool,
-) -> Result<String, SweepFailure> {
-    let werr = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| SweepFailure::Write {
-            path: path.clone(),
-            source,
-        }
-    };
-    // Point folders of an earlier sweep into the same folder would mix with this one's.
-    let points_dir = out.join("points");
-    if points_dir.exists() {
-        std::fs::remove_dir_all(&points_dir).map_err(werr(&points_dir))?;
-    }
-    let csv_final = out.join("sweep.csv");
-    let csv_partial = out.join("sweep.csv.partial");
-    let mut table = csv::Writer::from_writer(std::io::BufWriter::new(
-        std::fs::File::create(&csv_partial).map_err(werr(&csv_partial))?,
-    ));
-    let keys: Vec<&str> = spec.parameters.iter().map(|p| p.key.as_str()).collect();
-    let mut header = vec!["point"];
-    header.extend(&keys);
-    header.extend([
-        "strategy",
-        "measure",
-        "statistic",
-        "value",
-        "ci95_low",
-        "ci95_high",
-        "n",
-        "censored_share",
-        "verdict",
-    ]);
-    table
-        .write_record(&header)
-        .map_err(|e| werr(&csv_partial)(e.into()))?;
-    let width = (spec.points.points.len().max(2) - 1).to_string().len();
-    let pick = |r: &Row| {
-        r.strategy == spec.strategy
-            && r.statistic == "difference_from_baseline"
-            && r.measure == spec.measure
-    };
-    let mut headline: Vec<Option<Row>> = vec![];
-    let n_points = spec.points.points.len();
-    let measure = run::run(
-        text,
-        file,
-        &spec.parameters,
-        &spec.points,
-        settings,
-        &pick,
-        &mut |k, scenario, outcome, rows| {
-            let values: Vec<String> = spec.points.points[k]
-                .values
-                .iter()
-                .map(cell_value)
-                .collect();
-            for r in rows {
-                let mut rec = vec![k.to_string()];
-                rec.extend(values.iter().cloned());
-                rec.extend([
-                    r.strategy.clone(),
-                    r.measure.clone(),
-                    r.statistic.to_string(),
-                    num(r.value),
-                    num(r.ci95[0]),
-                    num(r.ci95[1]),
-                    r.n.to_string(),
-                    num(r.censored_share),
-                    r.verdict.clone(),
-                ]);
-                table.write_record(&rec)?;
-            }
-            let dir = out.join("points").join(format!("{k:0width$}"));
-            std::fs::create_dir_all(&dir)?;
-            let summary = serde_json::to_vec_pretty(&report::summary_json(scenario, outcome))
-                .map_err(std::io::Error::other)?;
-            report::write_atomic(&dir.join("summary.json"), &summary)
-                .map_err(|e| std::io::Error::other(e.to_string()))?;
-            headline.push(rows.iter().find(|r| pick(r)).cloned());
-            if !quiet {
-                eprintln!(
-                    "sweep: point {} of {n_points} done ({})",
-                    k + 1,
-                    run::describe(&spec.parameters, &spec.points.points[k])
-                );
-            }
-            Ok(())
-        },
-    )?;
-    let mut w = table
-        .into_inner()
-        .map_err(|e| werr(&csv_partial)(e.into_error()))?;
-    w.flush().map_err(werr(&csv_partial))?;
-    drop(w);
-    std::fs::rename(&csv_partial, &csv_final).map_err(werr(&csv_final))?;
+    table: csv::Writer<std::io::BufWriter<std::fs::File>>,
+    /// The screened difference of each point so far (its row, if the run has it).
+    headline: Vec<Option<Row>>,
+    /// Its value (NaN: not estimable or not in the run).
+    measure: Vec<f64>,
+}
 
-    let sensitivity = sensitivity_json(spec, &measure);
-    let doc = json!({
-        "design": spec.design.name(),
-        "design_seed": match spec.design {
-            Design::LatinHypercube { seed, .. } | Design::Morris { seed, .. } => Some(seed),
-            _ => None,
-        },
-        "keys": spec.parameters.iter().map(key_json).collect::<Vec<_>>(),
-        "measure": spec.measure,
-        "strategy": spec.strategy,
-        "points": spec.points.points.iter().zip(&measure).map(|(p, y)| json!({
-            "values": p.values.iter().map(|v| serde_json::to_value(v).unwrap_or_default()).collect::<Vec<_>>(),
-            "coords": p.coords,
-            "measure": finite(*y),
-        })).collect::<Vec<_>>(),
-        "sensitivity": sensitivity,
-    });
-    let path = out.join("sweep.json");
-    let bytes =
-        serde_json::to_vec_pretty(&doc).map_err(|e| werr(&path)(std::io::Error::other(e)))?;
-    report::write_atomic(&path, &bytes)
-        .map_err(|e| werr(&path)(std::io::Error::other(e.to_string())))?;
-    Ok(console(spec, &headline, &measure, out))
+impl<'a> SweepWriter<'a> {
+    fn new(spec: &'a Spec, out: &'a Path, quiet: bool) -> Result<Self, SweepFailure> {
+        let werr = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| SweepFailure::Write { path: path.clone(), source }
+        };
+        // Point folders of an earlier sweep into the same folder would mix with this one's.
+        let points_dir = out.join("points");
+        if points_dir.exists() {
+            std::fs::remove_dir_all(&points_dir).map_err(werr(&points_dir))?;
+        }
+        let partial = out.join("sweep.csv.partial");
+        let mut table = csv::Writer::from_writer(std::io::BufWriter::new(
+            std::fs::File::create(&partial).map_err(werr(&partial))?,
+        ));
+        let mut header = vec!["point"];
+        header.extend(spec.parameters.iter().map(|p| p.key.as_str()));
+        header.extend(["strategy", "measure", "statistic", "value", "ci95_low", "ci95_high", "n", "censored_share", "verdict"]);
+        table.write_record(&header).map_err(|e| werr(&partial)(e.into()))?;
+        Ok(SweepWriter { spec, out, quiet, table, headline: vec![], measure: vec![] })
+    }
+
+    fn pick(&self, r: &Row) -> bool {
+        r.strategy == self.spec.strategy
+            && r.statistic == "difference_from_baseline"
+            && r.measure == self.spec.measure
+    }
+
+    /// Point `k`'s rows and summary.
+    fn point(&mut self, k: usize, scenario: &Scenario, outcome: &Outcome, rows: &[Row]) -> std::io::Result<()> {
+        let values: Vec<String> = self.spec.points.points[k].values.iter().map(cell_value).collect();
+        for r in rows {
+            let mut rec = vec![k.to_string()];
+            rec.extend(values.iter().cloned());
+            rec.extend([
+                r.strategy.clone(),
+                r.measure.clone(),
+                r.statistic.to_string(),
+                num(r.value),
+                num(r.ci95[0]),
+                num(r.ci95[1]),
+                r.n.to_string(),
+                num(r.censored_share),
+                r.verdict.clone(),
+            ]);
+            self.table.write_record(&rec)?;
+        }
+        let dir = self.out.join("points").join(k.to_string());
+        std::fs::create_dir_all(&dir)?;
+        let summary = serde_json::to_vec_pretty(&report::summary_json(scenario, outcome))
+            .map_err(std::io::Error::other)?;
+        report::write_atomic(&dir.join("summary.json"), &summary)
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        let head = rows.iter().find(|r| self.pick(r)).cloned();
+        self.measure.push(head.as_ref().map_or(f64::NAN, |r| r.value));
+        self.headline.push(head);
+        if !self.quiet {
+            let n = self.spec.points.points.len();
+            let what = run::describe(&self.spec.parameters, &self.spec.points.points[k]);
+            eprintln!("sweep: point {} of {n} done ({what})", k + 1);
+        }
+        Ok(())
+    }
+
+    /// Renames `sweep.csv` into place and writes `sweep.json`; the console text.
+    fn finish(self) -> Result<String, SweepFailure> {
+        let SweepWriter { spec, out, table, headline, measure, .. } = self;
+        let werr = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| SweepFailure::Write { path: path.clone(), source }
+        };
+        let partial = out.join("sweep.csv.partial");
+        let mut w = table.into_inner().map_err(|e| werr(&partial)(e.into_error()))?;
+        w.flush().map_err(werr(&partial))?;
+        drop(w);
+        let csv_final = out.join("sweep.csv");
+        std::fs::rename(&partial, &csv_final).map_err(werr(&csv_final))?;
+        let doc = json!({
+            "design": spec.design.name(),
+            "design_seed": match spec.design {
+                Design::LatinHypercube { seed, .. } | Design::Morris { seed, .. } => Some(seed),
+                _ => None,
+            },
+            "keys": spec.parameters.iter().map(key_json).collect::<Vec<_>>(),
+            "measure": spec.measure,
+            "strategy": spec.strategy,
+            "points": spec.points.points.iter().zip(&measure).map(|(p, y)| json!({
+                "values": p.values.iter().map(|v| serde_json::to_value(v).unwrap_or_default()).collect::<Vec<_>>(),
+                "coords": p.coords,
+                "measure": finite(*y),
+            })).collect::<Vec<_>>(),
+            "sensitivity": sensitivity_json(spec, &measure),
+        });
+        let path = out.join("sweep.json");
+        let bytes = serde_json::to_vec_pretty(&doc).map_err(|e| werr(&path)(std::io::Error::other(e)))?;
+        report::write_atomic(&path, &bytes)
+            .map_err(|e| werr(&path)(std::io::Error::other(e.to_string())))?;
+        Ok(console(spec, &headline, &measure, out))
+    }
 }
 
 fn key_json(p: &Parameter) -> serde_json::Value {

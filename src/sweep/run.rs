@@ -45,6 +45,9 @@ pub enum SweepError {
         values: String,
         errors: Box<ScenarioErrors>,
     },
+    /// `--strategies` names a strategy the scenario lacks.
+    #[error("--strategies: no strategy `{0}` in the scenario")]
+    Strategy(String),
     /// The experiment of a point failed.
     #[error("sweep point {point}: {source}")]
     Experiment {
@@ -166,7 +169,7 @@ pub fn rows(scenario: &Scenario, outcome: &Outcome) -> Vec<Row> {
 
 /// What the caller sets for every point: the run's replications, seed and threads (the
 /// point's scenario gives the rest).
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PointSettings {
     /// Replications per strategy at each point (None: the scenario's).
     pub replications: Option<u64>,
@@ -174,6 +177,8 @@ pub struct PointSettings {
     pub seed: Option<u64>,
     /// Worker threads (results do not depend on it).
     pub threads: usize,
+    /// Strategies to run at each point, by name (None: the scenario's).
+    pub strategies: Option<Vec<String>>,
 }
 
 /// Receives each finished point: its index, scenario, outcome and tidy rows.
@@ -205,6 +210,12 @@ pub fn run(
         plan.seed = settings.seed.unwrap_or(plan.seed);
         plan.threads = settings.threads.max(1);
         plan.target_ci = None;
+        if let Some(names) = &settings.strategies {
+            plan.strategies = names
+                .iter()
+                .map(|n| scenario.strategy_index(n.trim()).ok_or_else(|| SweepError::Strategy(n.clone())))
+                .collect::<Result<_, _>>()?;
+        }
         let outcome = experiment::run(&scenario, &plan, &|_| {})
             .map_err(|source| SweepError::Experiment { point: k, source })?;
         let rows = rows(&scenario, &outcome);

@@ -15,6 +15,7 @@ fn settings(replications: u64) -> PointSettings {
         replications: Some(replications),
         seed: Some(2011),
         threads: 2,
+        strategies: None,
     }
 }
 
@@ -257,13 +258,46 @@ fn a_bad_sweep_key_is_an_error_at_its_line_and_nothing_runs() {
     let o = run_bin([
         "run".as_ref(),
         path.as_os_str(),
-        "--shard".as_ref(),
-        "1/2".as_ref(),
+        "--ablation".as_ref(),
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        texts(&o).1.contains("--shard does not apply to a sweep"),
+        texts(&o).1.contains("--ablation does not apply to a sweep"),
         "{}",
         texts(&o).1
     );
+}
+
+#[test]
+fn a_sweep_split_into_shards_merges_to_the_local_sweep_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = sweep_file(
+        dir.path(),
+        "[sweep]\n[[sweep.keys]]\nkey = \"disruptions.west-coast-lockout.duration\"\nvalues = [5, 20]\n",
+    );
+    let d = |name: &str| dir.path().join(name);
+    let run = |extra: &[&str], out: &std::path::Path| {
+        let mut args: Vec<std::ffi::OsString> =
+            vec!["run".into(), path.clone().into(), "--replications".into(), "3".into(), "--quiet".into()];
+        args.extend(extra.iter().map(|a| a.into()));
+        args.extend(["--out".into(), out.into()]);
+        let o = run_bin(args);
+        assert!(o.status.success(), "{}", texts(&o).1);
+    };
+    run(&["--threads", "2"], &d("local"));
+    run(&["--shard", "1/2", "--threads", "1"], &d("shards"));
+    run(&["--shard", "2/2", "--threads", "1"], &d("shards"));
+    assert!(d("shards/point-1/shard-2-of-2.json").exists());
+    let o = run_bin(["merge".as_ref(), d("shards").as_os_str(), "--out".as_ref(), d("merged").as_os_str()]);
+    assert!(o.status.success(), "{}", texts(&o).1);
+    for f in ["sweep.csv", "sweep.json", "points/0/summary.json", "points/1/summary.json"] {
+        let (a, b) = (std::fs::read(d("local").join(f)).unwrap(), std::fs::read(d("merged").join(f)).unwrap());
+        assert!(a == b, "{f} differs between the local sweep and the merged shards");
+    }
+    // A point folder missing is an error before anything is written.
+    std::fs::remove_dir_all(d("shards/point-1")).unwrap();
+    std::fs::create_dir_all(d("shards/point-2")).unwrap();
+    let o = run_bin(["merge".as_ref(), d("shards").as_os_str(), "--out".as_ref(), d("merged2").as_os_str()]);
+    assert_eq!(o.status.code(), Some(2), "{}", texts(&o).1);
+    assert!(!d("merged2/sweep.csv").exists());
 }
