@@ -20,6 +20,11 @@
 #   E2E_TASKS         array tasks (shards)       (default 4; at least 3)
 #   E2E_SEED          master seed                (default 20110311)
 #   E2E_STRATEGIES    strategies, comma-separated (default: the scenario's)
+#   E2E_FILES         result files compared byte for byte (default: summary.json
+#                     replications.csv timeseries.csv; for a scenario with [sweep]:
+#                     sweep.csv sweep.json points/0/summary.json)
+#   E2E_SHARDS_IN     folder under shards/ holding each task's shard file (default: none;
+#                     for a sweep: point-0)
 #   E2E_PARTITION     partition to submit to     (default debug, as slurm-up.sh makes it;
 #                                                 empty: the cluster's default partition)
 #   E2E_TIMEOUT       seconds to wait for the jobs (default 120)
@@ -187,10 +192,12 @@ if [ "$mstate" != COMPLETED ] || [ "$mcode" != 0:0 ]; then
   diagnose
   die "merge job $MERGE ended $mstate (exit $mcode)"
 fi
+FILES=${E2E_FILES:-summary.json replications.csv timeseries.csv}
+SHARDS_IN=$CLUSTER/shards${E2E_SHARDS_IN:+/$E2E_SHARDS_IN}
 for k in $(seq 1 "$M"); do
-  [ -s "$CLUSTER/shards/shard-$k-of-$M.json" ] || { diagnose; die "no shard file shard-$k-of-$M.json"; }
+  [ -s "$SHARDS_IN/shard-$k-of-$M.json" ] || { diagnose; die "no shard file $SHARDS_IN/shard-$k-of-$M.json"; }
 done
-for f in summary.json replications.csv timeseries.csv; do
+for f in $FILES; do
   [ -s "$CLUSTER/$f" ] || { diagnose; die "the merge job wrote no $CLUSTER/$f"; }
 done
 say "merged results in $CLUSTER (from $M shards)"
@@ -202,7 +209,7 @@ say "tradesim run ${run_args[*]}"
 t1=$SECONDS
 "$TRADESIM" run "${run_args[@]}" >"$WORK/one.log" 2>&1 || { cat "$WORK/one.log" >&2; die "tradesim run failed"; }
 say "single run took $((SECONDS - t1)) s"
-for f in summary.json replications.csv timeseries.csv; do
+for f in $FILES; do
   if ! cmp "$CLUSTER/$f" "$ONE/$f"; then
     diff <(head -c 200000 "$CLUSTER/$f") <(head -c 200000 "$ONE/$f") | head -20 >&2 || true
     die "$f of the Slurm run ($CLUSTER) differs from the single run ($ONE)"
