@@ -60,13 +60,22 @@ pub(super) fn from_run_args(scenario: &Scenario, path: &Path, args: &RunArgs) ->
     let settings = PointSettings {
         replications: args.replications,
         seed: args.seed,
-        threads: args
-            .threads
-            .map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), |t| t as usize),
+        threads: args.threads.map_or_else(
+            || std::thread::available_parallelism().map_or(1, |n| n.get()),
+            |t| t as usize,
+        ),
         strategies: args.strategies.clone(),
     };
     let result = SweepWriter::new(&spec, &out, args.quiet).and_then(|mut w| {
-        run::run(&scenario.source, &file, &spec.parameters, &spec.points, settings, &|_| false, &mut |k, s, o, rows| w.point(k, s, o, rows))?;
+        run::run(
+            &scenario.source,
+            &file,
+            &spec.parameters,
+            &spec.points,
+            settings,
+            &|_| false,
+            &mut |k, s, o, rows| w.point(k, s, o, rows),
+        )?;
         w.finish()
     });
     let _ = std::fs::remove_file(out.join("sweep.csv.partial"));
@@ -170,7 +179,11 @@ pub(super) fn merge_sweep(dirs: &[PathBuf], out: &Path, limit: u64) -> Option<Ex
     if points.iter().enumerate().any(|(i, (k, _))| i != *k) {
         return Some(fail(
             2,
-            format!("{}: the point-<k> folders are not 0..{}; merge the whole sweep's folder", dir.display(), points.len()),
+            format!(
+                "{}: the point-<k> folders are not 0..{}; merge the whole sweep's folder",
+                dir.display(),
+                points.len()
+            ),
         ));
     }
     // Every point's shards are read and checked before anything is written.
@@ -194,7 +207,12 @@ pub(super) fn merge_sweep(dirs: &[PathBuf], out: &Path, limit: u64) -> Option<Ex
     if spec.points.points.len() != merged.len() {
         return Some(fail(
             2,
-            format!("{}: {} point folders, but the sweep has {} points", dir.display(), merged.len(), spec.points.points.len()),
+            format!(
+                "{}: {} point folders, but the sweep has {} points",
+                dir.display(),
+                merged.len(),
+                spec.points.points.len()
+            ),
         ));
     }
     if let Err(e) = report::prepare_dir(out) {
@@ -208,7 +226,11 @@ pub(super) fn merge_sweep(dirs: &[PathBuf], out: &Path, limit: u64) -> Option<Ex
         for (k, m) in merged.into_iter().enumerate() {
             let outcome = crate::experiment::outcome(&m.scenario, m.plan, m.aggregate, m.seconds);
             let rows = run::rows(&m.scenario, &outcome);
-            w.point(k, &m.scenario, &outcome, &rows).map_err(|e| SweepFailure::Write { path: out.to_path_buf(), source: e })?;
+            w.point(k, &m.scenario, &outcome, &rows)
+                .map_err(|e| SweepFailure::Write {
+                    path: out.to_path_buf(),
+                    source: e,
+                })?;
         }
         w.finish()
     });
@@ -244,7 +266,10 @@ impl<'a> SweepWriter<'a> {
     fn new(spec: &'a Spec, out: &'a Path, quiet: bool) -> Result<Self, SweepFailure> {
         let werr = |path: &Path| {
             let path = path.to_path_buf();
-            move |source| SweepFailure::Write { path: path.clone(), source }
+            move |source| SweepFailure::Write {
+                path: path.clone(),
+                source,
+            }
         };
         // Point folders of an earlier sweep into the same folder would mix with this one's.
         let points_dir = out.join("points");
@@ -257,9 +282,28 @@ impl<'a> SweepWriter<'a> {
         ));
         let mut header = vec!["point"];
         header.extend(spec.parameters.iter().map(|p| p.key.as_str()));
-        header.extend(["strategy", "measure", "statistic", "value", "ci95_low", "ci95_high", "n", "censored_share", "verdict"]);
-        table.write_record(&header).map_err(|e| werr(&partial)(e.into()))?;
-        Ok(SweepWriter { spec, out, quiet, table, headline: vec![], measure: vec![] })
+        header.extend([
+            "strategy",
+            "measure",
+            "statistic",
+            "value",
+            "ci95_low",
+            "ci95_high",
+            "n",
+            "censored_share",
+            "verdict",
+        ]);
+        table
+            .write_record(&header)
+            .map_err(|e| werr(&partial)(e.into()))?;
+        Ok(SweepWriter {
+            spec,
+            out,
+            quiet,
+            table,
+            headline: vec![],
+            measure: vec![],
+        })
     }
 
     fn pick(&self, r: &Row) -> bool {
@@ -269,8 +313,18 @@ impl<'a> SweepWriter<'a> {
     }
 
     /// Point `k`'s rows and summary.
-    fn point(&mut self, k: usize, scenario: &Scenario, outcome: &Outcome, rows: &[Row]) -> std::io::Result<()> {
-        let values: Vec<String> = self.spec.points.points[k].values.iter().map(cell_value).collect();
+    fn point(
+        &mut self,
+        k: usize,
+        scenario: &Scenario,
+        outcome: &Outcome,
+        rows: &[Row],
+    ) -> std::io::Result<()> {
+        let values: Vec<String> = self.spec.points.points[k]
+            .values
+            .iter()
+            .map(cell_value)
+            .collect();
         for r in rows {
             let mut rec = vec![k.to_string()];
             rec.extend(values.iter().cloned());
@@ -294,7 +348,8 @@ impl<'a> SweepWriter<'a> {
         report::write_atomic(&dir.join("summary.json"), &summary)
             .map_err(|e| std::io::Error::other(e.to_string()))?;
         let head = rows.iter().find(|r| self.pick(r)).cloned();
-        self.measure.push(head.as_ref().map_or(f64::NAN, |r| r.value));
+        self.measure
+            .push(head.as_ref().map_or(f64::NAN, |r| r.value));
         self.headline.push(head);
         if !self.quiet {
             let n = self.spec.points.points.len();
@@ -306,13 +361,25 @@ impl<'a> SweepWriter<'a> {
 
     /// Renames `sweep.csv` into place and writes `sweep.json`; the console text.
     fn finish(self) -> Result<String, SweepFailure> {
-        let SweepWriter { spec, out, table, headline, measure, .. } = self;
+        let SweepWriter {
+            spec,
+            out,
+            table,
+            headline,
+            measure,
+            ..
+        } = self;
         let werr = |path: &Path| {
             let path = path.to_path_buf();
-            move |source| SweepFailure::Write { path: path.clone(), source }
+            move |source| SweepFailure::Write {
+                path: path.clone(),
+                source,
+            }
         };
         let partial = out.join("sweep.csv.partial");
-        let mut w = table.into_inner().map_err(|e| werr(&partial)(e.into_error()))?;
+        let mut w = table
+            .into_inner()
+            .map_err(|e| werr(&partial)(e.into_error()))?;
         w.flush().map_err(werr(&partial))?;
         drop(w);
         let csv_final = out.join("sweep.csv");
@@ -334,7 +401,8 @@ impl<'a> SweepWriter<'a> {
             "sensitivity": sensitivity_json(spec, &measure),
         });
         let path = out.join("sweep.json");
-        let bytes = serde_json::to_vec_pretty(&doc).map_err(|e| werr(&path)(std::io::Error::other(e)))?;
+        let bytes =
+            serde_json::to_vec_pretty(&doc).map_err(|e| werr(&path)(std::io::Error::other(e)))?;
         report::write_atomic(&path, &bytes)
             .map_err(|e| werr(&path)(std::io::Error::other(e.to_string())))?;
         Ok(console(spec, &headline, &measure, out))

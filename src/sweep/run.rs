@@ -213,7 +213,11 @@ pub fn run(
         if let Some(names) = &settings.strategies {
             plan.strategies = names
                 .iter()
-                .map(|n| scenario.strategy_index(n.trim()).ok_or_else(|| SweepError::Strategy(n.clone())))
+                .map(|n| {
+                    scenario
+                        .strategy_index(n.trim())
+                        .ok_or_else(|| SweepError::Strategy(n.clone()))
+                })
                 .collect::<Result<_, _>>()?;
         }
         let outcome = experiment::run(&scenario, &plan, &|_| {})

@@ -315,3 +315,71 @@ fn validate_shows_a_random_onset_as_its_range() {
         "{out}"
     );
 }
+
+#[test]
+fn compare_puts_runs_side_by_side_with_each_runs_own_differences() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = scenarios_dir().join("us-alert-level3.toml");
+    let outs: Vec<_> = ["a", "b"].iter().map(|n| dir.path().join(n)).collect();
+    for (out, seed) in outs.iter().zip(["1", "2"]) {
+        let o = run_bin([
+            "run".as_ref(),
+            scenario.as_os_str(),
+            "--replications".as_ref(),
+            "2".as_ref(),
+            "--seed".as_ref(),
+            seed.as_ref(),
+            "--strategies".as_ref(),
+            "baseline,joint".as_ref(),
+            "--quiet".as_ref(),
+            "--out".as_ref(),
+            out.as_os_str(),
+        ]);
+        assert!(o.status.success(), "{}", texts(&o).1);
+    }
+    let cmp = dir.path().join("cmp");
+    let o = run_bin([
+        "compare".as_ref(),
+        outs[0].as_os_str(),
+        outs[1].as_os_str(),
+        "--out".as_ref(),
+        cmp.as_os_str(),
+    ]);
+    let (stdout, stderr) = texts(&o);
+    assert!(o.status.success(), "{stderr}");
+    // Two runs of one scenario: labelled by folder too.
+    let label_a = format!("us-alert-level3 ({})", outs[0].display());
+    assert!(stdout.contains(&label_a), "{stdout}");
+    assert!(
+        stdout.contains("differences from each run's baseline"),
+        "{stdout}"
+    );
+    let csv = std::fs::read_to_string(cmp.join("compare.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("run,strategy,measure,statistic,value,ci95_low,ci95_high,n,censored_share,verdict")
+    );
+    let rows: Vec<&str> = lines.collect();
+    // Per run: 2 strategies x 4 headline measures, and joint's 4 differences.
+    assert_eq!(rows.len(), 2 * (2 * 4 + 4), "{csv}");
+    let joint_ttr: Vec<&&str> = rows
+        .iter()
+        .filter(|r| r.contains(",joint,recovery.system.ttr_days,difference_from_baseline,"))
+        .collect();
+    assert_eq!(joint_ttr.len(), 2, "{csv}");
+    assert!(
+        joint_ttr
+            .iter()
+            .all(|r| r.ends_with("at n = 2") || r.ends_with(",resolved")),
+        "{joint_ttr:?}"
+    );
+    // A folder without a summary.json is exit 2, naming the file.
+    let o = run_bin([
+        "compare".as_ref(),
+        outs[0].as_os_str(),
+        dir.path().join("none").as_os_str(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(texts(&o).1.contains("none/summary.json"), "{}", texts(&o).1);
+}

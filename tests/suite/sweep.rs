@@ -255,11 +255,7 @@ fn a_bad_sweep_key_is_an_error_at_its_line_and_nothing_runs() {
         "{stderr}"
     );
     assert!(!out.join("sweep.csv").exists());
-    let o = run_bin([
-        "run".as_ref(),
-        path.as_os_str(),
-        "--ablation".as_ref(),
-    ]);
+    let o = run_bin(["run".as_ref(), path.as_os_str(), "--ablation".as_ref()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
         texts(&o).1.contains("--ablation does not apply to a sweep"),
@@ -277,8 +273,13 @@ fn a_sweep_split_into_shards_merges_to_the_local_sweep_byte_for_byte() {
     );
     let d = |name: &str| dir.path().join(name);
     let run = |extra: &[&str], out: &std::path::Path| {
-        let mut args: Vec<std::ffi::OsString> =
-            vec!["run".into(), path.clone().into(), "--replications".into(), "3".into(), "--quiet".into()];
+        let mut args: Vec<std::ffi::OsString> = vec![
+            "run".into(),
+            path.clone().into(),
+            "--replications".into(),
+            "3".into(),
+            "--quiet".into(),
+        ];
         args.extend(extra.iter().map(|a| a.into()));
         args.extend(["--out".into(), out.into()]);
         let o = run_bin(args);
@@ -288,16 +289,37 @@ fn a_sweep_split_into_shards_merges_to_the_local_sweep_byte_for_byte() {
     run(&["--shard", "1/2", "--threads", "1"], &d("shards"));
     run(&["--shard", "2/2", "--threads", "1"], &d("shards"));
     assert!(d("shards/point-1/shard-2-of-2.json").exists());
-    let o = run_bin(["merge".as_ref(), d("shards").as_os_str(), "--out".as_ref(), d("merged").as_os_str()]);
+    let o = run_bin([
+        "merge".as_ref(),
+        d("shards").as_os_str(),
+        "--out".as_ref(),
+        d("merged").as_os_str(),
+    ]);
     assert!(o.status.success(), "{}", texts(&o).1);
-    for f in ["sweep.csv", "sweep.json", "points/0/summary.json", "points/1/summary.json"] {
-        let (a, b) = (std::fs::read(d("local").join(f)).unwrap(), std::fs::read(d("merged").join(f)).unwrap());
-        assert!(a == b, "{f} differs between the local sweep and the merged shards");
+    for f in [
+        "sweep.csv",
+        "sweep.json",
+        "points/0/summary.json",
+        "points/1/summary.json",
+    ] {
+        let (a, b) = (
+            std::fs::read(d("local").join(f)).unwrap(),
+            std::fs::read(d("merged").join(f)).unwrap(),
+        );
+        assert!(
+            a == b,
+            "{f} differs between the local sweep and the merged shards"
+        );
     }
     // A point folder missing is an error before anything is written.
     std::fs::remove_dir_all(d("shards/point-1")).unwrap();
     std::fs::create_dir_all(d("shards/point-2")).unwrap();
-    let o = run_bin(["merge".as_ref(), d("shards").as_os_str(), "--out".as_ref(), d("merged2").as_os_str()]);
+    let o = run_bin([
+        "merge".as_ref(),
+        d("shards").as_os_str(),
+        "--out".as_ref(),
+        d("merged2").as_os_str(),
+    ]);
     assert_eq!(o.status.code(), Some(2), "{}", texts(&o).1);
     assert!(!d("merged2/sweep.csv").exists());
 }
