@@ -36,7 +36,7 @@ pub(super) fn recovery_differences(h: &mut String, data: &RunData) {
         let _ = writeln!(
             h,
             "<tr><td>{}{}</td><td>{}</td>{}<td>{}</td></tr>",
-            swatch(i),
+            swatch(i).0,
             esc(s),
             esc(&measure_label(&d.measure)),
             difference_cell(d),
@@ -220,7 +220,7 @@ pub(super) fn sensitivity(h: &mut String, data: &RunData) {
             "<tr class=\"section\"><th colspan=\"{}\">{}{} − baseline: {}</th></tr>\n\
              <tr><th>tolerance</th>",
             holds.len() + 1,
-            swatch(i),
+            swatch(i).0,
             esc(strategy),
             esc(&measure_label(measure))
         );

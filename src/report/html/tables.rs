@@ -237,7 +237,7 @@ pub(super) fn comparison(h: &mut String, data: &RunData) {
     let n = data.strategies.len();
     h.push_str("<div class=\"scroll\"><table id=\"comparison-table\">\n<tr><th>measure</th>");
     for (i, s) in data.strategies.iter().enumerate() {
-        let _ = write!(h, "<th class=\"num\">{}{}</th>", swatch(i), esc(s));
+        let _ = write!(h, "<th class=\"num\">{}{}</th>", swatch(i).0, esc(s));
     }
     h.push_str("</tr>\n");
     section_row(h, n, "after the warm-up");
@@ -359,7 +359,7 @@ pub(super) fn paired(h: &mut String, data: &RunData) {
         let _ = write!(
             h,
             "<th class=\"num\">{}{} − baseline</th>",
-            swatch(*i),
+            swatch(*i).0,
             esc(s)
         );
     }
