@@ -16,7 +16,7 @@ mod tables;
 use figures::figures;
 use ports::ports;
 use recovery::recovery_differences;
-use tables::{comparison, paired};
+use tables::{comparison, na_cell, paired};
 
 pub use super::data::{
     DayPoint, MapDisruption, MapNode, MapRoute, Network, ReportError, RunData, StatView,
@@ -27,7 +27,6 @@ use super::plots::{self, Plots};
 pub use super::text::{fmt_num, fmt_signed};
 use super::{WriteError, write_atomic};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 /// What [`write_report`] wrote.
@@ -182,9 +181,9 @@ pub fn render(data: &RunData, plots: &Plots) -> String {
                     (legacy(|h| summary::summary(h, data)))
                     (facts(data))
                     (disruptions(data))
-                    (legacy(|h| comparison(h, data)))
-                    (legacy(|h| paired(h, data)))
-                    (legacy(|h| recovery_differences(h, data)))
+                    (comparison(data))
+                    (paired(data))
+                    (recovery_differences(data))
                     (figures(plots))
                     (ports(data))
                     (legacy(|h| summary::limitations(h, data)))
