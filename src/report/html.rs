@@ -6,6 +6,11 @@
 //! confidence intervals and paired differences, every plot of [`super::plots`] as inline
 //! SVG, and a per-port table. It fetches nothing: no scripts, no style sheets, no fonts,
 //! no images from elsewhere. The PNG and SVG copies of the plots go to `plots/`.
+//!
+//! Every section (here and in the submodules) is a function from the run's data to maud
+//! [`Markup`], built with `html!`, which escapes text and attribute values; [`render`]
+//! puts them in order. `html!` writes no whitespace, so the page's line breaks are
+//! explicit `"\n"` literals.
 
 mod figures;
 mod ports;
@@ -77,22 +82,6 @@ pub fn write_report_with(dir: &Path, series: Option<Timeseries>) -> Result<Writt
 
 // ---------------------------------------------------------------------------------
 // The page.
-
-/// Escapes text for HTML.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
 
 const CSS: &str = r#"
 :root { --fg: #1b1f24; --muted: #5b6570; --line: #d0d7de; --bg-alt: #f6f8fa; }
@@ -178,7 +167,7 @@ pub fn render(data: &RunData, plots: &Plots) -> String {
                             p class="lead muted" { "(The scenario has no description.)" } "\n"
                         }
                     }
-                    (legacy(|h| summary::summary(h, data)))
+                    (summary::summary(data))
                     (facts(data))
                     (disruptions(data))
                     (comparison(data))
@@ -186,7 +175,7 @@ pub fn render(data: &RunData, plots: &Plots) -> String {
                     (recovery_differences(data))
                     (figures(plots))
                     (ports(data))
-                    (legacy(|h| summary::limitations(h, data)))
+                    (summary::limitations(data))
                     footer {
                         "Built by " code { "tradesim report " (data.dir.display().to_string()) }
                         " from summary.json, timeseries.csv and replications.csv (tradesim "
@@ -203,14 +192,6 @@ pub fn render(data: &RunData, plots: &Plots) -> String {
         "\n"
     };
     page.into_string()
-}
-
-/// A section still written into a `String` by hand, as markup (its text is escaped
-/// with [`esc`]); goes once every section is built with `html!`.
-fn legacy(f: impl FnOnce(&mut String)) -> Markup {
-    let mut h = String::new();
-    f(&mut h);
-    PreEscaped(h)
 }
 
 /// The colour swatch of the strategy at index `i`, as in the plots.
@@ -323,15 +304,5 @@ fn disruptions(data: &RunData) -> Markup {
                 "\n"
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escapes() {
-        assert_eq!(esc("<a href='x'>&"), "&lt;a href=&#39;x&#39;&gt;&amp;");
     }
 }
