@@ -6,6 +6,11 @@
 //! confidence intervals and paired differences, every plot of [`super::plots`] as inline
 //! SVG, and a per-port table. It fetches nothing: no scripts, no style sheets, no fonts,
 //! no images from elsewhere. The PNG and SVG copies of the plots go to `plots/`.
+//!
+//! Every section (here and in the submodules) is a function from the run's data to maud
+//! [`Markup`], built with `html!`, which escapes text and attribute values; [`render`]
+//! puts them in order. `html!` writes no whitespace, so the page's line breaks are
+//! explicit `"\n"` literals.
 
 mod figures;
 mod ports;
@@ -16,7 +21,7 @@ mod tables;
 use figures::figures;
 use ports::ports;
 use recovery::recovery_differences;
-use tables::{comparison, paired};
+use tables::{comparison, na_cell, paired};
 
 pub use super::data::{
     DayPoint, MapDisruption, MapNode, MapRoute, Network, ReportError, RunData, StatView,
@@ -26,7 +31,7 @@ use super::data::{DifferenceSummary, KmTime, NEITHER_REACHED, Part, RecoveryScop
 use super::plots::{self, Plots};
 pub use super::text::{fmt_num, fmt_signed};
 use super::{WriteError, write_atomic};
-use std::fmt::Write as _;
+use maud::{DOCTYPE, Markup, PreEscaped, html};
 use std::path::{Path, PathBuf};
 
 /// What [`write_report`] wrote.
@@ -77,22 +82,6 @@ pub fn write_report_with(dir: &Path, series: Option<Timeseries>) -> Result<Writt
 
 // ---------------------------------------------------------------------------------
 // The page.
-
-/// Escapes text for HTML.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
 
 const CSS: &str = r#"
 :root { --fg: #1b1f24; --muted: #5b6570; --line: #d0d7de; --bg-alt: #f6f8fa; }
@@ -145,93 +134,109 @@ footer { margin-top: 3em; color: var(--muted); font-size: 0.9em; }
 }
 "#;
 
-/// The whole page.
+/// The whole page. maud escapes every piece of text and attribute value; the
+/// whitespace between tags is written out as `"\n"` where the page has a line break.
 pub fn render(data: &RunData, plots: &Plots) -> String {
-    let mut h = String::new();
     let title = format!("tradesim report: {}", data.name);
-    let _ = write!(
-        h,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n",
-        esc(&title)
-    );
-    let _ = writeln!(
-        h,
-        "<p class=\"muted\">tradesim report</p>\n<h1>{}</h1>",
-        esc(&data.name)
-    );
-    match &data.description {
-        Some(d) => {
-            let _ = writeln!(h, "<p class=\"lead\">{}</p>", esc(d));
+    let page = html! {
+        (DOCTYPE) "\n"
+        html lang="en" {
+            "\n"
+            head {
+                "\n"
+                meta charset="utf-8";
+                "\n"
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                "\n"
+                title { (title) }
+                "\n"
+                // The style sheet is our own constant text, not data.
+                style { (PreEscaped(CSS)) }
+                "\n"
+            }
+            "\n"
+            body {
+                "\n"
+                main {
+                    "\n"
+                    p class="muted" { "tradesim report" } "\n"
+                    h1 { (data.name) } "\n"
+                    @match &data.description {
+                        Some(d) => { p class="lead" { (d) } "\n" }
+                        None => {
+                            p class="lead muted" { "(The scenario has no description.)" } "\n"
+                        }
+                    }
+                    (summary::summary(data))
+                    (facts(data))
+                    (disruptions(data))
+                    (comparison(data))
+                    (paired(data))
+                    (recovery_differences(data))
+                    (figures(plots))
+                    (ports(data))
+                    (summary::limitations(data))
+                    footer {
+                        "Built by " code { "tradesim report " (data.dir.display().to_string()) }
+                        " from summary.json, timeseries.csv and replications.csv (tradesim "
+                        (data.summary.tradesim_version)
+                        "). The plots are also in " code { "plots/" } " as PNG and SVG. \
+                         docs/outputs.md defines every measure."
+                    }
+                    "\n"
+                }
+                "\n"
+            }
+            "\n"
         }
-        None => h.push_str("<p class=\"lead muted\">(The scenario has no description.)</p>\n"),
-    }
-    summary::summary(&mut h, data);
-    facts(&mut h, data);
-    disruptions(&mut h, data);
-    comparison(&mut h, data);
-    paired(&mut h, data);
-    recovery_differences(&mut h, data);
-    figures(&mut h, plots);
-    ports(&mut h, data);
-    summary::limitations(&mut h, data);
-    let _ = writeln!(
-        h,
-        "<footer>Built by <code>tradesim report {}</code> from summary.json, timeseries.csv \
-         and replications.csv (tradesim {}). The plots are also in <code>plots/</code> as \
-         PNG and SVG. docs/outputs.md defines every measure.</footer>",
-        esc(&data.dir.display().to_string()),
-        esc(&data.summary.tradesim_version)
-    );
-    h.push_str("</main>\n</body>\n</html>\n");
-    h
+        "\n"
+    };
+    page.into_string()
 }
 
-fn swatch(i: usize) -> String {
-    format!(
-        "<span class=\"swatch\" style=\"background:{}\"></span>",
-        plots::strategy_hex(i)
-    )
+/// The colour swatch of the strategy at index `i`, as in the plots.
+fn swatch(i: usize) -> Markup {
+    html! { span class="swatch" style={ "background:" (plots::strategy_hex(i)) } {} }
 }
 
-fn facts(h: &mut String, data: &RunData) {
-    let mut rows: Vec<(&str, String)> = vec![
+fn facts(data: &RunData) -> Markup {
+    let text = |s: String| html! { (s) };
+    let mut rows: Vec<(&str, Markup)> = vec![
         (
             "strategies",
-            data.strategies
-                .iter()
-                .enumerate()
-                .map(|(i, n)| format!("{}{}", swatch(i), esc(n)))
-                .collect::<Vec<_>>()
-                .join(", "),
+            html! {
+                @for (i, n) in data.strategies.iter().enumerate() {
+                    @if i > 0 { ", " }
+                    (swatch(i)) (n)
+                }
+            },
         ),
         (
             "replications",
-            format!("{} per strategy", data.replications),
+            text(format!("{} per strategy", data.replications)),
         ),
         (
             "simulated time",
-            format!(
+            text(format!(
                 "{} days per replication, of which the first {} are warm-up",
                 fmt_num(Some(data.horizon), 0),
                 fmt_num(Some(data.warmup), 0)
-            ),
+            )),
         ),
     ];
-    rows.push(("seed", data.summary.seed.to_string()));
+    rows.push(("seed", text(data.summary.seed.to_string())));
     rows.push((
         "network",
-        format!(
+        text(format!(
             "{} nodes, {} routes",
             data.network.nodes.len(),
             data.network.routes.len()
-        ),
+        )),
     ));
     match data.onset {
         Some(o) => rows.push((
             "first onset",
-            format!(
+            text(format!(
                 "day {}{}",
                 fmt_num(Some(o), 1),
                 if data.onset_varies {
@@ -239,61 +244,65 @@ fn facts(h: &mut String, data: &RunData) {
                 } else {
                     ""
                 }
-            ),
+            )),
         )),
-        None => rows.push(("first onset", "none: no disruption happened".into())),
+        None => rows.push(("first onset", text("none: no disruption happened".into()))),
     }
-    h.push_str("<dl class=\"facts\">\n");
-    for (k, v) in rows {
-        let _ = writeln!(h, "<dt>{k}</dt><dd>{v}</dd>");
-    }
-    h.push_str("</dl>\n");
-}
-
-fn disruptions(h: &mut String, data: &RunData) {
-    h.push_str("<h2 id=\"disruptions\">Disruptions</h2>\n");
-    if data.network.disruptions.is_empty() {
-        h.push_str(
-            "<p class=\"note\">This scenario has no disruptions: it shows the network in \
-             normal times. There is no onset and no recovery to measure, so the recovery \
-             columns and the time-to-recover plots are left out.</p>\n",
-        );
-        return;
-    }
-    h.push_str(
-        "<div class=\"scroll\"><table>\n<tr><th>id</th><th>kind</th>\
-         <th class=\"num\">onset<span class=\"unit\">day (mean)</span></th>\
-         <th class=\"num\">probability</th><th>what</th><th>nodes</th></tr>\n",
-    );
-    for d in &data.network.disruptions {
-        let _ = writeln!(
-            h,
-            "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
-             <td>{}</td><td>{}</td></tr>",
-            esc(&d.id),
-            esc(d.kind.name()),
-            fmt_num(d.mean_onset_day, 1),
-            d.probability
-                .map_or("—".into(), |p| format!("{:.0}%", 100.0 * p)),
-            esc(&d.detail),
-            esc(&d.nodes.join(", "))
-        );
-    }
-    h.push_str("</table></div>\n");
-    if !data.has_recovery() {
-        h.push_str(
-            "<p class=\"note\">No disruption happened in any replication (each has a \
-             probability), so there is no recovery to measure.</p>\n",
-        );
+    html! {
+        dl class="facts" {
+            "\n"
+            @for (k, v) in rows {
+                dt { (k) } dd { (v) } "\n"
+            }
+        }
+        "\n"
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escapes() {
-        assert_eq!(esc("<a href='x'>&"), "&lt;a href=&#39;x&#39;&gt;&amp;");
+fn disruptions(data: &RunData) -> Markup {
+    let list = &data.network.disruptions;
+    html! {
+        h2 id="disruptions" { "Disruptions" } "\n"
+        @if list.is_empty() {
+            p class="note" {
+                "This scenario has no disruptions: it shows the network in normal times. \
+                 There is no onset and no recovery to measure, so the recovery columns and \
+                 the time-to-recover plots are left out."
+            }
+            "\n"
+        } @else {
+            div class="scroll" {
+                table {
+                    "\n"
+                    tr {
+                        th { "id" } th { "kind" }
+                        th class="num" { "onset" span class="unit" { "day (mean)" } }
+                        th class="num" { "probability" } th { "what" } th { "nodes" }
+                    }
+                    "\n"
+                    @for d in list {
+                        tr {
+                            td { (d.id) }
+                            td { (d.kind.name()) }
+                            td class="num" { (fmt_num(d.mean_onset_day, 1)) }
+                            td class="num" {
+                                (d.probability.map_or("—".into(), |p| format!("{:.0}%", 100.0 * p)))
+                            }
+                            td { (d.detail) }
+                            td { (d.nodes.join(", ")) }
+                        }
+                        "\n"
+                    }
+                }
+            }
+            "\n"
+            @if !data.has_recovery() {
+                p class="note" {
+                    "No disruption happened in any replication (each has a probability), so \
+                     there is no recovery to measure."
+                }
+                "\n"
+            }
+        }
     }
 }

@@ -2,42 +2,42 @@
 
 use super::*;
 
-pub(super) fn figures(h: &mut String, plots: &Plots) {
-    h.push_str("<h2 id=\"plots\">Plots</h2>\n");
-    for p in &plots.drawn {
-        let _ = writeln!(
-            h,
-            "<figure class=\"plot\" id=\"plot-{id}\" data-plot=\"{id}\">\n{svg}\n\
-             <figcaption><b>{title}.</b> {caption} <span class=\"muted\">Files: \
-             <a href=\"plots/{id}.png\">plots/{id}.png</a>, \
-             <a href=\"plots/{id}.svg\">plots/{id}.svg</a>.</span></figcaption>\n</figure>",
-            id = p.id,
-            svg = inline_svg(&p.svg, p.id, &p.title),
-            title = esc(&p.title),
-            caption = esc(&p.caption),
-        );
-    }
-    for s in &plots.skipped {
-        let _ = writeln!(
-            h,
-            "<p class=\"note\" id=\"skipped-{}\"><b>{}</b>: not drawn, {}.</p>",
-            s.id,
-            esc(&s.title),
-            esc(&s.reason)
-        );
+pub(super) fn figures(plots: &Plots) -> Markup {
+    html! {
+        h2 id="plots" { "Plots" } "\n"
+        @for p in &plots.drawn {
+            figure class="plot" id={ "plot-" (p.id) } data-plot=(p.id) {
+                "\n" (inline_svg(&p.svg, p.id, &p.title)) "\n"
+                figcaption {
+                    b { (p.title) "." } " " (p.caption) " "
+                    span class="muted" {
+                        "Files: "
+                        a href={ "plots/" (p.id) ".png" } { "plots/" (p.id) ".png" } ", "
+                        a href={ "plots/" (p.id) ".svg" } { "plots/" (p.id) ".svg" } "."
+                    }
+                }
+                "\n"
+            }
+            "\n"
+        }
+        @for s in &plots.skipped {
+            p class="note" id={ "skipped-" (s.id) } {
+                b { (s.title) } ": not drawn, " (s.reason) "."
+            }
+            "\n"
+        }
     }
 }
 
 /// plotters' SVG document as an inline `<svg>`: the root's fixed width and height and
-/// its namespace attribute go (the viewBox scales it), a title is added.
-pub(super) fn inline_svg(svg: &str, id: &str, title: &str) -> String {
-    let body = svg
-        .find("<svg")
-        .map_or(svg, |i| &svg[i..])
-        .trim_end()
-        .to_string();
+/// its namespace attribute go (the viewBox scales it), a title is added. The SVG is
+/// plotters' own well-formed output (its text already escaped), so it is passed
+/// through as [`PreEscaped`]; only the root tag is edited, and the title is escaped by
+/// maud.
+pub(super) fn inline_svg(svg: &str, id: &str, title: &str) -> Markup {
+    let body = svg.find("<svg").map_or(svg, |i| &svg[i..]).trim_end();
     let Some(end) = body.find('>') else {
-        return body;
+        return PreEscaped(body.to_string());
     };
     let mut root = body[..end].to_string();
     for attr in ["width", "height", "xmlns"] {
@@ -48,11 +48,13 @@ pub(super) fn inline_svg(svg: &str, id: &str, title: &str) -> String {
             }
         }
     }
-    format!(
-        "{root} role=\"img\" aria-labelledby=\"title-{id}\"><title id=\"title-{id}\">{}</title>{}",
-        esc(title),
-        &body[end + 1..]
-    )
+    html! {
+        // plotters' root tag, kept open to take our role and label (`id` is a plot's
+        // fixed name).
+        (PreEscaped(format!("{root} role=\"img\" aria-labelledby=\"title-{id}\">")))
+        title id={ "title-" (id) } { (title) }
+        (PreEscaped(&body[end + 1..]))
+    }
 }
 
 #[cfg(test)]
@@ -62,7 +64,7 @@ mod tests {
     #[test]
     fn inline_svg_drops_size_and_namespace() {
         let svg = "<svg width=\"10\" height=\"20\" viewBox=\"0 0 10 20\" xmlns=\"http://www.w3.org/2000/svg\">\n<rect/></svg>\n";
-        let out = inline_svg(svg, "x", "A & B");
+        let out = inline_svg(svg, "x", "A & B").into_string();
         assert!(
             out.starts_with("<svg viewBox=\"0 0 10 20\" role=\"img\""),
             "{out}"

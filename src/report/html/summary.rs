@@ -2,9 +2,9 @@
 //! against the baseline and whether that is resolved at the n run, a warning when
 //! the headline is not, and the limitations (summary.json `limitations`).
 
-use super::{RunData, esc, fmt_num, fmt_signed};
+use super::{RunData, fmt_num, fmt_signed};
 use crate::report::data::{DifferenceSummary, NEITHER_REACHED};
-use std::fmt::Write as _;
+use maud::{Markup, html};
 
 /// Below this many replications the summary warns that the intervals rest on few values.
 pub const FEW_REPLICATIONS: u64 = 30;
@@ -104,55 +104,45 @@ fn sentence(d: &DifferenceSummary, what: &str, unit: &str) -> String {
 }
 
 /// What was simulated, in one paragraph.
-fn simulated(data: &RunData) -> String {
+fn simulated(data: &RunData) -> Markup {
     let d = &data.network.disruptions;
-    let disruptions = if d.is_empty() {
-        "no disruption".to_string()
-    } else {
-        let list: Vec<String> = d
+    let ablation = data
+        .strategies
+        .iter()
+        .any(|s| crate::policy::is_ablation_name(s));
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    html! {
+        (data.replications) " replication" (plural(data.replications as usize)) " of "
+        (fmt_num(Some(data.horizon), 0)) " simulated days of the network of "
+        (data.network.nodes.len()) " nodes under "
+        @if d.is_empty() {
+            "no disruption"
+        } @else {
+            (d.len()) " disruption" (plural(d.len())) ": "
+            @for (i, x) in d.iter().enumerate() {
+                @if i > 0 { ", " }
+                (x.id) " (" (x.kind.name())
+                @if let Some(o) = x.mean_onset_day { ", day " (fmt_num(Some(o), 0)) }
+                ")"
+            }
+        }
+        "; strategies compared: "
+        @for (i, s) in data
+            .strategies
             .iter()
-            .map(|x| {
-                let onset = x
-                    .mean_onset_day
-                    .map_or(String::new(), |o| format!(", day {}", fmt_num(Some(o), 0)));
-                format!("{} ({}{onset})", esc(&x.id), esc(x.kind.name()))
-            })
-            .collect();
-        format!(
-            "{} disruption{}: {}",
-            d.len(),
-            if d.len() == 1 { "" } else { "s" },
-            list.join(", ")
-        )
-    };
-    let strategies: Vec<String> = data
-        .strategies
-        .iter()
-        .filter(|s| !crate::policy::is_ablation_name(s))
-        .map(|s| format!("<code>{}</code>", esc(s)))
-        .collect();
-    let ablation = if data
-        .strategies
-        .iter()
-        .any(|s| crate::policy::is_ablation_name(s))
-    {
-        " (and an ablation of the mechanisms, below)"
-    } else {
-        ""
-    };
-    format!(
-        "{} replication{} of {} simulated days of the network of {} nodes under {disruptions}; \
-         strategies compared: {}{ablation}.",
-        data.replications,
-        if data.replications == 1 { "" } else { "s" },
-        fmt_num(Some(data.horizon), 0),
-        data.network.nodes.len(),
-        strategies.join(", ")
-    )
+            .filter(|s| !crate::policy::is_ablation_name(s))
+            .enumerate()
+        {
+            @if i > 0 { ", " }
+            code { (s) }
+        }
+        @if ablation { " (and an ablation of the mechanisms, below)" }
+        "."
+    }
 }
 
 /// The baseline's own recovery, as the figure the differences are taken from.
-fn reference_recovery(data: &RunData) -> Option<String> {
+fn reference_recovery(data: &RunData) -> Option<Markup> {
     let reference = data.reference_strategy();
     let ttr = data.ttr(reference, "system")?;
     let n = ttr.n;
@@ -172,114 +162,128 @@ fn reference_recovery(data: &RunData) -> Option<String> {
         }
         None => "no median within the horizon (more than half did not recover)".into(),
     };
-    Some(format!(
-        "Under <code>{}</code> the network took {median} to recover{}.",
-        esc(reference),
-        if censored > 0 {
-            format!(
-                "; {censored} of {n} replications had not recovered by the horizon and are \
-                 censored there"
-            )
-        } else {
-            String::new()
+    Some(html! {
+        "Under " code { (reference) } " the network took " (median) " to recover"
+        @if censored > 0 {
+            "; " (censored) " of " (n) " replications had not recovered by the horizon and \
+             are censored there"
         }
-    ))
+        "."
+    })
 }
 
 /// The summary section, after the scenario's description.
-pub fn summary(h: &mut String, data: &RunData) {
-    h.push_str("<section id=\"summary\">\n<h2>Summary</h2>\n");
-    let _ = writeln!(h, "<p>{}</p>", simulated(data));
+pub fn summary(data: &RunData) -> Markup {
     let n = data.replications;
     let head = headline(data);
     let head_diff = head.and_then(|s| difference(data, s, HEADLINE));
     let mut warnings = Vec::new();
     if n < FEW_REPLICATIONS {
-        warnings.push(format!(
-            "Only {n} replication{} per strategy: the intervals rest on few values. Run at \
-             least {FEW_REPLICATIONS} (<code>--replications</code>, or \
-             <code>--target-ci</code>) before citing these figures.",
-            if n == 1 { "" } else { "s" }
-        ));
+        warnings.push(html! {
+            "Only " (n) " replication" (if n == 1 { "" } else { "s" }) " per strategy: the \
+             intervals rest on few values. Run at least " (FEW_REPLICATIONS) " ("
+            code { "--replications" } ", or " code { "--target-ci" } ") before citing these \
+             figures."
+        });
     }
     if let (Some(s), Some(d)) = (head, head_diff)
         && !d.resolved
     {
-        warnings.push(format!(
-            "The headline, <code>{}</code>'s change to the time to recover, is not resolved \
-             at n = {n}: its 95% interval includes zero. Say “not resolved”, not “no \
-             effect”; more replications narrow the interval.",
-            esc(s)
-        ));
+        warnings.push(html! {
+            "The headline, " code { (s) } "'s change to the time to recover, is not resolved \
+             at n = " (n) ": its 95% interval includes zero. Say “not resolved”, not “no \
+             effect”; more replications narrow the interval."
+        });
     }
-    if !warnings.is_empty() {
-        let _ = writeln!(
-            h,
-            "<p class=\"note warning\" id=\"summary-warning\"><b>Too few replications for \
-             the headline.</b> {}</p>",
-            warnings.join(" ")
-        );
+    html! {
+        section id="summary" {
+            "\n"
+            h2 { "Summary" } "\n"
+            p { (simulated(data)) } "\n"
+            @if !warnings.is_empty() {
+                p class="note warning" id="summary-warning" {
+                    b { "Too few replications for the headline." }
+                    @for w in &warnings { " " (w) }
+                }
+                "\n"
+            }
+            @if !data.has_recovery() {
+                p {
+                    "No disruption happened in this run, so there is no recovery to compare; \
+                     the tables below give the delays and throughput of normal times."
+                }
+                "\n"
+            } @else {
+                (compared_strategies(data))
+            }
+        }
+        "\n"
     }
-    if !data.has_recovery() {
-        h.push_str(
-            "<p>No disruption happened in this run, so there is no recovery to compare; the \
-             tables below give the delays and throughput of normal times.</p>\n",
-        );
-    } else {
-        if let Some(r) = reference_recovery(data) {
-            let _ = writeln!(h, "<p>{r}</p>");
+}
+
+/// The baseline's recovery and, per compared strategy, its differences in words.
+fn compared_strategies(data: &RunData) -> Markup {
+    let compared = compared(data);
+    html! {
+        @if let Some(r) = reference_recovery(data) { p { (r) } "\n" }
+        @if compared.is_empty() {
+            p {
+                "Only one strategy ran, so nothing is compared with it; run the scenario's \
+                 other strategies (or " code { "--strategies" } ") to see what they change."
+            }
+            "\n"
         }
-        let compared = compared(data);
-        if compared.is_empty() {
-            h.push_str(
-                "<p>Only one strategy ran, so nothing is compared with it; run the scenario's \
-                 other strategies (or <code>--strategies</code>) to see what they change.</p>\n",
-            );
-        }
-        for s in compared {
-            let parts: Vec<String> = SENTENCES
+        @for s in compared {
+            @let parts: Vec<String> = SENTENCES
                 .iter()
                 .filter_map(|(m, what, unit)| {
                     difference(data, s, m).map(|d| sentence(d, what, unit))
                 })
                 .collect();
-            if parts.is_empty() {
-                continue;
+            @if !parts.is_empty() {
+                p class="strategy-summary" {
+                    "Against " code { (data.reference_strategy()) } ", " code { (s) } ":"
+                }
+                "\n"
+                ul {
+                    "\n"
+                    @for (i, p) in parts.iter().enumerate() {
+                        li { (p) (if i + 1 == parts.len() { "." } else { ";" }) } "\n"
+                    }
+                }
+                "\n"
             }
-            let _ = writeln!(
-                h,
-                "<p class=\"strategy-summary\">Against <code>{}</code>, <code>{}</code>:</p>\n<ul>",
-                esc(data.reference_strategy()),
-                esc(s)
-            );
-            let last = parts.len() - 1;
-            for (i, p) in parts.iter().enumerate() {
-                let _ = writeln!(h, "<li>{p}{}</li>", if i == last { "." } else { ";" });
-            }
-            h.push_str("</ul>\n");
         }
     }
-    h.push_str("</section>\n");
 }
 
 /// The limitations section, from summary.json `limitations`.
-pub fn limitations(h: &mut String, data: &RunData) {
+pub fn limitations(data: &RunData) -> Markup {
     let items = &data.summary.limitations;
     if items.is_empty() {
-        return;
+        return html! {};
     }
-    h.push_str(
-        "<section id=\"limitations\">\n<h2>Limitations</h2>\n<p>What these results do not \
-         show: the model's assumptions that bear on this run (docs/model.md), then the \
-         scenario's own.</p>\n<ul>\n",
-    );
-    for l in items {
-        let source = l.source.as_str();
-        let _ = writeln!(
-            h,
-            "<li class=\"limitation-{source}\"><span class=\"muted\">{source}:</span> {}</li>",
-            esc(&l.text)
-        );
+    html! {
+        section id="limitations" {
+            "\n"
+            h2 { "Limitations" } "\n"
+            p {
+                "What these results do not show: the model's assumptions that bear on this run \
+                 (docs/model.md), then the scenario's own."
+            }
+            "\n"
+            ul {
+                "\n"
+                @for l in items {
+                    @let source = l.source.as_str();
+                    li class={ "limitation-" (source) } {
+                        span class="muted" { (source) ":" } " " (l.text)
+                    }
+                    "\n"
+                }
+            }
+            "\n"
+        }
+        "\n"
     }
-    h.push_str("</ul>\n</section>\n");
 }

@@ -3,10 +3,15 @@
 
 use super::*;
 
+/// A cell with no value.
+pub(super) fn na_cell() -> Markup {
+    html! { td class="num na" { "—" } }
+}
+
 /// A table cell: the mean, and the 95% CI below it.
-pub(super) fn stat_cell(s: Option<StatView>, digits: usize, signed: bool) -> String {
+pub(super) fn stat_cell(s: Option<StatView>, digits: usize, signed: bool) -> Markup {
     let Some(s) = s.filter(|s| s.n > 0) else {
-        return "<td class=\"num na\">—</td>".into();
+        return na_cell();
     };
     let sign = |x: Option<f64>| {
         let t = fmt_num(x, digits);
@@ -16,25 +21,23 @@ pub(super) fn stat_cell(s: Option<StatView>, digits: usize, signed: bool) -> Str
             t
         }
     };
-    let ci = match (s.lo, s.hi) {
-        (Some(lo), Some(hi)) => format!(
-            "<span class=\"ci\">[{}, {}]</span>",
-            sign(Some(lo)),
-            sign(Some(hi))
-        ),
-        _ => "<span class=\"ci\">(one replication)</span>".into(),
-    };
     // A paired difference whose CI excludes zero is marked.
     let clear = signed
         && match (s.lo, s.hi) {
             (Some(lo), Some(hi)) => lo > 0.0 || hi < 0.0,
             _ => false,
         };
-    format!(
-        "<td class=\"num{}\">{}{ci}</td>",
-        if clear { " sig" } else { "" },
-        sign(s.mean)
-    )
+    html! {
+        td class=(if clear { "num sig" } else { "num" }) {
+            (sign(s.mean))
+            @match (s.lo, s.hi) {
+                (Some(lo), Some(hi)) => {
+                    span class="ci" { "[" (sign(Some(lo))) ", " (sign(Some(hi))) "]" }
+                }
+                _ => { span class="ci" { "(one replication)" } }
+            }
+        }
+    }
 }
 
 /// The columns of the strategy comparison: (heading, unit, path, digits).
@@ -161,9 +164,9 @@ pub(super) const RECOVERY: [Column; 2] = [
 ];
 
 /// A Kaplan–Meier median cell: the median (or "not reached") and its 95% CI below.
-pub(super) fn km_cell(v: Option<&KmTime>) -> String {
+pub(super) fn km_cell(v: Option<&KmTime>) -> Markup {
     let Some(v) = v.filter(|v| v.n > 0) else {
-        return "<td class=\"num na\">—</td>".into();
+        return na_cell();
     };
     let day = |x: Option<f64>| match x {
         Some(d) => fmt_num(Some(d), 1),
@@ -173,11 +176,12 @@ pub(super) fn km_cell(v: Option<&KmTime>) -> String {
         Some(m) => fmt_num(Some(m), 1),
         None => "not reached".into(),
     };
-    format!(
-        "<td class=\"num\">{median}<span class=\"ci\">[{}, {}]</span></td>",
-        day(v.km_median_ci95[0]),
-        day(v.km_median_ci95[1])
-    )
+    html! {
+        td class="num" {
+            (median)
+            span class="ci" { "[" (day(v.km_median_ci95[0])) ", " (day(v.km_median_ci95[1])) "]" }
+        }
+    }
 }
 
 /// The `vs_baseline` key of a system measure's column.
@@ -189,65 +193,37 @@ pub(super) fn paired_key(at: At) -> Option<String> {
 }
 
 /// One row of a measure, with its heading and unit, per strategy (columns).
-pub(super) fn measure_row(
-    h: &mut String,
-    name: &str,
-    unit: &str,
-    cells: impl Iterator<Item = String>,
-) {
-    let _ = write!(h, "<tr><th>{name} <span class=\"unit\">{unit}</span></th>");
-    for c in cells {
-        h.push_str(&c);
+pub(super) fn measure_row(name: &str, unit: &str, cells: impl Iterator<Item = Markup>) -> Markup {
+    html! {
+        tr {
+            th { (name) " " span class="unit" { (unit) } }
+            @for c in cells { (c) }
+        }
+        "\n"
     }
-    h.push_str("</tr>\n");
 }
 
 /// A full-width sub-heading row.
-pub(super) fn section_row(h: &mut String, span: usize, text: &str) {
-    let _ = writeln!(
-        h,
-        "<tr class=\"section\"><th colspan=\"{}\">{text}</th></tr>",
-        span + 1
-    );
+pub(super) fn section_row(span: usize, text: &str) -> Markup {
+    html! {
+        tr class="section" { th colspan=(span + 1) { (text) } }
+        "\n"
+    }
 }
 
-pub(super) fn comparison(h: &mut String, data: &RunData) {
+/// The strategy comparison: means with their 95% CIs, per strategy (columns).
+pub(super) fn comparison(data: &RunData) -> Markup {
     let recovery = data.has_recovery();
-    h.push_str("<h2 id=\"comparison\">Strategies compared</h2>\n");
-    let _ = writeln!(
-        h,
-        "<p>Mean over the {} replications of each strategy, with the 95% confidence \
-         interval of the mean below it. Deliveries, WIP and lead times cover the run after \
-         the warm-up.{}</p>",
-        data.replications,
-        if recovery {
-            " The recovery figures count from the first disruption onset, over the \
-             replications with a disruption. A scope has recovered when it is back in its \
-             band and stays there for the hold time (or to the end of the run). A \
-             replication that has not recovered by the end is right-censored: times to \
-             recover are Kaplan–Meier medians with their 95% CI (“not reached” when more \
-             than half never recover), never means with the censored ones cut at the \
-             horizon; the restricted mean is the mean of the time capped at the shortest \
-             follow-up. Resilience loss and excess delay have bootstrap intervals, which \
-             stay within their bounds."
-        } else {
-            ""
-        }
-    );
     let n = data.strategies.len();
-    h.push_str("<div class=\"scroll\"><table id=\"comparison-table\">\n<tr><th>measure</th>");
-    for (i, s) in data.strategies.iter().enumerate() {
-        let _ = write!(h, "<th class=\"num\">{}{}</th>", swatch(i), esc(s));
-    }
-    h.push_str("</tr>\n");
-    section_row(h, n, "after the warm-up");
-    for col in &OVERALL {
-        let cells = data
-            .strategies
-            .iter()
-            .map(|s| stat_cell(col.2.stat(data, s), col.3, false));
-        measure_row(h, col.0, col.1, cells);
-    }
+    let rows = |cols: &[&Column]| -> Markup {
+        html! {
+            @for col in cols {
+                (measure_row(col.0, col.1, data.strategies.iter().map(|s| {
+                    stat_cell(col.2.stat(data, s), col.3, false)
+                })))
+            }
+        }
+    };
     let shown: Vec<&Column> = CUSTOMS
         .iter()
         .filter(|col| {
@@ -259,77 +235,101 @@ pub(super) fn comparison(h: &mut String, data: &RunData) {
             })
         })
         .collect();
-    if !shown.is_empty() {
-        section_row(h, n, "customs: inspections and security");
-        for col in shown {
-            let cells = data
-                .strategies
-                .iter()
-                .map(|s| stat_cell(col.2.stat(data, s), col.3, false));
-            measure_row(h, col.0, col.1, cells);
+    html! {
+        h2 id="comparison" { "Strategies compared" } "\n"
+        p {
+            "Mean over the " (data.replications) " replications of each strategy, with the \
+             95% confidence interval of the mean below it. Deliveries, WIP and lead times \
+             cover the run after the warm-up."
+            @if recovery {
+                " The recovery figures count from the first disruption onset, over the \
+                 replications with a disruption. A scope has recovered when it is back in its \
+                 band and stays there for the hold time (or to the end of the run). A \
+                 replication that has not recovered by the end is right-censored: times to \
+                 recover are Kaplan–Meier medians with their 95% CI (“not reached” when more \
+                 than half never recover), never means with the censored ones cut at the \
+                 horizon; the restricted mean is the mean of the time capped at the shortest \
+                 follow-up. Resilience loss and excess delay have bootstrap intervals, which \
+                 stay within their bounds."
+            }
         }
+        "\n"
+        div class="scroll" {
+            table id="comparison-table" {
+                "\n"
+                tr {
+                    th { "measure" }
+                    @for (i, s) in data.strategies.iter().enumerate() {
+                        th class="num" { (swatch(i)) (s) }
+                    }
+                }
+                "\n"
+                (section_row(n, "after the warm-up"))
+                (rows(&OVERALL.iter().collect::<Vec<_>>()))
+                @if !shown.is_empty() {
+                    (section_row(n, "customs: inspections and security"))
+                    (rows(&shown))
+                }
+                @if recovery { (recovery_rows(data)) }
+            }
+        }
+        "\n"
     }
-    if recovery {
-        section_row(h, n, "recovery after the first onset");
-        for (name, unit, scope, key) in KM_ROWS {
-            let cells = data
-                .strategies
-                .iter()
-                .map(|s| km_cell(data.recovery(s, scope).map(key)));
-            measure_row(h, name, unit, cells);
-        }
-        let cells = data.strategies.iter().map(|s| {
-            let share = |scope: &str| {
-                data.ttr(s, scope)
-                    .and_then(|v| v.censored_share)
-                    .map_or("—".to_string(), |x| format!("{:.0}%", 100.0 * x))
-            };
-            format!(
-                "<td class=\"num\">{} / {} / {}</td>",
-                share("system"),
-                share("class.trusted"),
-                share("class.ordinary")
-            )
-        });
-        measure_row(
-            h,
-            "not recovered",
-            "share censored: all / trusted / ordinary",
-            cells,
-        );
-        let cells = data.strategies.iter().map(|s| {
-            let v = data.ttr(s, "system");
-            stat_cell(
-                Some(v.map_or_else(StatView::default, |v| StatView {
-                    n: v.n,
-                    mean: v.restricted_mean,
-                    lo: v.restricted_mean_ci95[0],
-                    hi: v.restricted_mean_ci95[1],
-                })),
-                1,
-                false,
-            )
-        });
-        let tau = data
-            .strategies
-            .first()
-            .and_then(|s| data.ttr(s, "system"))
-            .and_then(|v| v.restricted_to_days);
-        let unit = format!("days, mean of min(time, {} d)", fmt_num(tau, 0));
-        measure_row(h, "restricted mean time to recover", &unit, cells);
-        for col in &RECOVERY {
-            let cells = data
-                .strategies
-                .iter()
-                .map(|s| stat_cell(col.2.stat(data, s), col.3, false));
-            measure_row(h, col.0, col.1, cells);
-        }
-    }
-    h.push_str("</table></div>\n");
 }
 
-pub(super) fn paired(h: &mut String, data: &RunData) {
-    let recovery = data.has_recovery();
+/// The comparison's rows of the recovery after the first onset.
+fn recovery_rows(data: &RunData) -> Markup {
+    let n = data.strategies.len();
+    let censored = data.strategies.iter().map(|s| {
+        let share = |scope: &str| {
+            data.ttr(s, scope)
+                .and_then(|v| v.censored_share)
+                .map_or("—".to_string(), |x| format!("{:.0}%", 100.0 * x))
+        };
+        html! {
+            td class="num" {
+                (share("system")) " / " (share("class.trusted")) " / " (share("class.ordinary"))
+            }
+        }
+    });
+    let restricted = data.strategies.iter().map(|s| {
+        let v = data.ttr(s, "system");
+        stat_cell(
+            Some(v.map_or_else(StatView::default, |v| StatView {
+                n: v.n,
+                mean: v.restricted_mean,
+                lo: v.restricted_mean_ci95[0],
+                hi: v.restricted_mean_ci95[1],
+            })),
+            1,
+            false,
+        )
+    });
+    let tau = data
+        .strategies
+        .first()
+        .and_then(|s| data.ttr(s, "system"))
+        .and_then(|v| v.restricted_to_days);
+    let unit = format!("days, mean of min(time, {} d)", fmt_num(tau, 0));
+    html! {
+        (section_row(n, "recovery after the first onset"))
+        @for (name, unit, scope, key) in KM_ROWS {
+            (measure_row(name, unit, data.strategies.iter().map(|s| {
+                km_cell(data.recovery(s, scope).map(key))
+            })))
+        }
+        (measure_row("not recovered", "share censored: all / trusted / ordinary", censored))
+        (measure_row("restricted mean time to recover", &unit, restricted))
+        @for col in &RECOVERY {
+            (measure_row(col.0, col.1, data.strategies.iter().map(|s| {
+                stat_cell(col.2.stat(data, s), col.3, false)
+            })))
+        }
+    }
+}
+
+/// The paired differences from the baseline, per strategy that has them (columns).
+pub(super) fn paired(data: &RunData) -> Markup {
     let with_pairs: Vec<(usize, &String)> = data
         .strategies
         .iter()
@@ -339,47 +339,56 @@ pub(super) fn paired(h: &mut String, data: &RunData) {
                 .is_some_and(|st| !st.vs_baseline.is_empty())
         })
         .collect();
-    h.push_str("<h2 id=\"paired\">Paired differences from the baseline</h2>\n");
     if with_pairs.is_empty() {
-        h.push_str(
-            "<p class=\"muted\">No paired differences: this run has no <code>baseline</code> \
-             strategy to compare with, or no other strategy.</p>\n",
-        );
-        return;
+        return html! {
+            h2 id="paired" { "Paired differences from the baseline" } "\n"
+            p class="muted" {
+                "No paired differences: this run has no " code { "baseline" } " strategy to \
+                 compare with, or no other strategy."
+            }
+            "\n"
+        };
     }
-    h.push_str(
-        "<p>Strategy − baseline, replication by replication: every strategy faces the same \
-         demand and the same disruptions in a replication (common random numbers), so \
-         these intervals are much tighter than the difference of the intervals above. \
-         Below zero is better for every measure but deliveries. <b>Bold</b>: the 95% CI \
-         excludes zero.</p>\n",
-    );
-    h.push_str("<div class=\"scroll\"><table id=\"paired-table\">\n<tr><th>measure</th>");
-    for (i, s) in &with_pairs {
-        let _ = write!(
-            h,
-            "<th class=\"num\">{}{} − baseline</th>",
-            swatch(*i),
-            esc(s)
-        );
-    }
-    h.push_str("</tr>\n");
     let diff = |s: &str, at: At| {
         let key = paired_key(at)?;
         data.strategy(s)?.vs_baseline.get(&key).map(StatView::from)
     };
-    section_row(h, with_pairs.len(), "after the warm-up");
-    for col in &OVERALL {
-        let cells = with_pairs
-            .iter()
-            .map(|(_, s)| stat_cell(diff(s, col.2), col.3, true));
-        measure_row(h, col.0, col.1, cells);
-    }
-    h.push_str("</table></div>\n");
-    if recovery {
-        h.push_str(
-            "<p>The recovery measures' differences, with their verdicts, are in \
-             <a href=\"#recovery-differences\">Recovery: differences from the baseline</a>.</p>\n",
-        );
+    html! {
+        h2 id="paired" { "Paired differences from the baseline" } "\n"
+        p {
+            "Strategy − baseline, replication by replication: every strategy faces the same \
+             demand and the same disruptions in a replication (common random numbers), so \
+             these intervals are much tighter than the difference of the intervals above. \
+             Below zero is better for every measure but deliveries. "
+            b { "Bold" } ": the 95% CI excludes zero."
+        }
+        "\n"
+        div class="scroll" {
+            table id="paired-table" {
+                "\n"
+                tr {
+                    th { "measure" }
+                    @for (i, s) in &with_pairs {
+                        th class="num" { (swatch(*i)) (s) " − baseline" }
+                    }
+                }
+                "\n"
+                (section_row(with_pairs.len(), "after the warm-up"))
+                @for col in &OVERALL {
+                    (measure_row(col.0, col.1, with_pairs.iter().map(|(_, s)| {
+                        stat_cell(diff(s, col.2), col.3, true)
+                    })))
+                }
+            }
+        }
+        "\n"
+        @if data.has_recovery() {
+            p {
+                "The recovery measures' differences, with their verdicts, are in "
+                a href="#recovery-differences" { "Recovery: differences from the baseline" }
+                "."
+            }
+            "\n"
+        }
     }
 }
