@@ -56,8 +56,11 @@ pub const RECOVERED_BY_DAYS: [f64; 5] = [7.0, 14.0, 30.0, 60.0, 90.0];
 /// the horizon), then the sensitivity grid. Stored as f64 bits (JSON keeps NaN so).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Records {
+    /// The replication each record comes from (those with a disruption), in order.
     pub replications: Vec<u64>,
+    /// Values per record: the row length of `bits`.
     pub stride: usize,
+    /// The records' values as `f64::to_bits`, record after record.
     pub bits: Vec<u64>,
 }
 
@@ -137,23 +140,30 @@ fn field(k: usize, f: usize) -> usize {
 /// A value with its 95% interval, and how the interval was made.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Estimate {
+    /// The point estimate, in the measure's unit (days for times); NaN if none.
     pub value: f64,
+    /// Lower and upper ends of the 95% interval (wider when adjusted for looks).
     pub ci95: [f64; 2],
+    /// How the interval was made, as the reports print it.
     pub method: &'static str,
 }
 
 /// Kaplan–Meier figures of one scope's times (to recover, or to the first return).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TimeToRecover {
+    /// Replications with a disruption (the times observed or censored).
     pub n: u64,
+    /// Of those, the ones not recovered by the horizon (censored).
     pub censored: u64,
     /// Median (None: not reached) and its Brookmeyer–Crowley interval (None: open).
     pub median: Option<f64>,
+    /// Lower and upper ends of the median's 95% interval, days (None: open).
     pub median_ci95: [Option<f64>; 2],
     /// (day, P(recovered by it), 95% interval), for the days within the follow-up.
     pub recovered_by: Vec<(f64, f64, [f64; 2])>,
     /// Restricted mean to `tau` (the shortest follow-up), with its interval.
     pub restricted_mean: Estimate,
+    /// The shortest follow-up among the replications, days from the onset.
     pub tau: f64,
 }
 
@@ -194,22 +204,30 @@ impl TimeToRecover {
 /// One strategy's recovery figures for one scope.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScopeRecovery {
+    /// The scope's name: `system`, `class.trusted`, a country's or a node's.
     pub scope: String,
+    /// Time to a sustained recovery, days from the onset.
     pub ttr: TimeToRecover,
+    /// Time to the first return to the baseline band, days from the onset.
     pub first_return: TimeToRecover,
     /// Mean relapses per replication.
     pub relapses: f64,
+    /// Mean resilience loss over replications, days of lost output.
     pub resilience_loss: Estimate,
+    /// Mean excess delay over the recovery, shipment-days.
     pub excess_delay: Estimate,
 }
 
 /// A strategy − baseline difference.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Difference {
+    /// Index into the scenario's strategies of the strategy compared with baseline.
     pub strategy: usize,
+    /// The recovery scope's name, as in [`ScopeRecovery::scope`].
     pub scope: String,
     /// `ttr_days` and `first_return_days`: of Kaplan–Meier medians; the others: of means.
     pub measure: String,
+    /// Strategy − baseline, days (or shipment-days), with its interval.
     pub estimate: Estimate,
     /// Replications paired.
     pub n: u64,
@@ -248,8 +266,11 @@ impl Difference {
 /// tolerance and hold time scaled.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SensitivityCell {
+    /// The tolerance used: the band's least width, as a share of the baseline.
     pub tolerance: f64,
+    /// The hold time used: days a recovery must last to count.
     pub hold_days: f64,
+    /// The difference of median times to recover under that definition.
     pub difference: Difference,
 }
 
@@ -286,18 +307,24 @@ impl AblationPart {
 /// replications (its `strategy` is the first of the pair).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Contribution {
+    /// The mechanism (knob) measured.
     pub mechanism: crate::policy::Mechanism,
+    /// Whether added to baseline alone or left out of joint.
     pub part: AblationPart,
+    /// The paired difference that measures it.
     pub difference: Difference,
 }
 
 /// What a `target_ci` run found.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TargetStatus {
+    /// The target as the scenario gave it.
     pub target: TargetCi,
+    /// Every checked interval is within the target's half-width.
     pub met: bool,
     /// Replications run, and the cap.
     pub replications: u64,
+    /// The most replications the plan allows.
     pub cap: u64,
     /// The targeted differences at the end (or the strategies' own intervals without a
     /// baseline), with their half-widths.
@@ -312,9 +339,11 @@ pub struct RecoveryAnalysis {
     pub scopes: Vec<Vec<ScopeRecovery>>,
     /// Every non-baseline strategy against baseline, for the demand scopes.
     pub differences: Vec<Difference>,
+    /// Each strategy against baseline under other recovery definitions.
     pub sensitivity: Vec<SensitivityCell>,
     /// True if the bootstrap was used (records kept), false for large-sample intervals.
     pub bootstrap: bool,
+    /// Whether the `target_ci` was met, if the run had one.
     pub target: Option<TargetStatus>,
     /// The mechanisms' contributions, where the run has `baseline`, `joint` and the
     /// ablation's strategies (`tradesim run --ablation`): mechanism, then part, then
