@@ -349,6 +349,7 @@ pub fn recovery_scopes(scenario: &Scenario) -> Vec<String> {
 /// The names of a scenario's scalar measures, in the order of a result row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MeasureSchema {
+    /// Full names (`system.…`, `nodes.<id>.…`, `flows.<id>.<class>.…`), in row order.
     pub names: Vec<String>,
 }
 
@@ -411,6 +412,7 @@ impl MeasureSchema {
 /// What one replication of one strategy produced.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReplicationResult {
+    /// The replication's number (its random streams derive from it and the seed).
     pub replication: u64,
     /// Index into the scenario's strategies.
     pub strategy: usize,
