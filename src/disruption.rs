@@ -17,11 +17,13 @@ use rand_distr::{Distribution, StandardNormal};
 /// A validated disruption.
 #[derive(Debug, Clone)]
 pub struct Disruption {
+    /// The scenario's name for it, used in reports and error messages.
     pub id: String,
     /// Onset, days from the start.
     pub onset: Dist,
     /// Chance it happens in a replication.
     pub probability: f64,
+    /// What it does to the network when it happens.
     pub effect: Effect,
 }
 
@@ -30,41 +32,59 @@ pub struct Disruption {
 pub enum Effect {
     /// Capacity lost at nodes, restored over time.
     Earthquake {
+        /// Epicentre as (latitude, longitude), degrees.
         epicenter: (f64, f64),
+        /// Moment magnitude, the input of the attenuation rule.
         magnitude: f64,
+        /// Capacity lost per node, listed or derived from distance and magnitude.
         damage: Damage,
     },
     /// A country's alert level raised to `level` for `duration` days.
     Alert {
+        /// The country whose alert level rises.
         country: CountryId,
+        /// The alert level reached (its multipliers raise inspection rates and times).
         level: u8,
+        /// Days the level lasts after the onset.
         duration: f64,
     },
     /// Nodes and routes closed for `duration` days.
     Closure {
+        /// Nodes closed (a country's closure lists its entry points).
         nodes: Vec<NodeId>,
+        /// Routes closed; shipments on them wait or are rerouted.
         routes: Vec<RouteId>,
+        /// Days the closure lasts after the onset.
         duration: f64,
     },
     /// A share of a programme's members (programme index) lose status.
-    Revocation { programme: u32, share: f64 },
+    Revocation {
+        /// Index of the programme whose members lose status.
+        programme: u32,
+        /// Share of its members (0–1) who lose status.
+        share: f64,
+    },
 }
 
 /// An earthquake's damage: listed per node, or derived by the attenuation rule.
 #[derive(Debug, Clone)]
 pub enum Damage {
+    /// Damage given node by node in the scenario.
     Listed(Vec<NodeDamage>),
+    /// Damage drawn per replication from distance to the epicentre and magnitude.
     Attenuation(Attenuation),
 }
 
 /// Damage at one node.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NodeDamage {
+    /// The damaged node.
     pub node: NodeId,
     /// Share of servers lost at the onset.
     pub capacity_loss: f64,
     /// Days fully closed after the onset.
     pub closed_for: f64,
+    /// How the lost capacity comes back after the closure.
     pub recovery: Recovery,
 }
 
@@ -84,11 +104,17 @@ pub enum Recovery {
 /// Parameters of the attenuation rule (docs/model.md).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Attenuation {
+    /// Shaking intensity below which a node loses no capacity.
     pub threshold: f64,
+    /// Intensity above `threshold` at which the median loss reaches all capacity.
     pub span: f64,
+    /// Standard deviation of the log of the random factor on each node's loss.
     pub noise_sd: f64,
+    /// Days of linear recovery for a total loss (scaled by the share lost).
     pub recovery_days: f64,
+    /// Share lost (0–1) from which the node is also fully closed for a while.
     pub closure_threshold: f64,
+    /// Days closed for a total loss (scaled by the share lost), past the threshold.
     pub closure_days: f64,
 }
 
@@ -139,17 +165,37 @@ pub fn haversine_km(a: (f64, f64), b: (f64, f64)) -> f64 {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Change {
     /// Disruption `slot` now allows `share` of `node`'s servers (1 = no longer limits).
-    NodeShare { node: NodeId, slot: u32, share: f64 },
+    NodeShare {
+        /// The node whose servers are limited.
+        node: NodeId,
+        /// Index of the disruption in the scenario; each keeps its own limit on the node.
+        slot: u32,
+        /// Share of the node's servers (0–1) this disruption allows.
+        share: f64,
+    },
     /// A route closes (`closed`) or reopens.
-    Route { route: RouteId, closed: bool },
+    Route {
+        /// The route that closes or reopens.
+        route: RouteId,
+        /// True when it closes, false when it reopens.
+        closed: bool,
+    },
     /// Disruption `slot` raises `country` to `level`, or (None) lifts its alert.
     Alert {
+        /// The country whose alert level changes.
         country: CountryId,
+        /// Index of the disruption in the scenario; the highest level raised holds.
         slot: u32,
+        /// The level this disruption raises it to, or None when it lifts.
         level: Option<u8>,
     },
     /// A node becomes (or stops being) disruption-affected.
-    Affect { node: NodeId, on: bool },
+    Affect {
+        /// The node whose disruption-affected status changes.
+        node: NodeId,
+        /// True while affected (strategies' knobs apply there), false after.
+        on: bool,
+    },
 }
 
 /// A revocation as it happens in a replication.
@@ -157,7 +203,9 @@ pub enum Change {
 pub struct Revoked {
     /// Programme index.
     pub programme: u32,
+    /// Share of the programme's members (0–1) who lose status.
     pub share: f64,
+    /// When the status is lost, days from the start.
     pub time: f64,
 }
 
@@ -168,6 +216,7 @@ pub struct Realisation {
     pub onsets: Vec<Option<f64>>,
     /// State changes, in order of time (ties in list order).
     pub changes: Vec<(f64, Change)>,
+    /// Revocations that happen, in the order of the scenario's disruptions.
     pub revocations: Vec<Revoked>,
     /// Capacity lost at each node at the first onset of an earthquake (for maps).
     pub damage_at_onset: Vec<f64>,

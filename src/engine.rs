@@ -87,8 +87,10 @@ pub struct RunOptions {
 /// Why a replication stopped before its horizon.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum RunError {
+    /// A shipment was lost or counted twice: a bug, reported rather than hidden.
     #[error(transparent)]
     Accounting(#[from] AccountingError),
+    /// The network held more shipments than the memory budget allows.
     #[error(transparent)]
     Memory(#[from] MemoryExceeded),
 }
@@ -99,10 +101,15 @@ pub enum RunError {
     "{live} shipments in the network at day {time:.1} of replication {replication} ({strategy}), over the limit of {limit}; the longest queue: {queue}"
 )]
 pub struct MemoryExceeded {
+    /// When the limit was passed, days from the start.
     pub time: f64,
+    /// The replication that passed it.
     pub replication: u64,
+    /// Name of the strategy being run.
     pub strategy: String,
+    /// Shipments in the network at that moment.
     pub live: u64,
+    /// Most shipments the memory budget allows in the network at once.
     pub limit: u64,
     /// The queue that grew most, e.g. "berths of node `P` (999,000 waiting)".
     pub queue: String,
@@ -112,7 +119,9 @@ pub struct MemoryExceeded {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("shipment accounting broken at t = {time}: {detail}")]
 pub struct AccountingError {
+    /// When the mismatch was found, days from the start.
     pub time: f64,
+    /// Which count disagreed, and by how much.
     pub detail: String,
 }
 

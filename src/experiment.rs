@@ -35,7 +35,9 @@ use tally::{SeriesTally, Tally};
 /// A share of a batch of replications: shard `index` (1-based) of `count`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Shard {
+    /// Which share this is, 1-based.
     pub index: u64,
+    /// How many shares the replications are split into.
     pub count: u64,
 }
 
@@ -75,10 +77,12 @@ pub struct Plan {
     pub strategies: Vec<usize>,
     /// Replications per strategy (the cap, with `target_ci`).
     pub replications: u64,
+    /// The run's seed: every random stream derives from it and the replication.
     pub seed: u64,
     /// Worker threads (≥ 1); results do not depend on it.
     #[serde(skip, default = "one")]
     pub threads: usize,
+    /// Engine options for each replication (not saved with the plan).
     #[serde(skip)]
     pub options: RunOptions,
     /// Run only this share of the replications.
@@ -150,6 +154,7 @@ pub fn paired_measures(schema: &MeasureSchema) -> Vec<usize> {
 /// Tallies of one strategy.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StrategyTallies {
+    /// Index into the scenario's strategies.
     pub strategy: usize,
     /// One per measure, in schema order.
     pub measures: Vec<Tally>,
@@ -173,10 +178,13 @@ pub struct StrategyTallies {
 /// Everything known about a set of replications: mergeable, serialisable.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Aggregate {
+    /// Tallies of each strategy run, in the plan's order.
     pub strategies: Vec<StrategyTallies>,
     /// Index in `strategies` of `baseline`, if run.
     pub baseline: Option<usize>,
+    /// Replications folded in (each of every strategy).
     pub replications: u64,
+    /// Events processed over all replications and strategies (performance figures).
     pub events: u64,
     /// Per strategy, the demand scopes' per-replication recovery figures (for the
     /// bootstrap), while `keep_records`.
@@ -338,6 +346,7 @@ impl Aggregate {
 /// The summary of one strategy over all replications.
 #[derive(Debug, Clone)]
 pub struct StrategySummary {
+    /// Index into the scenario's strategies.
     pub strategy: usize,
     /// One [`Stat`] per measure, in schema order.
     pub measures: Vec<Stat>,
@@ -352,11 +361,17 @@ pub struct StrategySummary {
 /// A daily series value summarised over replications.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct DailyStat {
+    /// Replications with a value on that day.
     pub n: u64,
+    /// Mean over replications, in the series' unit.
     pub mean: f64,
+    /// Standard deviation over replications.
     pub sd: f64,
+    /// 10th percentile over replications.
     pub p10: f64,
+    /// Median over replications.
     pub p50: f64,
+    /// 90th percentile over replications.
     pub p90: f64,
 }
 
@@ -411,9 +426,13 @@ pub fn summarise(schema: &MeasureSchema, aggregate: &Aggregate) -> Vec<StrategyS
 /// Everything an experiment produced.
 #[derive(Debug, Clone)]
 pub struct Outcome {
+    /// What was run (with the cap and seed the reports quote).
     pub plan: Plan,
+    /// Names of the scalar measures, in row order.
     pub schema: MeasureSchema,
+    /// The tallies of every replication run.
     pub aggregate: Aggregate,
+    /// Per strategy, the statistics the reports print.
     pub summaries: Vec<StrategySummary>,
     /// Recovery with censoring, bounded intervals and resolved differences.
     pub analysis: RecoveryAnalysis,
@@ -424,14 +443,18 @@ pub struct Outcome {
 /// Failures of an experiment that are not the user's input.
 #[derive(Debug, thiserror::Error)]
 pub enum ExperimentError {
+    /// A shipment was lost or counted twice in a replication (a bug).
     #[error(transparent)]
     Accounting(#[from] AccountingError),
     /// The memory budget was reached (the user's input: exit 2).
     #[error(transparent)]
     Memory(#[from] MemoryExceeded),
+    /// The worker thread pool could not be built.
     #[error("cannot start {threads} worker threads: {source}")]
     Threads {
+        /// Worker threads asked for.
         threads: usize,
+        /// Why the pool failed.
         source: rayon::ThreadPoolBuildError,
     },
 }
@@ -501,8 +524,11 @@ pub struct Runner<'a> {
 /// A runner's progress: the next replication to run and everything folded so far.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunnerState {
+    /// The next replication to run (replications are numbered across shards).
     pub next: u64,
+    /// Every replication run so far, folded.
     pub aggregate: Aggregate,
+    /// The plan is complete: its range is run or the `target_ci` is met.
     pub done: bool,
 }
 

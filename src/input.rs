@@ -16,16 +16,24 @@ pub const MAX_STORE_BYTES: u64 = 1 << 30;
 /// Why a file was not read.
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
+    /// The file could not be opened or read.
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    /// The path is a directory, device or other non-file (what it is, in words).
     #[error("not a regular file (it is {0}); give the path of a file")]
     NotRegular(&'static str),
+    /// The file is larger than the input size limit.
     #[error(
         "the file is {} ({size} bytes), over the limit of {} for this kind of input; \
          if it is meant to be that large, raise the limit with --max-input-size (e.g. --max-input-size {})",
         format_bytes(*size), format_bytes(*limit), format_bytes(size.saturating_mul(2))
     )]
-    TooLarge { size: u64, limit: u64 },
+    TooLarge {
+        /// The file's size, bytes.
+        size: u64,
+        /// The limit for this kind of input, bytes.
+        limit: u64,
+    },
 }
 
 impl InputError {

@@ -36,13 +36,22 @@ pub struct FolderLock {
 /// Why the folder could not be locked.
 #[derive(Debug, thiserror::Error)]
 pub enum LockError {
+    /// Another tradesim holds the folder's lock.
     #[error(
         "{folder} is in use by another tradesim ({holder}); two runs writing into one folder would corrupt its results: wait for that one to finish, or give another --out"
     )]
-    Held { folder: PathBuf, holder: String },
+    Held {
+        /// The output folder asked for.
+        folder: PathBuf,
+        /// What the holder wrote into the lock file, e.g. "pid 1234 (run)".
+        holder: String,
+    },
+    /// The lock file could not be created or locked.
     #[error("{path}: cannot lock the output folder: {source}")]
     Io {
+        /// The lock file's path.
         path: PathBuf,
+        /// The system's error.
         source: std::io::Error,
     },
 }

@@ -24,7 +24,9 @@ pub struct Network {
 /// and the expected remaining transit.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoutingTable {
+    /// Per node, the route to take next towards the destination.
     pub next: Vec<Option<RouteId>>,
+    /// Per node, the sum of mean transits to the destination, days (∞ if unreachable).
     pub distance: Vec<f64>,
 }
 

@@ -49,8 +49,11 @@ pub struct Targeting {
 /// One part of the score's mixture: weight, mean and standard deviation of a normal.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Component {
+    /// Share of shipments (0–1) whose score follows this normal.
     pub weight: f64,
+    /// Mean score of those shipments.
     pub mean: f64,
+    /// Standard deviation of their score.
     pub sd: f64,
 }
 

@@ -19,25 +19,52 @@ use crate::scenario::RouteId;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Event {
     /// The next shipment of a flow is created.
-    Arrival { flow: u32 },
+    Arrival {
+        /// Index of the flow in the scenario.
+        flow: u32,
+    },
     /// A server at the shipment's node finishes handling it.
-    HandlingDone { shipment: ShipmentId },
+    HandlingDone {
+        /// The shipment handled.
+        shipment: ShipmentId,
+    },
     /// An inspection team finishes inspecting the shipment.
-    InspectionDone { shipment: ShipmentId },
+    InspectionDone {
+        /// The shipment inspected.
+        shipment: ShipmentId,
+    },
     /// A shipment not inspected is cleared (document delay, no server).
-    ClearanceDone { shipment: ShipmentId },
+    ClearanceDone {
+        /// The shipment cleared.
+        shipment: ShipmentId,
+    },
     /// The shipment reaches the end of its route.
-    TransitDone { shipment: ShipmentId },
+    TransitDone {
+        /// The shipment arriving.
+        shipment: ShipmentId,
+    },
     /// A shipment held by its shipper enters its node.
-    Release { shipment: ShipmentId },
+    Release {
+        /// The shipment released.
+        shipment: ShipmentId,
+    },
     /// A capacity-limited route can dispatch its next waiting shipment.
-    RouteReady { route: RouteId },
+    RouteReady {
+        /// The route free to dispatch.
+        route: RouteId,
+    },
     /// The end of day `day`: daily series are closed.
-    DayEnd { day: u32 },
+    DayEnd {
+        /// The day ending, counted from 0 at the start.
+        day: u32,
+    },
     /// The warm-up ends: measures start.
     WarmupEnd,
     /// A disruption changes the network's state (index into the replication's changes).
-    Change { index: u32 },
+    Change {
+        /// Index into the realisation's time-ordered list of changes.
+        index: u32,
+    },
 }
 
 /// Bits of a packed event that hold its number (flow, shipment, route, day or change);

@@ -12,7 +12,9 @@ use std::collections::VecDeque;
 /// A shipment waiting for a server.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Waiting {
+    /// The shipment in the queue.
     pub shipment: ShipmentId,
+    /// When it joined the queue, days from the start (its wait is counted from here).
     pub since: f64,
 }
 
@@ -30,15 +32,21 @@ pub struct ServerPool {
 /// Time integrals and counts since the last reset.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct PoolStats {
+    /// When the statistics were last reset (the warm-up's end), days.
     pub since: f64,
+    /// Up to when the areas are integrated, days.
     pub last: f64,
+    /// Integral of the queue length over time, shipment-days.
     pub queue_area: f64,
+    /// Integral of the busy servers over time, server-days.
     pub busy_area: f64,
+    /// Integral of the working servers over time, server-days (utilisation's base).
     pub capacity_area: f64,
     /// Shipments that joined the queue or went straight into service.
     pub arrivals: u64,
     /// Shipments that started service, and the sum of their waits.
     pub started: u64,
+    /// Sum of the waits of the shipments that started service, days.
     pub wait_sum: f64,
 }
 

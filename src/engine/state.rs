@@ -9,6 +9,7 @@ use super::*;
 /// A node's entity in the simulation's [`World`]: its index in the scenario.
 #[derive(Component, Debug, Clone)]
 pub struct Facility {
+    /// The node's index in `Scenario::nodes`.
     pub node: NodeId,
 }
 
@@ -27,40 +28,55 @@ pub struct Berths(pub ServerPool);
 /// document clearance (a delay without a server).
 #[derive(Debug, Clone)]
 pub struct CustomsPost {
+    /// Inspection teams and the shipments waiting for one.
     pub inspectors: ServerPool,
+    /// Shipments in document clearance now (not inspected, no server needed).
     pub clearing: u32,
     /// Customs decisions in the window, and how many were inspections.
     pub decided: u64,
+    /// Of those decisions, the ones that sent the shipment to inspection.
     pub inspected: u64,
+    /// Shipments in customs now (waiting, inspected or in document clearance).
     pub in_customs: u32,
+    /// Integral of `in_customs` over the window so far, shipment-days.
     pub in_customs_area: f64,
+    /// Up to when `in_customs_area` is integrated, days.
     pub last: f64,
 }
 
 /// Shipments at a node (queued, handled or in customs), integrated over time.
 #[derive(Debug, Clone, Default)]
 pub struct Occupancy {
+    /// Shipments at the node now.
     pub present: u32,
+    /// Integral of `present` over the window so far, shipment-days.
     pub area: f64,
+    /// Up to when the areas are integrated, days.
     pub last: f64,
     /// Shipments that left the node (or were delivered there) in the window.
     pub departures: u64,
+    /// Sum of those departures' times at the node, days (mean time in node's numerator).
     pub time_sum: f64,
     /// Since time 0 (never reset): departures and time-integral of shipments present.
     pub total_departures: u64,
+    /// Integral of `present` since time 0, shipment-days.
     pub total_area: f64,
 }
 
 /// A directed route's dispatching state.
 #[derive(Debug, Clone)]
 pub struct RouteGate {
+    /// The route's index in `Scenario::routes`.
     pub route: RouteId,
     /// False while a closure holds the route.
     pub open: bool,
     /// Earliest time the next departure may leave (capacity headway).
     pub next_free: f64,
+    /// Shipments at the origin waiting for a departure slot or the reopening, FIFO.
     pub waiting: VecDeque<ShipmentId>,
+    /// A `RouteReady` event is on the calendar (so a second is not scheduled).
     pub ready_scheduled: bool,
+    /// Shipments on the route now.
     pub in_transit: u32,
 }
 
@@ -91,18 +107,25 @@ pub enum Stage {
 /// A consignment of `teu_per_shipment` containers.
 #[derive(Debug, Clone)]
 pub struct Shipment {
+    /// Index of its flow in `Scenario::flows`.
     pub flow: u32,
+    /// When it was created, days from the start (lead times count from here).
     pub created: f64,
+    /// Declared value of the cargo, USD (weights the value-based delay measures).
     pub value: f64,
+    /// The trusted-trader programmes its trader belongs to.
     pub members: Members,
     /// Trusted at its destination's customs (its class in the measures).
     pub trusted: bool,
+    /// Where it is now, and so where its next event happens.
     pub stage: Stage,
     /// Where it will be delivered: the flow's destination, or an alternate after diversion.
     pub destination: NodeId,
     /// Routes taken so far (position in an explicit path).
     pub hop: u16,
+    /// It has entered its destination's country, so customs is behind it.
     pub customs_done: bool,
+    /// When it entered its current node, days (its time in the node counts from here).
     pub node_arrival: f64,
     /// Decides which revocations reach this shipment's trader (revoked if below the share).
     pub revoke_draw: f64,
@@ -132,6 +155,7 @@ pub struct NetworkStatus {
     /// When each node last closed, and each route (what a closure's length is guessed
     /// from under `information = "own"`).
     pub closed_since: Vec<f64>,
+    /// When each route last closed, days.
     pub route_closed_since: Vec<f64>,
     /// Nodes closed at some time in their current affected period (a reopened port is
     /// one of these that is open again).

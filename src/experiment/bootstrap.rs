@@ -87,8 +87,11 @@ pub fn weighted_mean(x: &[f64], m: &[u32]) -> f64 {
 /// times, and whether it was censored.
 #[derive(Debug, Clone)]
 pub struct CensoredTimes {
+    /// The distinct times, ascending, days.
     pub distinct: Vec<f64>,
+    /// Per replication, the index of its time in `distinct`.
     pub index: Vec<usize>,
+    /// Per replication, true if its time is a censoring time (not recovered).
     pub censored: Vec<bool>,
 }
 

@@ -28,6 +28,12 @@ use crate::measure::{
 use crate::scenario::{Scenario, TargetCi};
 use serde::{Deserialize, Serialize};
 
+mod paired;
+mod target;
+
+use paired::PairedStatistic;
+pub use target::{half_width, target_status};
+
 /// Runs of at most this many replications keep per-replication records for the bootstrap
 /// (about 0.5 kB per replication and strategy); larger runs use large-sample intervals.
 pub const RECORD_LIMIT: u64 = 20_000;
@@ -50,8 +56,11 @@ pub const RECOVERED_BY_DAYS: [f64; 5] = [7.0, 14.0, 30.0, 60.0, 90.0];
 /// the horizon), then the sensitivity grid. Stored as f64 bits (JSON keeps NaN so).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Records {
+    /// The replication each record comes from (those with a disruption), in order.
     pub replications: Vec<u64>,
+    /// Values per record: the row length of `bits`.
     pub stride: usize,
+    /// The records' values as `f64::to_bits`, record after record.
     pub bits: Vec<u64>,
 }
 
@@ -131,23 +140,30 @@ fn field(k: usize, f: usize) -> usize {
 /// A value with its 95% interval, and how the interval was made.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Estimate {
+    /// The point estimate, in the measure's unit (days for times); NaN if none.
     pub value: f64,
+    /// Lower and upper ends of the 95% interval (wider when adjusted for looks).
     pub ci95: [f64; 2],
+    /// How the interval was made, as the reports print it.
     pub method: &'static str,
 }
 
 /// Kaplan–Meier figures of one scope's times (to recover, or to the first return).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TimeToRecover {
+    /// Replications with a disruption (the times observed or censored).
     pub n: u64,
+    /// Of those, the ones not recovered by the horizon (censored).
     pub censored: u64,
     /// Median (None: not reached) and its Brookmeyer–Crowley interval (None: open).
     pub median: Option<f64>,
+    /// Lower and upper ends of the median's 95% interval, days (None: open).
     pub median_ci95: [Option<f64>; 2],
     /// (day, P(recovered by it), 95% interval), for the days within the follow-up.
     pub recovered_by: Vec<(f64, f64, [f64; 2])>,
     /// Restricted mean to `tau` (the shortest follow-up), with its interval.
     pub restricted_mean: Estimate,
+    /// The shortest follow-up among the replications, days from the onset.
     pub tau: f64,
 }
 
@@ -188,22 +204,30 @@ impl TimeToRecover {
 /// One strategy's recovery figures for one scope.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScopeRecovery {
+    /// The scope's name: `system`, `class.trusted`, a country's or a node's.
     pub scope: String,
+    /// Time to a sustained recovery, days from the onset.
     pub ttr: TimeToRecover,
+    /// Time to the first return to the baseline band, days from the onset.
     pub first_return: TimeToRecover,
     /// Mean relapses per replication.
     pub relapses: f64,
+    /// Mean resilience loss over replications, days of lost output.
     pub resilience_loss: Estimate,
+    /// Mean excess delay over the recovery, shipment-days.
     pub excess_delay: Estimate,
 }
 
 /// A strategy − baseline difference.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Difference {
+    /// Index into the scenario's strategies of the strategy compared with baseline.
     pub strategy: usize,
+    /// The recovery scope's name, as in [`ScopeRecovery::scope`].
     pub scope: String,
     /// `ttr_days` and `first_return_days`: of Kaplan–Meier medians; the others: of means.
     pub measure: String,
+    /// Strategy − baseline, days (or shipment-days), with its interval.
     pub estimate: Estimate,
     /// Replications paired.
     pub n: u64,
@@ -242,8 +266,11 @@ impl Difference {
 /// tolerance and hold time scaled.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SensitivityCell {
+    /// The tolerance used: the band's least width, as a share of the baseline.
     pub tolerance: f64,
+    /// The hold time used: days a recovery must last to count.
     pub hold_days: f64,
+    /// The difference of median times to recover under that definition.
     pub difference: Difference,
 }
 
@@ -280,18 +307,24 @@ impl AblationPart {
 /// replications (its `strategy` is the first of the pair).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Contribution {
+    /// The mechanism (knob) measured.
     pub mechanism: crate::policy::Mechanism,
+    /// Whether added to baseline alone or left out of joint.
     pub part: AblationPart,
+    /// The paired difference that measures it.
     pub difference: Difference,
 }
 
 /// What a `target_ci` run found.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TargetStatus {
+    /// The target as the scenario gave it.
     pub target: TargetCi,
+    /// Every checked interval is within the target's half-width.
     pub met: bool,
     /// Replications run, and the cap.
     pub replications: u64,
+    /// The most replications the plan allows.
     pub cap: u64,
     /// The targeted differences at the end (or the strategies' own intervals without a
     /// baseline), with their half-widths.
@@ -306,9 +339,11 @@ pub struct RecoveryAnalysis {
     pub scopes: Vec<Vec<ScopeRecovery>>,
     /// Every non-baseline strategy against baseline, for the demand scopes.
     pub differences: Vec<Difference>,
+    /// Each strategy against baseline under other recovery definitions.
     pub sensitivity: Vec<SensitivityCell>,
     /// True if the bootstrap was used (records kept), false for large-sample intervals.
     pub bootstrap: bool,
+    /// Whether the `target_ci` was met, if the run had one.
     pub target: Option<TargetStatus>,
     /// The mechanisms' contributions, where the run has `baseline`, `joint` and the
     /// ablation's strategies (`tradesim run --ablation`): mechanism, then part, then
@@ -598,131 +633,6 @@ fn restricted_mean_weighted(ct: &CensoredTimes, m: &[u32], tau: f64) -> f64 {
         .restricted_mean(tau)
 }
 
-/// The record field (index into [`RECORD_FIELDS`]) a target measure is computed from.
-fn measure_field(measure: &str) -> usize {
-    match measure {
-        "ttr_days" | "ttr_restricted_mean_days" => 0,
-        "first_return_days" => 2,
-        "resilience_loss_days" => 4,
-        _ => 5,
-    }
-}
-
-/// A paired statistic of strategy − baseline over replications weighted by multiplicities:
-/// the difference of Kaplan–Meier medians (a median not reached taken at the follow-up
-/// `tau`, so the difference is then a bound), of restricted means to `tau`, or of means.
-struct PairedStatistic {
-    kind: u8,
-    a: CensoredTimes,
-    b: CensoredTimes,
-    d: Vec<f64>,
-    tau: f64,
-    n: usize,
-}
-
-impl PairedStatistic {
-    fn new(ra: &Records, rb: &Records, k: usize, measure: &str, tau: f64) -> Option<Self> {
-        let f = measure_field(measure);
-        let kind = match measure {
-            "ttr_days" | "first_return_days" => 0,
-            "ttr_restricted_mean_days" => 1,
-            _ => 2,
-        };
-        if kind < 2 {
-            let (a, ka) = censored_times(ra, k, f);
-            let (b, kb) = censored_times(rb, k, f);
-            // Paired on the same replications (common random numbers: the same ones have
-            // a disruption under every strategy).
-            if ka != kb {
-                return None;
-            }
-            Some(PairedStatistic::of_times(kind, a, b, tau))
-        } else {
-            let (xa, xb) = (ra.column(field(k, f)), rb.column(field(k, f)));
-            let d: Vec<f64> = xa
-                .iter()
-                .zip(&xb)
-                .map(|(a, b)| a - b)
-                .filter(|v| !v.is_nan())
-                .collect();
-            let empty = CensoredTimes::new(&[], &[]);
-            Some(PairedStatistic {
-                kind,
-                a: empty.clone(),
-                b: empty,
-                n: d.len(),
-                d,
-                tau,
-            })
-        }
-    }
-
-    /// The difference of medians (`kind` 0) or of restricted means (1) of censored times.
-    fn of_times(kind: u8, a: CensoredTimes, b: CensoredTimes, tau: f64) -> Self {
-        let n = a.index.len();
-        PairedStatistic {
-            kind,
-            a,
-            b,
-            d: Vec::new(),
-            tau,
-            n,
-        }
-    }
-
-    fn eval(&self, m: &[u32]) -> f64 {
-        match self.kind {
-            0 => self.a.median(m).min(self.tau) - self.b.median(m).min(self.tau),
-            1 => {
-                restricted_mean_weighted(&self.a, m, self.tau)
-                    - restricted_mean_weighted(&self.b, m, self.tau)
-            }
-            _ => weighted_mean(&self.d, m),
-        }
-    }
-
-    /// The full-sample value and its percentile interval at `level`; for a difference of
-    /// medians neither of which is reached, no estimate (NaN): both are only known to lie
-    /// beyond the follow-up, and the restricted means are the comparison to read.
-    fn estimate(&self, seed: u64, label: &str, level: f64) -> Estimate {
-        let full = vec![1u32; self.n];
-        if self.bound() == Some(NEITHER_REACHED) {
-            return Estimate {
-                value: f64::NAN,
-                ci95: [f64::NAN; 2],
-                method: BOOT,
-            };
-        }
-        Estimate {
-            value: if self.n == 0 {
-                f64::NAN
-            } else {
-                self.eval(&full)
-            },
-            ci95: percentile_interval(self.n, seed, label, level, |m| self.eval(m)),
-            method: BOOT,
-        }
-    }
-
-    /// Which side a median difference is a bound on: "at most" when only baseline's median
-    /// is not reached, "at least" when only the strategy's is.
-    fn bound(&self) -> Option<&'static str> {
-        if self.kind != 0 || self.n == 0 {
-            return None;
-        }
-        let full = vec![1u32; self.n];
-        match (
-            self.a.median(&full).is_finite(),
-            self.b.median(&full).is_finite(),
-        ) {
-            (true, false) => Some("at most"),
-            (false, true) => Some("at least"),
-            (false, false) => Some(NEITHER_REACHED),
-            _ => None,
-        }
-    }
-}
-
 /// [`Difference::bound`] of a difference of medians neither of which is reached.
 pub const NEITHER_REACHED: &str = "neither reached";
 
@@ -869,158 +779,6 @@ fn sensitivity_cells(
         }
     }
     out
-}
-
-/// The status of `target` on `aggregate` with the current replications: each targeted
-/// difference (every non-baseline strategy; without baseline, each strategy's own
-/// interval) with its half-width, and whether all meet the target. Stopping checks use
-/// Bonferroni-adjusted intervals over the checks the cap allows (`looks`), so that
-/// stopping early does not make a difference look resolved more often than 5% of the
-/// time when it is not.
-pub fn target_status(
-    scenario: &Scenario,
-    plan: &Plan,
-    aggregate: &Aggregate,
-    target: &TargetCi,
-    looks: u64,
-) -> TargetStatus {
-    // The targeted strategies this run has (all of them if it has none of those named).
-    let run: Vec<&str> = aggregate
-        .strategies
-        .iter()
-        .map(|t| scenario.strategies[t.strategy].name.as_str())
-        .collect();
-    let targeted: Vec<&str> = target
-        .strategies
-        .iter()
-        .map(String::as_str)
-        .filter(|n| run.contains(n))
-        .collect();
-    let wanted =
-        |s: usize| targeted.is_empty() || targeted.contains(&scenario.strategies[s].name.as_str());
-    let boot = bootstrap_ready(aggregate);
-    // With the records, only the targeted differences are computed; otherwise (or where
-    // one cannot be paired) the whole analysis, which is cheap without a bootstrap.
-    let alone: Option<Vec<Vec<Difference>>> = match aggregate.baseline {
-        Some(b) if boot => target
-            .measures
-            .iter()
-            .map(|name| targeted_differences(scenario, plan, aggregate, b, name, &wanted))
-            .collect(),
-        _ => None,
-    };
-    let analysis = if alone.is_none() {
-        Some(analyse_with(scenario, plan, aggregate, false))
-    } else {
-        None
-    };
-    let mut checked = Vec::new();
-    for (j, name) in target.measures.iter().enumerate() {
-        let rest = name.strip_prefix("recovery.").unwrap_or(name);
-        if aggregate.baseline.is_some() {
-            let found: Vec<Difference> = match (&alone, &analysis) {
-                (Some(alone), _) => alone[j].clone(),
-                (None, Some(a)) => a
-                    .differences
-                    .iter()
-                    .filter(|d| d.name() == *name && wanted(d.strategy))
-                    .cloned()
-                    .collect(),
-                (None, None) => Vec::new(),
-            };
-            for mut d in found {
-                if looks > 1 && boot {
-                    d.estimate.ci95 = adjusted(scenario, plan, aggregate, &d, looks);
-                }
-                let hw = half_width(&d.estimate);
-                checked.push((d, hw));
-            }
-        } else {
-            // No baseline: each strategy's own interval of the measure.
-            for (si, t) in analysis.iter().flat_map(|a| a.scopes.iter()).enumerate() {
-                if let Some(s) = t
-                    .iter()
-                    .find(|s| rest.starts_with(&format!("{}.", s.scope)))
-                {
-                    let m = &rest[s.scope.len() + 1..];
-                    let e = own_estimate(s, m);
-                    let d = Difference {
-                        strategy: aggregate.strategies[si].strategy,
-                        scope: s.scope.clone(),
-                        measure: m.to_string(),
-                        estimate: e,
-                        n: aggregate.disrupted(si),
-                        bound: None,
-                    };
-                    let hw = half_width(&e);
-                    checked.push((d, hw));
-                }
-            }
-        }
-    }
-    let met = !checked.is_empty()
-        && checked.iter().all(|(d, hw)| {
-            target
-                .half_width
-                .met(*hw, d.estimate.value, d.estimate.ci95)
-        });
-    TargetStatus {
-        target: target.clone(),
-        met,
-        replications: aggregate.replications,
-        cap: plan.replications,
-        checked,
-    }
-}
-
-/// A strategy's own estimate of `measure` (medians for times, means otherwise).
-fn own_estimate(s: &ScopeRecovery, measure: &str) -> Estimate {
-    let median = |t: &TimeToRecover| Estimate {
-        value: t.median.unwrap_or(f64::INFINITY),
-        ci95: [
-            t.median_ci95[0].unwrap_or(f64::INFINITY),
-            t.median_ci95[1].unwrap_or(f64::INFINITY),
-        ],
-        method: BC,
-    };
-    match measure {
-        "ttr_days" => median(&s.ttr),
-        "first_return_days" => median(&s.first_return),
-        "ttr_restricted_mean_days" => s.ttr.restricted_mean,
-        "resilience_loss_days" => s.resilience_loss,
-        _ => s.excess_delay,
-    }
-}
-
-/// Half the interval's width (∞ if either end is open or unknown).
-pub fn half_width(e: &Estimate) -> f64 {
-    let w = (e.ci95[1] - e.ci95[0]) / 2.0;
-    if w.is_nan() { f64::INFINITY } else { w }
-}
-
-/// The interval of difference `d` at level 1 − 0.05 / `looks` (same resamples' seed).
-fn adjusted(
-    scenario: &Scenario,
-    plan: &Plan,
-    aggregate: &Aggregate,
-    d: &Difference,
-    looks: u64,
-) -> [f64; 2] {
-    let level = 1.0 - 0.05 / looks as f64;
-    let si = aggregate
-        .strategies
-        .iter()
-        .position(|t| t.strategy == d.strategy)
-        .expect("strategy");
-    let b = aggregate.baseline.expect("baseline");
-    let k = recovery_scopes(scenario)
-        .iter()
-        .position(|s| *s == d.scope)
-        .expect("scope");
-    let label = format!("{si}-{b}|{}|{}", d.scope, d.measure);
-    let (ra, rb) = (&aggregate.records[si], &aggregate.records[b]);
-    PairedStatistic::new(ra, rb, k, &d.measure, follow_up(scenario, rb))
-        .map_or([f64::NAN; 2], |p| p.estimate(plan.seed, &label, level).ci95)
 }
 
 /// Re-exported for the report: the bootstrap's resamples.

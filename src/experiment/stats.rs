@@ -9,11 +9,17 @@ use serde::Serialize;
 pub struct Stat {
     /// Replications in which the measure was defined.
     pub n: u64,
+    /// Mean over those replications, in the measure's unit.
     pub mean: f64,
+    /// Sample standard deviation (NaN below 2 replications).
     pub sd: f64,
+    /// Student's t 95% interval of the mean (NaN below 2 replications).
     pub ci95: [f64; 2],
+    /// Median over replications.
     pub p50: f64,
+    /// 90th percentile over replications.
     pub p90: f64,
+    /// 99th percentile over replications.
     pub p99: f64,
 }
 

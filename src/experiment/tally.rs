@@ -181,8 +181,11 @@ impl ExactSum {
 /// Counts, smallest and largest value in one bucket.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Bucket {
+    /// Values recorded in the bucket.
     pub count: u64,
+    /// The smallest of them.
     pub min: f64,
+    /// The largest of them.
     pub max: f64,
 }
 
@@ -333,8 +336,11 @@ pub struct Tally {
     pub n: u64,
     /// Replications in which it was undefined (NaN).
     pub undefined: u64,
+    /// Exact sum of the defined values (the mean's numerator, order-independent).
     pub sum: ExactSum,
+    /// Exact sum of their squares (for the standard deviation).
     pub sum_sq: ExactSum,
+    /// Bounded histogram of the values, for the quantiles.
     pub histogram: Histogram,
 }
 

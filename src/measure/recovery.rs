@@ -38,32 +38,43 @@
 /// Settings from the scenario.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RecoveryParams {
+    /// Days before the first onset's day whose means are the baseline.
     pub baseline_days: f64,
     /// Days in band that make a return.
     pub window_days: f64,
     /// Days a return must stay in band (or reach the horizon) to be a recovery.
     pub hold_days: f64,
+    /// The band's least width, as a share of the baseline (e.g. 0.05).
     pub tolerance: f64,
 }
 
 /// One scope's recovery.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Recovery {
+    /// Mean daily deliveries over the baseline window, shipments a day.
     pub baseline_deliveries: f64,
+    /// Mean work in process over the baseline window, shipments.
     pub baseline_wip: f64,
     /// Days from the onset to the sustained recovery (to the horizon if censored).
     pub ttr_days: f64,
+    /// Not recovered by the horizon: `ttr_days` is a censoring time.
     pub censored: bool,
     /// Days from the onset to the first return (to the horizon if censored).
     pub first_return_days: f64,
+    /// No return by the horizon: `first_return_days` is a censoring time.
     pub first_return_censored: bool,
     /// Returns that fell out of band again before the sustained recovery (or the horizon).
     pub relapses: u32,
+    /// Σ of max(0, 1 − deliveries / baseline) from the onset's day to the recovery, days
+    /// of lost output (NaN with no baseline deliveries).
     pub resilience_loss_days: f64,
     /// Shipment-days (or USD-days with a value series) above the baseline WIP until recovery.
     pub excess_delay: f64,
+    /// Value in WIP above its baseline until recovery, USD-days (NaN without the series).
     pub excess_value_delay: f64,
+    /// The largest daily WIP above the baseline WIP after the onset, shipments.
     pub backlog_peak: f64,
+    /// Days from the onset's day to that peak.
     pub backlog_peak_day: f64,
     /// Day index the integrals run to: the sustained recovery's, or the series' end.
     pub end_day: usize,

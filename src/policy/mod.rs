@@ -21,6 +21,7 @@ pub use crate::scenario::file::{
 /// can share one pre-onset run and branch at the onset (`experiment::run_replication_set`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Prefix {
+    /// Whether the arrangements are in force, which already shapes inspection pre-onset.
     pub arrangement: Arrangement,
     /// Only where some country targets by risk score (else it changes nothing).
     pub data_exchange: bool,
@@ -29,13 +30,19 @@ pub struct Prefix {
 /// A strategy as applied by the engine.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Strategy {
+    /// The scenario's name for it, as reports and `target_ci` name it.
     pub name: String,
+    /// One line for reports: what the strategy does.
     pub description: String,
+    /// Queue discipline at berths and inspection: FIFO or trusted shipments first.
     pub priority: Priority,
+    /// Whose programme members count as trusted for priority: own or mutual.
     pub recognition: Recognition,
     /// Trusted shipments are exempt from the alert-level rise in inspection rate.
     pub alert_relief: bool,
+    /// Whether shipments re-plan their routes around closures.
     pub reroute: Reroute,
+    /// When the knobs apply: only at disruption-affected places, or always.
     pub when: When,
     /// When a partner customs learns of a revocation.
     pub notice: Notice,

@@ -24,7 +24,14 @@ pub enum Levels {
     List(Vec<toml::Value>),
     /// A numeric interval: `steps` evenly spaced grid levels with both ends included, and the
     /// whole interval for sampled designs. Whole-number ends give whole-number values.
-    Range { low: f64, high: f64, steps: usize },
+    Range {
+        /// The interval's lower end, in the key's unit.
+        low: f64,
+        /// The interval's upper end, in the key's unit.
+        high: f64,
+        /// Grid levels, both ends included.
+        steps: usize,
+    },
 }
 
 /// One swept key: its path in the scenario (`disruptions.lockout.duration`) and levels.
@@ -46,13 +53,23 @@ pub enum Design {
     Factorial,
     /// `samples` points; each key's unit interval cut into `samples` equal strata with one
     /// uniform draw in each, the strata matched across keys by random permutations.
-    LatinHypercube { samples: usize, seed: u64 },
+    LatinHypercube {
+        /// Points to draw (and strata per key).
+        samples: usize,
+        /// Seed of the draws, so the same design gives the same points.
+        seed: u64,
+    },
     /// The base point (each key at its middle level), then each key at each of its other
     /// grid levels with the others at base: the points of a tornado plot.
     OneAtATime,
     /// `trajectories` Morris trajectories of k + 1 points each (k keys): a random grid point,
     /// then each key in random order moved by its jump Δ (half its grid, up where it can).
-    Morris { trajectories: usize, seed: u64 },
+    Morris {
+        /// Trajectories to draw.
+        trajectories: usize,
+        /// Seed of the draws, so the same design gives the same points.
+        seed: u64,
+    },
 }
 
 impl Design {

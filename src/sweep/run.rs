@@ -41,8 +41,11 @@ pub enum SweepError {
     /// A point's scenario is invalid (its keys' values are given).
     #[error("sweep point {point} ({values}) is not a valid scenario")]
     Point {
+        /// The point's index in the design, from 0.
         point: usize,
+        /// Its keys' values, as `key = value` pairs for the message.
         values: String,
+        /// What the scenario's validation found.
         errors: Box<ScenarioErrors>,
     },
     /// `--strategies` names a strategy the scenario lacks.
@@ -51,7 +54,9 @@ pub enum SweepError {
     /// The experiment of a point failed.
     #[error("sweep point {point}: {source}")]
     Experiment {
+        /// The point's index in the design, from 0.
         point: usize,
+        /// How its experiment failed.
         source: ExperimentError,
     },
 }
