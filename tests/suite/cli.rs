@@ -228,8 +228,8 @@ fn man_pages_cover_every_subcommand() {
     assert!(stdout.starts_with(".ie") || stdout.contains(".TH tradesim 1"));
     assert_eq!(
         stdout.matches(".TH ").count(),
-        11,
-        "tradesim and 10 subcommands"
+        12,
+        "tradesim and 11 subcommands"
     );
     let dir = tempfile::tempdir().unwrap();
     let out = run_bin(["man", "--dir", dir.path().to_str().unwrap()]);
@@ -238,6 +238,7 @@ fn man_pages_cover_every_subcommand() {
         "tradesim.1",
         "tradesim-run.1",
         "tradesim-validate.1",
+        "tradesim-compare.1",
         "tradesim-man.1",
     ] {
         assert!(dir.path().join(page).is_file(), "{page} missing");
