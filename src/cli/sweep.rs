@@ -82,6 +82,29 @@ pub(super) fn from_run_args(scenario: &Scenario, path: &Path, args: &RunArgs) ->
     finish(result)
 }
 
+/// `validate` of a scenario with a `[sweep]`: the design and every point's scenario
+/// checked; a line saying how many points, or the errors printed.
+pub(super) fn check(scenario: &Scenario, file: &str) -> Result<String, ExitCode> {
+    let spec = compile(scenario, file, scenario.seed)?;
+    for (k, p) in spec.points.points.iter().enumerate() {
+        if let Err(e) = run::point_scenario(&scenario.source, file, &spec.parameters, p, k) {
+            return Err(finish(Err(SweepFailure::Run(e.into()))));
+        }
+    }
+    Ok(format!(
+        "  sweep: {} points ({}) over {}; screens {} − baseline, {}\n",
+        spec.points.points.len(),
+        spec.design.name(),
+        spec.parameters
+            .iter()
+            .map(|p| p.key.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        spec.strategy,
+        spec.measure
+    ))
+}
+
 /// The sweep of `scenario` (its own text), checked; prints the errors itself.
 fn compile(scenario: &Scenario, file: &str, seed: u64) -> Result<Spec, ExitCode> {
     let Some(raw) = &scenario.sweep else {

@@ -20,6 +20,15 @@ pub(super) fn validate(args: ValidateArgs) -> ExitCode {
         ) {
             Ok(s) => {
                 say(&validation_summary(&path.display().to_string(), &s));
+                if s.sweep.is_some() {
+                    match super::sweep::check(&s, &path.display().to_string()) {
+                        Ok(line) => say(&line),
+                        Err(_) => {
+                            failed += 1;
+                            continue;
+                        }
+                    }
+                }
                 let budget = Budget::of(&s, args.memory_budget, &Plan::from_scenario(&s));
                 if let Some(problem) = budget.exceeded_by(&s) {
                     say(&format!(

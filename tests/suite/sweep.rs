@@ -255,6 +255,10 @@ fn a_bad_sweep_key_is_an_error_at_its_line_and_nothing_runs() {
         "{stderr}"
     );
     assert!(!out.join("sweep.csv").exists());
+    // validate checks the sweep too.
+    let o = run_bin(["validate".as_ref(), path.as_os_str()]);
+    assert_eq!(o.status.code(), Some(2), "{}", texts(&o).0);
+    assert!(texts(&o).1.contains("did you mean `west-coast-lockout`?"));
     let o = run_bin(["run".as_ref(), path.as_os_str(), "--ablation".as_ref()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
