@@ -21,24 +21,65 @@ use std::fmt;
 #[schemars(rename = "DistributionTable")]
 pub enum DistSpec {
     /// Always `value`.
-    Fixed { value: Days },
+    Fixed {
+        /// The value every draw takes, in days (or in the field's own unit, such as USD).
+        value: Days,
+    },
     /// Uniform on [`min`, `max`].
-    Uniform { min: Days, max: Days },
+    Uniform {
+        /// Smallest value a draw can take (≥ 0), in days (or the field's own unit).
+        min: Days,
+        /// Largest value a draw can take, in days (or the field's own unit); at least `min`.
+        max: Days,
+    },
     /// Triangular on [`min`, `max`] with peak at `mode`.
-    Triangular { min: Days, mode: Days, max: Days },
+    Triangular {
+        /// Smallest value a draw can take (≥ 0), in days (or the field's own unit).
+        min: Days,
+        /// Most likely value, between `min` and `max`.
+        mode: Days,
+        /// Largest value a draw can take, in days (or the field's own unit).
+        max: Days,
+    },
     /// Exponential with the given `mean`.
-    Exponential { mean: Days },
+    Exponential {
+        /// Mean of the draws, in days (or the field's own unit); must be > 0.
+        mean: Days,
+    },
     /// Normal(`mean`, `sd`) truncated at 0 (negative draws are redrawn); `mean` must be > 0.
-    Normal { mean: Days, sd: Days },
+    Normal {
+        /// Mean before truncation at 0, in days (or the field's own unit); must be > 0.
+        mean: Days,
+        /// Standard deviation before truncation at 0, in the same unit as `mean`.
+        sd: Days,
+    },
     /// Lognormal with the given `mean` and `sd` of the variable itself (not of its log).
-    Lognormal { mean: Days, sd: Days },
+    Lognormal {
+        /// Mean of the variable itself (not of its log), in days (or the field's own unit).
+        mean: Days,
+        /// Standard deviation of the variable itself (not of its log), same unit as `mean`.
+        sd: Days,
+    },
     /// Gamma with `shape` k and `scale` θ (mean kθ).
-    Gamma { shape: f64, scale: Days },
+    Gamma {
+        /// Shape k (unitless, > 0); the mean is `shape` × `scale`.
+        shape: f64,
+        /// Scale θ (> 0), in days (or the field's own unit).
+        scale: Days,
+    },
     /// Weibull with `shape` k and `scale` λ.
-    Weibull { shape: f64, scale: Days },
+    Weibull {
+        /// Shape k (unitless, > 0); below 1 gives a long tail, above 1 a peak.
+        shape: f64,
+        /// Scale λ (> 0), in days (or the field's own unit).
+        scale: Days,
+    },
     /// One of `values`, with probabilities proportional to `weights` (equal if omitted).
     Empirical {
+        /// The values a draw can take, in days (or the field's own unit).
         values: Vec<Days>,
+        /// Relative weight of each of `values` (same length, not negative); omitted means
+        /// all values are equally likely.
         #[serde(default)]
         weights: Option<Vec<f64>>,
     },

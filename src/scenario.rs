@@ -28,6 +28,7 @@ pub const DEFAULT_SCENARIO_FILE: &str = "<embedded>/scenarios/us-japan-tohoku-20
 /// replications (`[scenario.target_ci]`, `--target-ci`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TargetCi {
+    /// Largest half-width of the 95% interval of each targeted difference.
     pub half_width: HalfWidth,
     /// Measure names (`recovery.<demand scope>.<measure>`), at least one.
     pub measures: Vec<String>,
@@ -135,7 +136,9 @@ pub fn check_target_measure<'a>(
 /// A validated scenario.
 #[derive(Debug, Clone)]
 pub struct Scenario {
+    /// `[scenario] name`: names the output folder `outputs/<name>/`.
     pub name: String,
+    /// `[scenario] description`: the question the scenario answers, if given.
     pub description: Option<String>,
     /// `[scenario] assumptions`: the file's own stated assumptions, in order.
     pub assumptions: Vec<String>,
@@ -146,11 +149,17 @@ pub struct Scenario {
     pub horizon: f64,
     /// Days ignored by the measures at the start.
     pub warmup: f64,
+    /// Master seed of the replications' random streams.
     pub seed: u64,
+    /// Replications per strategy (the cap when `target_ci` is set).
     pub replications: u64,
+    /// Containers (TEU) a shipment stands for.
     pub teu_per_shipment: f64,
+    /// Days before the first onset that define the baseline.
     pub baseline_days: f64,
+    /// Days in a row the recovery condition must hold.
     pub window_days: f64,
+    /// Relative band around the baseline within which a measure counts as recovered.
     pub tolerance: f64,
     /// Days a return must stay in band to be the sustained recovery.
     pub hold_days: f64,
@@ -162,17 +171,24 @@ pub struct Scenario {
     pub memory_budget: Option<u64>,
     /// Scopes with daily series in `timeseries.csv` (`timeseries_scopes`; none by default).
     pub timeseries_scopes: crate::measure::ScopeKinds,
+    /// Customs territories, indexed by [`CountryId`].
     pub countries: Vec<Country>,
+    /// Facilities, indexed by [`NodeId`].
     pub nodes: Vec<Node>,
+    /// Directed routes (a bidirectional one as two), indexed by [`RouteId`].
     pub routes: Vec<Route>,
+    /// Demand, in file order.
     pub flows: Vec<Flow>,
+    /// Trusted-trader programmes, in file order (the bit order of [`Members`]).
     pub programmes: Vec<Programme>,
+    /// Mutual-recognition arrangements, in file order.
     pub arrangements: Vec<Arrangement>,
     /// Presets first (`no-mra`, `baseline`, `unilateral`, `joint`), then the file's own,
     /// then the ablation's if [`Scenario::add_ablation`] added them.
     pub strategies: Vec<crate::policy::Strategy>,
     /// Indices into `strategies` run when the command line names none.
     pub default_strategies: Vec<usize>,
+    /// The nodes and routes as a graph, for routing.
     pub network: Network,
     /// Disruptions in file order (their index picks their random stream).
     pub disruptions: Vec<crate::disruption::Disruption>,
@@ -192,13 +208,16 @@ pub struct Scenario {
 /// a shipment is where the path says from the same cache line as the route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PathStep {
+    /// The route taken.
     pub route: RouteId,
+    /// The node it leaves from.
     pub from: NodeId,
 }
 
 /// Expected load in normal operation (alert levels at their start values).
 #[derive(Debug, Clone, Default)]
 pub struct BaselineLoad {
+    /// Expected load of each node, indexed by [`NodeId`].
     pub nodes: Vec<NodeLoad>,
     /// Shipments a day over each route.
     pub routes: Vec<f64>,
@@ -222,7 +241,9 @@ pub struct NodeLoad {
 /// A customs territory.
 #[derive(Debug, Clone)]
 pub struct Country {
+    /// ISO 3166 alpha-2 code, e.g. "JP".
     pub code: String,
+    /// Display name; the code if the file gives none.
     pub name: String,
     /// Alert level at time 0 (1..=3).
     pub alert_level: u8,
@@ -239,8 +260,11 @@ pub struct Country {
 /// What an alert level does in a country.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct AlertEffect {
+    /// Multiplier on every class's inspection rate (result capped at 1).
     pub inspection_rate: f64,
+    /// Multiplier on inspection times.
     pub inspection_time: f64,
+    /// Multiplier on handling (service) times at the country's nodes.
     pub handling_slowdown: f64,
 }
 
@@ -256,35 +280,55 @@ impl AlertEffect {
 /// A facility.
 #[derive(Debug, Clone)]
 pub struct Node {
+    /// Unique id from the file (a UN/LOCODE in the shipped scenarios).
     pub id: String,
+    /// Display name; the id if the file gives none.
     pub name: String,
+    /// Kind of facility.
     pub kind: NodeKind,
+    /// The country the node is in.
     pub country: CountryId,
+    /// Latitude, degrees.
     pub lat: f64,
+    /// Longitude, degrees.
     pub lon: f64,
+    /// Parallel service channels (berths, lanes, cranes): the node's capacity.
     pub servers: u32,
+    /// Handling time per shipment on one server, days.
     pub service: Dist,
+    /// Import clearance at this node; None: shipments entering here are not cleared.
     pub customs: Option<Customs>,
 }
 
 /// Import clearance at a node.
 #[derive(Debug, Clone)]
 pub struct Customs {
+    /// Inspection teams working in parallel.
     pub inspectors: u32,
+    /// Time of one physical inspection on one team, days.
     pub inspection: Dist,
+    /// Document clearance delay of a shipment not inspected, days (no server).
     pub clearance: Dist,
+    /// The same for a trusted shipment, days.
     pub trusted_clearance: Dist,
+    /// Probability that a trusted shipment is inspected at alert level 1.
     pub rate_trusted: f64,
+    /// Probability that any other shipment is inspected at alert level 1.
     pub rate_ordinary: f64,
 }
 
 /// A directed route.
 #[derive(Debug, Clone)]
 pub struct Route {
+    /// The file's id, or "FROM-TO".
     pub id: String,
+    /// Node the route leaves.
     pub from: NodeId,
+    /// Node the route reaches.
     pub to: NodeId,
+    /// Transport mode.
     pub mode: Mode,
+    /// Transit time of one shipment, days.
     pub transit: Dist,
     /// Minimum days between departures (1 / capacity_per_day), 0 if uncapped.
     pub headway: f64,
@@ -293,12 +337,17 @@ pub struct Route {
 /// Demand between two nodes.
 #[derive(Debug, Clone)]
 pub struct Flow {
+    /// Unique id from the file.
     pub id: String,
+    /// Node where the flow's shipments are created.
     pub origin: NodeId,
+    /// Node where they are delivered.
     pub destination: NodeId,
+    /// Mean shipments a day (Poisson arrivals), before the weekly profile.
     pub rate_per_day: f64,
     /// Seven multipliers (Monday first), or None for a constant rate.
     pub weekly_profile: Option<[f64; 7]>,
+    /// Value of one shipment, USD (weights the value-weighted excess delay).
     pub value: Dist,
     /// Explicit routes in order, or None to follow shortest expected transit.
     pub path: Option<Vec<RouteId>>,
@@ -320,7 +369,9 @@ pub struct Response {
     pub threshold: [f64; 2],
     /// Shares of the acting shippers who defer, cancel and shift (sum ≤ 1; the rest ship).
     pub defer: f64,
+    /// Share of the acting shippers who cancel.
     pub cancel: f64,
+    /// Share of the acting shippers who shift to a substitute flow.
     pub shift: f64,
     /// Days deferred cargo waits.
     pub defer_for: f64,
@@ -340,17 +391,24 @@ impl Response {
 /// A trusted-trader programme.
 #[derive(Debug, Clone)]
 pub struct Programme {
+    /// Unique id from the file.
     pub id: String,
+    /// Display name; the id if the file gives none.
     pub name: String,
+    /// The country whose customs runs the programme.
     pub country: CountryId,
 }
 
 /// A mutual-recognition arrangement.
 #[derive(Debug, Clone)]
 pub struct Arrangement {
+    /// Unique id from the file.
     pub id: String,
+    /// Display name; the id if the file gives none.
     pub name: String,
+    /// The programmes that recognise each other.
     pub programmes: Members,
+    /// Delay before a partner learns of a revocation, days.
     pub revocation_notice: f64,
     /// Delay of routine alert-level notices to the partner, days.
     pub alert_notice: f64,

@@ -22,7 +22,9 @@ const MAX_DEPTH: usize = 128;
 /// Format of a scenario file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// TOML, the documented format.
     Toml,
+    /// JSON with the same keys as the TOML.
     Json,
 }
 
@@ -39,7 +41,9 @@ impl Format {
 /// One step of a key path into the scenario document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PathSeg {
+    /// A table key, such as `customs`.
     Key(String),
+    /// A position in an array, counting from 0, such as the 3 of `nodes[3]`.
     Index(usize),
 }
 

@@ -16,19 +16,29 @@ use serde::{Deserialize, Serialize};
     description = "A tradesim scenario file (TOML, or JSON with the same keys). Reference: docs/scenarios.md."
 )]
 pub struct ScenarioFile {
+    /// The run's settings: name, horizon, replications, measures.
     pub scenario: ScenarioSection,
+    /// `[[countries]]`: customs territories and their alert levels. Default none.
     #[serde(default)]
     pub countries: Vec<CountryFile>,
+    /// `[[nodes]]`: the facilities (ports, border crossings, hubs).
     pub nodes: Vec<NodeFile>,
+    /// `[[routes]]`: the links between nodes. Default none.
     #[serde(default)]
     pub routes: Vec<RouteFile>,
+    /// `[[flows]]`: the demand, in shipments a day between an origin and a destination.
     pub flows: Vec<FlowFile>,
+    /// `[[programmes]]`: trusted-trader programmes (C-TPAT, AEO). Default none.
     #[serde(default)]
     pub programmes: Vec<ProgrammeFile>,
+    /// `[[arrangements]]`: mutual recognition between programmes. Default none.
     #[serde(default)]
     pub arrangements: Vec<ArrangementFile>,
+    /// `[[strategies]]`: strategies compared with the presets (`no-mra`, `baseline`,
+    /// `unilateral`, `joint`). Default none.
     #[serde(default)]
     pub strategies: Vec<StrategyFile>,
+    /// `[[disruptions]]`: earthquakes, alerts, closures and revocations. Default none.
     #[serde(default)]
     pub disruptions: Vec<DisruptionFile>,
     /// Shippers' response to the delay they expect (defer, cancel, shift to a substitute
@@ -251,7 +261,9 @@ pub struct TargetCiFile {
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum HalfWidthFile {
+    /// A number of days, e.g. 3.
     Days(f64),
+    /// A duration such as "3d", or a share of the estimate such as "50%".
     Text(String),
 }
 
@@ -262,6 +274,7 @@ pub struct CountryFile {
     /// ISO 3166 alpha-2, e.g. "JP".
     #[schemars(pattern(r"^[A-Z]{2}$"))]
     pub code: String,
+    /// Display name. Default none.
     #[serde(default)]
     pub name: Option<String>,
     /// Alert level at the start: 1 normal, 2 elevated, 3 imminent. Default 1.
@@ -312,8 +325,11 @@ pub struct TargetingFile {
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NonCompliantFile {
+    /// The share of trusted shipments (members of any programme) that are non-compliant, in
+    /// [0, 1].
     #[schemars(range(min = 0, max = 1))]
     pub trusted: f64,
+    /// The share of other shipments that are non-compliant, in [0, 1].
     #[schemars(range(min = 0, max = 1))]
     pub ordinary: f64,
 }
@@ -340,10 +356,14 @@ pub struct AlertLevelFile {
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NodeFile {
+    /// Unique id; the shipped scenarios use UN/LOCODEs ("JPTYO", "USLAX").
     pub id: String,
+    /// Display name. Default none.
     #[serde(default)]
     pub name: Option<String>,
+    /// Kind of facility.
     pub kind: NodeKind,
+    /// ISO 3166 alpha-2 code of the country the node is in.
     pub country: String,
     /// Latitude, degrees.
     #[schemars(range(min = -90, max = 90))]
@@ -358,6 +378,8 @@ pub struct NodeFile {
     #[serde(deserialize_with = "deserialize_dist")]
     #[schemars(with = "DistributionField")]
     pub service: DistSpec,
+    /// Import clearance at this node; without it, shipments entering the country here are
+    /// not cleared.
     #[serde(default)]
     pub customs: Option<CustomsFile>,
 }
@@ -366,9 +388,13 @@ pub struct NodeFile {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum NodeKind {
+    /// A seaport.
     Seaport,
+    /// An airport.
     Airport,
+    /// A land border crossing.
     LandBorder,
+    /// An inland hub (dry port, rail or road terminal).
     InlandHub,
 }
 
@@ -414,8 +440,11 @@ pub struct RouteFile {
     /// Optional name, used by closures; default "FROM-TO".
     #[serde(default)]
     pub id: Option<String>,
+    /// Node id the route leaves.
     pub from: String,
+    /// Node id the route reaches.
     pub to: String,
+    /// Transport mode.
     pub mode: Mode,
     /// Transit time, days.
     #[serde(deserialize_with = "deserialize_dist")]
@@ -433,9 +462,13 @@ pub struct RouteFile {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
+    /// By sea.
     Sea,
+    /// By air.
     Air,
+    /// By road.
     Road,
+    /// By rail.
     Rail,
 }
 
@@ -443,8 +476,11 @@ pub enum Mode {
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FlowFile {
+    /// Unique id.
     pub id: String,
+    /// Node id where the flow's shipments are created.
     pub origin: String,
+    /// Node id where they are delivered.
     pub destination: String,
     /// Mean shipments a day (Poisson arrivals).
     pub rate_per_day: f64,
@@ -495,7 +531,9 @@ pub struct TraderFile {
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProgrammeFile {
+    /// Unique id, referred to by flows' `traders` and by arrangements.
     pub id: String,
+    /// Display name. Default none.
     #[serde(default)]
     pub name: Option<String>,
     /// The country whose customs runs the programme.
@@ -506,7 +544,9 @@ pub struct ProgrammeFile {
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ArrangementFile {
+    /// Unique id.
     pub id: String,
+    /// Display name. Default none.
     #[serde(default)]
     pub name: Option<String>,
     /// Two or more programme ids that recognise each other.
@@ -530,17 +570,26 @@ pub struct ArrangementFile {
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StrategyFile {
+    /// Unique name; not a preset name (`no-mra`, `baseline`, `unilateral`, `joint`).
     pub name: String,
+    /// Display text. Default none.
     #[serde(default)]
     pub description: Option<String>,
+    /// Queue discipline in handling and inspection queues. Default `fifo`.
     #[serde(default)]
     pub priority: Option<Priority>,
+    /// Whose programme members count as trusted for priority: `own` or `mutual`. Default
+    /// `own`.
     #[serde(default)]
     pub recognition: Option<Recognition>,
+    /// Trusted shipments are exempt from an alert level's rise in inspection rate. Default
+    /// false.
     #[serde(default)]
     pub alert_relief: Option<bool>,
+    /// Whether shipments re-plan around closed nodes and routes. Default `on_closure`.
     #[serde(default)]
     pub reroute: Option<Reroute>,
+    /// Where and when `priority` and `alert_relief` apply. Default `disrupted`.
     #[serde(default)]
     pub when: Option<When>,
     /// When a partner learns of a revocation: after the arrangement's notice delay, or
@@ -634,6 +683,7 @@ pub enum Notice {
 pub enum DisruptionFile {
     /// Capacity lost at nodes near an epicentre, restored over time.
     Earthquake {
+        /// Name in the outputs, unique among disruptions. Default "earthquake-<position>".
         #[serde(default)]
         id: Option<String>,
         /// Onset, days from the start (a time or a distribution).
@@ -644,6 +694,7 @@ pub enum DisruptionFile {
         #[serde(default)]
         #[schemars(range(min = 0, max = 1))]
         probability: Option<f64>,
+        /// Centre of the earthquake, used by the attenuation rule.
         epicenter: LatLonFile,
         /// Moment magnitude, in (0, 10].
         #[schemars(range(min = 0, max = 10))]
@@ -657,8 +708,10 @@ pub enum DisruptionFile {
     },
     /// A country's security alert level goes to `level` for `duration`.
     Alert {
+        /// Name in the outputs, unique among disruptions. Default "alert-<position>".
         #[serde(default)]
         id: Option<String>,
+        /// Onset, days from the start (a time or a distribution).
         #[serde(deserialize_with = "deserialize_dist")]
         #[schemars(with = "DistributionField")]
         at: DistSpec,
@@ -666,16 +719,20 @@ pub enum DisruptionFile {
         #[serde(default)]
         #[schemars(range(min = 0, max = 1))]
         probability: Option<f64>,
+        /// Code of the country (a `[[countries]]` entry) whose alert level changes.
         country: String,
         /// The alert level while it lasts: 1, 2 or 3.
         #[schemars(range(min = 1, max = 3))]
         level: u8,
+        /// How long the alert lasts, days.
         duration: Days,
     },
     /// Nodes, routes, or all entry points of a country closed for `duration`.
     Closure {
+        /// Name in the outputs, unique among disruptions. Default "closure-<position>".
         #[serde(default)]
         id: Option<String>,
+        /// Onset, days from the start (a time or a distribution).
         #[serde(deserialize_with = "deserialize_dist")]
         #[schemars(with = "DistributionField")]
         at: DistSpec,
@@ -683,19 +740,25 @@ pub enum DisruptionFile {
         #[serde(default)]
         #[schemars(range(min = 0, max = 1))]
         probability: Option<f64>,
+        /// Nodes closed (0 servers): arrivals queue, service under way finishes. Default
+        /// none.
         #[serde(default)]
         nodes: Vec<String>,
+        /// Routes closed (by id): shipments wait at the route's origin. Default none.
         #[serde(default)]
         routes: Vec<String>,
         /// Closes every entry point of this country (nodes reached by a route from abroad).
         #[serde(default)]
         country: Option<String>,
+        /// How long the closure lasts, days.
         duration: Days,
     },
     /// A share of a programme's members lose their status.
     Revocation {
+        /// Name in the outputs, unique among disruptions. Default "revocation-<position>".
         #[serde(default)]
         id: Option<String>,
+        /// Onset, days from the start (a time or a distribution).
         #[serde(deserialize_with = "deserialize_dist")]
         #[schemars(with = "DistributionField")]
         at: DistSpec,
@@ -703,6 +766,7 @@ pub enum DisruptionFile {
         #[serde(default)]
         #[schemars(range(min = 0, max = 1))]
         probability: Option<f64>,
+        /// Id of the programme whose members lose their status.
         programme: String,
         /// Share of the programme's members revoked, in [0, 1].
         #[schemars(range(min = 0, max = 1))]
@@ -714,8 +778,10 @@ pub enum DisruptionFile {
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LatLonFile {
+    /// Latitude, degrees.
     #[schemars(range(min = -90, max = 90))]
     pub lat: f64,
+    /// Longitude, degrees.
     #[schemars(range(min = -180, max = 180))]
     pub lon: f64,
 }
@@ -724,6 +790,7 @@ pub struct LatLonFile {
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DamageFile {
+    /// Id of the damaged node.
     pub node: String,
     /// Share of the node's servers lost at the onset, in [0, 1].
     #[schemars(range(min = 0, max = 1))]
@@ -756,8 +823,11 @@ pub struct RecoveryFile {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Curve {
+    /// Capacity returns linearly to full over `duration`.
     Linear,
+    /// Capacity returns exponentially: 95% of the loss made good after `duration`.
     Exponential,
+    /// Capacity returns in `steps`, each share holding until the next step.
     Steps,
 }
 
@@ -791,7 +861,9 @@ pub struct AttenuationFile {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Priority {
+    /// First come, first served.
     Fifo,
+    /// Trusted shipments first: a priority lane a free server takes first (non-preemptive).
     TrustedFirst,
 }
 
@@ -799,7 +871,9 @@ pub enum Priority {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Recognition {
+    /// Only the members of the node's own country's programmes.
     Own,
+    /// Members of partner programmes recognised through arrangements too.
     Mutual,
 }
 
@@ -807,7 +881,10 @@ pub enum Recognition {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Reroute {
+    /// Carriers keep the booked route and port whatever happens.
     None,
+    /// Shipments re-plan around closed nodes and routes, and carriers choose among the
+    /// destination and `alternates`.
     OnClosure,
 }
 
@@ -815,7 +892,9 @@ pub enum Reroute {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum When {
+    /// Only at disruption-affected nodes, while the disruption lasts there.
     Disrupted,
+    /// Everywhere, all the time.
     Always,
 }
 
