@@ -340,9 +340,11 @@ pub fn small_scenario() -> String {
 /// What a child `tradesim run` used.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MemoryRun {
+    /// Replications the child ran (`--replications`).
     pub replications: u64,
     /// Peak resident set size, KiB (the kernel's `ru_maxrss` of the child).
     pub peak_kib: u64,
+    /// Wall-clock seconds of the child, from spawn to exit.
     pub seconds: f64,
 }
 
@@ -498,6 +500,8 @@ pub struct Synthetic {
     pub volume_per_day: f64,
     /// Days simulated; shipments created in a replication ≈ volume × horizon.
     pub horizon: f64,
+    /// Seeds both the network's random layout (chords, flow ends and weights) and the
+    /// generated scenario's `seed`: the same value gives the same network and run.
     pub seed: u64,
 }
 
@@ -738,10 +742,15 @@ fn network_text(
 /// One row of the scaling table.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ScalingRow {
+    /// Ports of the synthetic network.
     pub ports: usize,
+    /// Bidirectional links of the synthetic network.
     pub routes: usize,
+    /// Flows of the generated scenario (two per port).
     pub flows: usize,
+    /// Shipments created per day over all flows.
     pub volume_per_day: f64,
+    /// Days simulated in the replication.
     pub horizon: f64,
     /// Generating the text, parsing and validating it (routing tables included).
     pub setup_seconds: f64,

@@ -36,6 +36,7 @@ use std::process::ExitCode;
 #[derive(Debug, Parser)]
 #[command(name = "tradesim", version, about, long_about = None, propagate_version = true)]
 pub struct Cli {
+    /// The subcommand to run; none runs `run` with its defaults (the embedded scenario).
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -232,7 +233,11 @@ fn parse_scopes(s: &str) -> Result<crate::measure::ScopeKinds, String> {
 /// `--target-ci`: a half-width, or `off`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum TargetArg {
+    /// `off`: no precision target; run the fixed replication count, even if the scenario
+    /// sets `[scenario.target_ci]`.
     Off,
+    /// Add replications until the targeted differences' 95% confidence intervals are at
+    /// most this half-width.
     HalfWidth(crate::scenario::HalfWidth),
 }
 

@@ -15,13 +15,20 @@ use std::path::{Path, PathBuf};
 /// What an experiment is: two results merge or resume only if these agree.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Fingerprint {
+    /// Version of tradesim that wrote the file (`CARGO_PKG_VERSION`); results of
+    /// different versions never mix.
     pub tradesim_version: String,
+    /// The scenario's name.
     pub scenario: String,
     /// FNV-1a hash of the scenario text (hex).
     pub scenario_hash: String,
+    /// Master seed of the run; replication streams derive from it.
     pub seed: u64,
+    /// Replications of the whole experiment (all shards together).
     pub replications: u64,
+    /// Names of the strategies run, in plan order.
     pub strategies: Vec<String>,
+    /// Precision target that stops the run early, if one was set (`--target-ci`).
     pub target_ci: Option<crate::scenario::TargetCi>,
 }
 
@@ -107,8 +114,11 @@ fn fnv1a_more(mut h: u64, bytes: &[u8]) -> u64 {
 /// A resumable run's progress.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Checkpoint {
+    /// The experiment this progress belongs to; a resume refuses any other.
     pub fingerprint: Fingerprint,
+    /// The shard being run, or `None` for a whole (unsharded) run.
     pub shard: Option<Shard>,
+    /// The next replication to run and everything folded so far.
     pub state: RunnerState,
     /// Bytes of the rows file that belong to the replications in `state`.
     pub rows_len: u64,
@@ -120,11 +130,17 @@ pub struct Checkpoint {
 /// file to it, so that a rows file from another run, or one changed, is refused.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ShardFile {
+    /// The experiment the shard is part of; a merge requires all shards to agree.
     pub fingerprint: Fingerprint,
+    /// Which share of the replications this is (k of n).
     pub shard: Shard,
+    /// Size and checksum of the shard's rows file, as written with it.
     pub rows: RowsDigest,
+    /// The shard's tallies, merged with the other shards' into the final result.
     pub aggregate: Aggregate,
+    /// The scenario file's text, verbatim, so a merge can rebuild the scenario.
     pub scenario_text: String,
+    /// Format of `scenario_text`: `"json"` or `"toml"`.
     pub scenario_format: String,
     /// Wall-clock seconds this shard took.
     pub seconds: f64,
@@ -133,6 +149,7 @@ pub struct ShardFile {
 /// The size and checksum of a rows file (header included), as written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RowsDigest {
+    /// Size of the file in bytes.
     pub bytes: u64,
     /// FNV-1a (64-bit, hex) of the file's bytes: any change of a byte, any reordering of
     /// rows, any rows from another run changes it.
@@ -190,19 +207,29 @@ pub fn checkpoint_name(s: Option<Shard>) -> String {
 /// Problems with stored files (the user's input: exit 2).
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// A stored file could not be read (missing, not a regular file, too large, I/O).
     #[error("{path}: cannot read: {source}")]
     Read {
+        /// The file that could not be read.
         path: PathBuf,
+        /// Why it could not be read.
         source: std::io::Error,
     },
+    /// A stored file was read but does not parse or does not make sense.
     #[error("{path}: not a valid tradesim {what} file (corrupt or truncated?): {detail}")]
     Corrupt {
+        /// The offending file.
         path: PathBuf,
+        /// Kind of file expected: `"checkpoint"` or `"shard"`.
         what: &'static str,
+        /// What is wrong with it.
         detail: String,
     },
+    /// Files that are each valid but do not belong together: from different experiments,
+    /// shards missing or given twice, rows files that are not the ones written.
     #[error("{0}")]
     Mismatch(String),
+    /// A stored file could not be written.
     #[error(transparent)]
     Write(#[from] WriteError),
 }
@@ -276,11 +303,16 @@ pub fn parse_shard(bytes: &[u8], path: &Path) -> Result<ShardFile, StoreError> {
 
 /// Shards found for a merge, checked complete and consistent.
 pub struct MergedShards {
+    /// The scenario, rebuilt from the shard files' text (with ablation strategies added
+    /// if the run used them).
     pub scenario: Scenario,
+    /// The plan of the whole experiment, recovered from the fingerprint.
     pub plan: Plan,
+    /// All shards' tallies merged, as if the replications had run in one process.
     pub aggregate: Aggregate,
     /// Rows files in shard order, with the digest each shard file gives for its rows.
     pub rows: Vec<(PathBuf, RowsDigest)>,
+    /// Wall-clock seconds summed over all shards (compute time, not elapsed time).
     pub seconds: f64,
 }
 

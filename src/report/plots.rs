@@ -61,6 +61,7 @@ pub fn register_embedded_font() -> Result<(), String> {
 pub struct Plot {
     /// File stem and HTML id: `plots/<id>.png`, `<figure id="plot-<id>">`.
     pub id: &'static str,
+    /// Heading shown above the plot and on the page (e.g. "Deliveries per day").
     pub title: String,
     /// What the plot shows and how to read it (for the page).
     pub caption: String,
@@ -73,15 +74,21 @@ pub struct Plot {
 /// A plot left out, and why.
 #[derive(Debug, Clone)]
 pub struct Skipped {
+    /// The plot's id, as in [`PLOT_IDS`].
     pub id: &'static str,
+    /// The heading the plot would have had.
     pub title: String,
+    /// Why this run's data cannot give the plot (e.g. no disruptions, no per-node rows),
+    /// shown on the page in its place.
     pub reason: String,
 }
 
 /// The plots of a run.
 #[derive(Debug, Clone, Default)]
 pub struct Plots {
+    /// Plots drawn and written, in page order.
     pub drawn: Vec<Plot>,
+    /// Plots this run's data cannot give, with the reason, in page order.
     pub skipped: Vec<Skipped>,
 }
 

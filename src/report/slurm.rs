@@ -6,17 +6,29 @@ use std::path::PathBuf;
 /// What the scripts run.
 #[derive(Debug, Clone)]
 pub struct Scripts {
+    /// Scenario name, used in the job names (`tradesim-<name>`, `tradesim-<name>-merge`).
     pub name: String,
+    /// Path of the tradesim binary the jobs execute.
     pub binary: PathBuf,
+    /// Path of the scenario file each task runs (the copy in the output folder).
     pub scenario: PathBuf,
+    /// Output folder: scripts, `logs/`, `shards/` and the merged result go here.
     pub out: PathBuf,
+    /// Replications of the whole experiment, split across the tasks.
     pub replications: u64,
+    /// Array tasks, one shard each (`--array=1-<tasks>`).
     pub tasks: u64,
+    /// Master seed passed to every task, so the shards make up one experiment.
     pub seed: u64,
+    /// Strategy names, comma-separated, passed to `--strategies`.
     pub strategies: String,
+    /// Slurm partition (`#SBATCH --partition`); none: the cluster's default.
     pub partition: Option<String>,
+    /// Wall-time limit per job, in Slurm's format (`#SBATCH --time`, e.g. `1:00:00`).
     pub time: String,
+    /// Memory per job, in Slurm's format (`#SBATCH --mem`, e.g. `2G`).
     pub mem: String,
+    /// CPUs per task (`#SBATCH --cpus-per-task`); each task runs this many threads.
     pub cpus: u64,
 }
 
