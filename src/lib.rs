@@ -46,6 +46,9 @@
 //! assert!((utilisation - 0.5).abs() < 0.05); // ρ = λ/μ = 5/10
 //! ```
 
+// Every public item says what it is and why (issue 21); clippy -D warnings enforces it.
+#![warn(missing_docs)]
+
 #[cfg(feature = "bench")]
 pub mod benchmark;
 pub mod budget;
