@@ -272,6 +272,15 @@ enum SweepFailure {
     },
 }
 
+/// The failure to write `path`, for `map_err`.
+fn write_err(path: &Path) -> impl Fn(std::io::Error) -> SweepFailure {
+    let path = path.to_path_buf();
+    move |source| SweepFailure::Write {
+        path: path.clone(),
+        source,
+    }
+}
+
 /// Writes a sweep's files as its points finish: `sweep.csv` (streamed to
 /// `sweep.csv.partial`, renamed at the end), `points/<k>/summary.json`, then `sweep.json`.
 struct SweepWriter<'a> {
@@ -287,38 +296,21 @@ struct SweepWriter<'a> {
 
 impl<'a> SweepWriter<'a> {
     fn new(spec: &'a Spec, out: &'a Path, quiet: bool) -> Result<Self, SweepFailure> {
-        let werr = |path: &Path| {
-            let path = path.to_path_buf();
-            move |source| SweepFailure::Write {
-                path: path.clone(),
-                source,
-            }
-        };
         // Point folders of an earlier sweep into the same folder would mix with this one's.
         let points_dir = out.join("points");
         if points_dir.exists() {
-            std::fs::remove_dir_all(&points_dir).map_err(werr(&points_dir))?;
+            std::fs::remove_dir_all(&points_dir).map_err(write_err(&points_dir))?;
         }
         let partial = out.join("sweep.csv.partial");
         let mut table = csv::Writer::from_writer(std::io::BufWriter::new(
-            std::fs::File::create(&partial).map_err(werr(&partial))?,
+            std::fs::File::create(&partial).map_err(write_err(&partial))?,
         ));
         let mut header = vec!["point"];
         header.extend(spec.parameters.iter().map(|p| p.key.as_str()));
-        header.extend([
-            "strategy",
-            "measure",
-            "statistic",
-            "value",
-            "ci95_low",
-            "ci95_high",
-            "n",
-            "censored_share",
-            "verdict",
-        ]);
+        header.extend(report::compare::TIDY_COLUMNS);
         table
             .write_record(&header)
-            .map_err(|e| werr(&partial)(e.into()))?;
+            .map_err(|e| write_err(&partial)(e.into()))?;
         Ok(SweepWriter {
             spec,
             out,
@@ -392,21 +384,14 @@ impl<'a> SweepWriter<'a> {
             measure,
             ..
         } = self;
-        let werr = |path: &Path| {
-            let path = path.to_path_buf();
-            move |source| SweepFailure::Write {
-                path: path.clone(),
-                source,
-            }
-        };
         let partial = out.join("sweep.csv.partial");
         let mut w = table
             .into_inner()
-            .map_err(|e| werr(&partial)(e.into_error()))?;
-        w.flush().map_err(werr(&partial))?;
+            .map_err(|e| write_err(&partial)(e.into_error()))?;
+        w.flush().map_err(write_err(&partial))?;
         drop(w);
         let csv_final = out.join("sweep.csv");
-        std::fs::rename(&partial, &csv_final).map_err(werr(&csv_final))?;
+        std::fs::rename(&partial, &csv_final).map_err(write_err(&csv_final))?;
         let doc = json!({
             "design": spec.design.name(),
             "design_seed": match spec.design {
@@ -424,10 +409,10 @@ impl<'a> SweepWriter<'a> {
             "sensitivity": sensitivity_json(spec, &measure),
         });
         let path = out.join("sweep.json");
-        let bytes =
-            serde_json::to_vec_pretty(&doc).map_err(|e| werr(&path)(std::io::Error::other(e)))?;
+        let bytes = serde_json::to_vec_pretty(&doc)
+            .map_err(|e| write_err(&path)(std::io::Error::other(e)))?;
         report::write_atomic(&path, &bytes)
-            .map_err(|e| werr(&path)(std::io::Error::other(e.to_string())))?;
+            .map_err(|e| write_err(&path)(std::io::Error::other(e.to_string())))?;
         Ok(console(spec, &headline, &measure, out))
     }
 }

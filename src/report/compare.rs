@@ -37,6 +37,20 @@ pub const HEADLINE: [(&str, &str); 4] = [
     ),
 ];
 
+/// The columns of a tidy results table after the ones that say where a row comes from
+/// (`run` here, `point` and the swept keys in a sweep's `sweep.csv`).
+pub const TIDY_COLUMNS: [&str; 9] = [
+    "strategy",
+    "measure",
+    "statistic",
+    "value",
+    "ci95_low",
+    "ci95_high",
+    "n",
+    "censored_share",
+    "verdict",
+];
+
 /// One row of the tidy comparison table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
@@ -180,18 +194,9 @@ fn split(measure: &str) -> Option<(&str, &str)> {
 pub fn csv(rows: &[Row]) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(vec![]);
     let cell = |x: Option<f64>| x.map_or(String::new(), |v| format!("{v}"));
-    let _ = w.write_record([
-        "run",
-        "strategy",
-        "measure",
-        "statistic",
-        "value",
-        "ci95_low",
-        "ci95_high",
-        "n",
-        "censored_share",
-        "verdict",
-    ]);
+    let mut header = vec!["run"];
+    header.extend(TIDY_COLUMNS);
+    let _ = w.write_record(&header);
     for r in rows {
         let _ = w.write_record([
             r.run.clone(),

@@ -134,20 +134,22 @@ pub fn compile(
             seed: design_seed,
         },
     };
-    for (key, given, used_by) in [
+    for (key, given, used_by, name) in [
         (
             "samples",
             sweep.samples.is_some(),
             SweepDesignFile::LatinHypercube,
+            "latin_hypercube",
         ),
         (
             "trajectories",
             sweep.trajectories.is_some(),
             SweepDesignFile::Morris,
+            "morris",
         ),
     ] {
         if given && sweep.design != used_by {
-            let help = format!("it applies to design = \"{}\" only", design_name(used_by));
+            let help = format!("it applies to design = \"{name}\" only");
             errors.push(at.error(
                 &root.key(key),
                 format!("`{key}` is not used by this design"),
@@ -173,14 +175,4 @@ pub fn compile(
             .clone()
             .unwrap_or_else(|| DEFAULT_STRATEGY.into()),
     })
-}
-
-/// The design's name as written in a file.
-pub fn design_name(d: SweepDesignFile) -> &'static str {
-    match d {
-        SweepDesignFile::Factorial => "factorial",
-        SweepDesignFile::LatinHypercube => "latin_hypercube",
-        SweepDesignFile::OneAtATime => "one_at_a_time",
-        SweepDesignFile::Morris => "morris",
-    }
 }
