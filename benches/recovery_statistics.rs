@@ -6,11 +6,10 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::time::{Duration, Instant};
 use tradesim::experiment::{self, Plan, inference};
-use tradesim::scenario::{DEFAULT_SCENARIO, DEFAULT_SCENARIO_FILE, Format, Scenario};
+use tradesim::scenario::Scenario;
 
 fn recovery_statistics(c: &mut Criterion) {
-    let scenario = Scenario::parse(DEFAULT_SCENARIO, DEFAULT_SCENARIO_FILE, Format::Toml)
-        .expect("the default scenario parses");
+    let scenario = Scenario::embedded_default();
     let mut plan = Plan::from_scenario(&scenario);
     plan.replications = 30;
     plan.target_ci = None;

@@ -129,6 +129,7 @@ impl OneQueue<'_> {
     /// The queue as the scenario file's structure.
     fn file(&self) -> ScenarioFile {
         ScenarioFile {
+            extends: None,
             scenario: ScenarioSection {
                 name: self.name.into(),
                 description: Some(self.description.into()),

@@ -271,6 +271,10 @@ pub struct ValidateArgs {
     /// The memory budget to warn against (default: as `run` would use with all cores).
     #[arg(long, value_name = "SIZE", value_parser = crate::input::parse_bytes)]
     pub memory_budget: Option<u64>,
+    /// Print each valid scenario as it runs: one TOML document, with the files it
+    /// `extends` merged in (and no summary).
+    #[arg(long)]
+    pub flatten: bool,
 }
 
 /// Parses the process arguments and runs; the process exit code.

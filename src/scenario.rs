@@ -5,6 +5,7 @@
 //! [`file::ScenarioFile`] (types, unknown keys), then [`validate`] (references, ranges,
 //! reachability, stability). Every error carries file, line, column and key.
 
+pub mod compose;
 pub mod error;
 pub mod file;
 mod validate;
@@ -23,6 +24,22 @@ pub use crate::ids::{CountryId, Members, NodeId, RouteId};
 pub const DEFAULT_SCENARIO: &str = include_str!("../scenarios/us-japan-tohoku-2011.toml");
 /// The file name shown in messages about the embedded default.
 pub const DEFAULT_SCENARIO_FILE: &str = "<embedded>/scenarios/us-japan-tohoku-2011.toml";
+/// The network the embedded default extends, compiled in with it.
+pub const DEFAULT_NETWORK: &str = include_str!("../scenarios/networks/us-japan.toml");
+/// The path the embedded default's `extends` resolves to.
+pub const DEFAULT_NETWORK_FILE: &str = "<embedded>/scenarios/networks/us-japan.toml";
+
+/// The files compiled into the binary, for the embedded default's `extends`.
+pub struct Embedded;
+
+impl compose::Files for Embedded {
+    fn read(&self, path: &Path) -> Result<String, String> {
+        match path == Path::new(DEFAULT_NETWORK_FILE) {
+            true => Ok(DEFAULT_NETWORK.to_string()),
+            false => Err("not compiled into the binary".into()),
+        }
+    }
+}
 
 /// How precisely a run must know its targeted differences before it stops adding
 /// replications (`[scenario.target_ci]`, `--target-ci`).
@@ -196,6 +213,9 @@ pub struct Scenario {
     pub source: String,
     /// The format of `source`.
     pub format: Format,
+    /// The files a composed scenario (`extends`) was read from, and where each key of its
+    /// flattened `source` was written; None for a scenario read from one text.
+    pub composition: Option<std::sync::Arc<compose::Composition>>,
     /// Routing with every route open, per destination node (Some for flow destinations).
     pub routing: Vec<Option<RoutingTable>>,
     /// Per flow, the routes from its origin to its destination under `routing` (empty for
@@ -440,29 +460,91 @@ impl Scenario {
                 ),
             ))
         })?;
-        Scenario::parse(&text, &label, Format::from_path(path))
+        let disk = compose::Disk { limit };
+        Scenario::parse_with(&text, &label, Format::from_path(path), &disk)
     }
 
     /// The embedded default scenario.
     pub fn embedded_default() -> Scenario {
-        match Scenario::parse(DEFAULT_SCENARIO, DEFAULT_SCENARIO_FILE, Format::Toml) {
+        match Scenario::parse_with(
+            DEFAULT_SCENARIO,
+            DEFAULT_SCENARIO_FILE,
+            Format::Toml,
+            &Embedded,
+        ) {
             Ok(s) => s,
             // The embedded file is checked by the test suite; reaching this is a build defect.
             Err(e) => panic!("the embedded default scenario is invalid: {e}"),
         }
     }
 
-    /// Parses and validates scenario text; `file` names it in messages.
+    /// Parses and validates scenario text; `file` names it in messages. A scenario that
+    /// `extends` other files reads them relative to `file`'s directory ([`compose`]).
     pub fn parse(text: &str, file: &str, format: Format) -> Result<Scenario, ScenarioErrors> {
-        let raw: file::ScenarioFile = match format {
-            Format::Toml => toml::from_str(text)
-                .map_err(|e| ScenarioErrors(vec![ScenarioError::from_toml(file, text, &e)]))?,
-            Format::Json => serde_json::from_str(text)
-                .map_err(|e| ScenarioErrors(vec![ScenarioError::from_json(file, text, &e)]))?,
+        let disk = compose::Disk {
+            limit: crate::input::MAX_SCENARIO_BYTES,
         };
-        let mut scenario = validate::validate(raw, validate::Source { file, text, format })?;
+        Scenario::parse_with(text, file, format, &disk)
+    }
+
+    /// [`Scenario::parse`], reading the files it extends through `files`.
+    pub fn parse_with(
+        text: &str,
+        file: &str,
+        format: Format,
+        files: &dyn compose::Files,
+    ) -> Result<Scenario, ScenarioErrors> {
+        let typed = match format {
+            Format::Toml => toml::from_str::<file::ScenarioFile>(text)
+                .map_err(|e| ScenarioErrors(vec![ScenarioError::from_toml(file, text, &e)])),
+            Format::Json => serde_json::from_str::<file::ScenarioFile>(text)
+                .map_err(|e| ScenarioErrors(vec![ScenarioError::from_json(file, text, &e)])),
+        };
+        let raw = match typed {
+            Ok(raw) if raw.extends.is_none() => raw,
+            // A scenario that extends others need not be whole on its own.
+            Ok(_) => return Scenario::parse_composed(text, file, format, files),
+            Err(_) if compose::extends_anything(text, format) => {
+                return Scenario::parse_composed(text, file, format, files);
+            }
+            Err(e) => return Err(e),
+        };
+        let locator = error::Locator::new(file, text, format);
+        let mut scenario = validate::validate(raw, validate::Source { file, locator })?;
         scenario.source = text.to_string();
         scenario.format = format;
+        Ok(scenario)
+    }
+
+    /// Composes `text` with the files it extends and validates the merged document; its
+    /// flattened text becomes [`Scenario::source`].
+    fn parse_composed(
+        text: &str,
+        file: &str,
+        format: Format,
+        files: &dyn compose::Files,
+    ) -> Result<Scenario, ScenarioErrors> {
+        let (flat, composition) = compose::compose(text, file, format, files)?;
+        Scenario::parse_flat(flat, file, std::sync::Arc::new(composition))
+    }
+
+    /// Validates `flat`, the flattened text of a composed scenario (or that text edited
+    /// with the same keys, as a sweep point is), placing errors through `composition`.
+    pub fn parse_flat(
+        flat: String,
+        file: &str,
+        composition: std::sync::Arc<compose::Composition>,
+    ) -> Result<Scenario, ScenarioErrors> {
+        let raw: file::ScenarioFile = toml::from_str(&flat).map_err(|e| {
+            let (path, message, help) = error::toml_error_path(&flat, &e);
+            let mut at = composition.locator();
+            ScenarioErrors(vec![at.error_narrowed(&path, message, help, true)])
+        })?;
+        let locator = composition.locator();
+        let mut scenario = validate::validate(raw, validate::Source { file, locator })?;
+        scenario.source = flat;
+        scenario.format = Format::Toml;
+        scenario.composition = Some(composition.clone());
         Ok(scenario)
     }
 
@@ -470,14 +552,8 @@ impl Scenario {
     /// harness builds its queues so); `file` names it in messages, which carry key paths
     /// but no line and column. `source` stays empty.
     pub fn from_file(raw: file::ScenarioFile, file: &str) -> Result<Scenario, ScenarioErrors> {
-        validate::validate(
-            raw,
-            validate::Source {
-                file,
-                text: "",
-                format: Format::Toml,
-            },
-        )
+        let locator = error::Locator::new(file, "", Format::Toml);
+        validate::validate(raw, validate::Source { file, locator })
     }
 
     /// Routing tables with every route open, for each node that some flow ends at.

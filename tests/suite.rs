@@ -7,6 +7,8 @@
 //! - `ablation`: `--ablation` (which mechanism buys what): additivity, shards, the key;
 //! - `accounting`: every shipped scenario, every strategy, audited shipment balance;
 //! - `bad_input`: scenario and flag errors through the binary (exit 2, file:line:column, key);
+//! - `compose`: scenarios that `extend` a network (issue 19): merge rules, errors in the
+//!   file that wrote the key, flattened text, sweeps over a base's keys, shards;
 //! - `demand`: shippers' response to expected delay (defer, cancel, shift; information);
 //! - `determinism`: bit-identical results whatever the thread count; seeds matter;
 //! - `cli`: the result files' shape, `validate`, `--help`;
@@ -40,6 +42,8 @@ mod arrangement;
 mod bad_input;
 #[path = "suite/cli.rs"]
 mod cli;
+#[path = "suite/compose.rs"]
+mod compose;
 #[path = "suite/continuity.rs"]
 mod continuity;
 #[path = "suite/demand.rs"]

@@ -15,6 +15,7 @@ import heapq
 import math
 import re
 import sys
+import os
 import tomllib
 
 # key -> "req" | "opt"   (from src/scenario/file.rs)
@@ -292,11 +293,57 @@ def check_disruptions(doc, sc, nodes, route_ids, countries, progs):
                 err(f"{w}.share must be in [0, 1]")
 
 
+IDENTITY = {"countries": "code", "strategies": "name", "nodes": "id", "routes": "id",
+            "flows": "id", "programmes": "id", "arrangements": "id", "disruptions": "id"}
+
+
+def merge(base, over, top):
+    """Merges `over` into `base` by tradesim's composition rules (docs/scenarios.md,
+    "Composition"): tables key by key, the named top-level lists by their identity key,
+    everything else replaced."""
+    for k, v in over.items():
+        b = base.get(k)
+        if isinstance(b, dict) and isinstance(v, dict):
+            merge(b, v, False)
+        elif top and k in IDENTITY and isinstance(b, list) and isinstance(v, list):
+            key = IDENTITY[k]
+            index = {}
+            for i, e in enumerate(b):
+                if isinstance(e, dict) and isinstance(e.get(key), str):
+                    index.setdefault(e[key], i)
+            used = set()
+            for e in v:
+                i = index.get(e.get(key)) if isinstance(e, dict) else None
+                if i is not None and i not in used and isinstance(b[i], dict):
+                    used.add(i)
+                    merge(b[i], e, False)
+                else:
+                    b.append(e)
+        else:
+            base[k] = v
+
+
+def load_composed(path, stack=()):
+    """The scenario at `path` with the files it `extends` merged in."""
+    real = os.path.realpath(path)
+    if real in stack:
+        raise SystemExit(f"{path}: `extends` cycle")
+    with open(path, "rb") as f:
+        doc = tomllib.load(f)
+    bases = doc.pop("extends", [])
+    if isinstance(bases, str):
+        bases = [bases]
+    acc = {}
+    for b in bases:
+        merge(acc, load_composed(os.path.join(os.path.dirname(path), b), stack + (real,)), True)
+    merge(acc, doc, True)
+    return acc
+
+
 def check(path):
     global errors
     errors = []
-    with open(path, "rb") as f:
-        doc = tomllib.load(f)
+    doc = load_composed(path)
     keys("file", doc, "file")
     sc = doc.get("scenario", {})
     keys("[scenario]", sc, "scenario")

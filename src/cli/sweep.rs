@@ -68,7 +68,7 @@ pub(super) fn from_run_args(scenario: &Scenario, path: &Path, args: &RunArgs) ->
     };
     let result = SweepWriter::new(&spec, &out, args.quiet).and_then(|mut w| {
         run::run(
-            &scenario.source,
+            scenario,
             &file,
             &spec.parameters,
             &spec.points,
@@ -87,7 +87,7 @@ pub(super) fn from_run_args(scenario: &Scenario, path: &Path, args: &RunArgs) ->
 pub(super) fn check(scenario: &Scenario, file: &str) -> Result<String, ExitCode> {
     let spec = compile(scenario, file, scenario.seed)?;
     for (k, p) in spec.points.points.iter().enumerate() {
-        if let Err(e) = run::point_scenario(&scenario.source, file, &spec.parameters, p, k) {
+        if let Err(e) = run::point_scenario(scenario, file, &spec.parameters, p, k) {
             return Err(finish(Err(SweepFailure::Run(e.into()))));
         }
     }
@@ -110,7 +110,7 @@ fn compile(scenario: &Scenario, file: &str, seed: u64) -> Result<Spec, ExitCode>
     let Some(raw) = &scenario.sweep else {
         return Err(fail(2, format!("{file}: no [sweep] section")));
     };
-    let spec = spec::compile(raw, &scenario.source, file, scenario.format, seed).map_err(|e| {
+    let spec = spec::compile(raw, scenario, file, scenario.format, seed).map_err(|e| {
         print_scenario_errors(&e);
         ExitCode::from(2)
     })?;
@@ -156,7 +156,7 @@ fn point_dir(k: usize) -> String {
 fn shard(scenario: &Scenario, file: &str, spec: &Spec, out: &Path, args: &RunArgs) -> ExitCode {
     let mut points = vec![];
     for (k, p) in spec.points.points.iter().enumerate() {
-        match run::point_scenario(&scenario.source, file, &spec.parameters, p, k) {
+        match run::point_scenario(scenario, file, &spec.parameters, p, k) {
             Ok(s) => points.push(s),
             Err(e) => return finish(Err(SweepFailure::Run(e.into()))),
         }

@@ -18,6 +18,7 @@ pub(super) fn validate(args: ValidateArgs) -> ExitCode {
             args.max_input_size
                 .unwrap_or(crate::input::MAX_SCENARIO_BYTES),
         ) {
+            Ok(s) if args.flatten => say(&s.source),
             Ok(s) => {
                 say(&validation_summary(&path.display().to_string(), &s));
                 if s.sweep.is_some() {
@@ -62,6 +63,10 @@ pub fn validation_summary(file: &str, s: &Scenario) -> String {
     let mut out = format!("✓ {file}: scenario `{}`\n", s.name);
     if let Some(d) = &s.description {
         out.push_str(&format!("  {}\n", d.trim()));
+    }
+    if let Some(c) = &s.composition {
+        let bases: Vec<&str> = c.files[1..].iter().map(|f| f.label.as_str()).collect();
+        out.push_str(&format!("  extends {}\n", bases.join(", ")));
     }
     out.push_str(&format!(
         "  horizon {} days (warm-up {}), {} replication{}, seed {}, {} TEU per shipment\n",

@@ -425,7 +425,6 @@ impl Collector {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::{DEFAULT_SCENARIO, DEFAULT_SCENARIO_FILE, Format};
 
     /// Count, mean and P90 (interpolated between order statistics) of `leads`, directly.
     fn figures(leads: &[f64]) -> [f64; 3] {
@@ -450,7 +449,7 @@ mod tests {
     /// the system as the same lead times taken group by group would give.
     #[test]
     fn lead_time_figures_per_flow_class_and_system() {
-        let sc = Scenario::parse(DEFAULT_SCENARIO, DEFAULT_SCENARIO_FILE, Format::Toml).unwrap();
+        let sc = Scenario::embedded_default();
         let flows = sc.flows.len();
         assert!(flows >= 3, "the test needs several flows");
         let mut col = Collector::new(&sc);

@@ -16,6 +16,11 @@ use serde::{Deserialize, Serialize};
     description = "A tradesim scenario file (TOML, or JSON with the same keys). Reference: docs/scenarios.md."
 )]
 pub struct ScenarioFile {
+    /// Files this scenario builds on (a network, shared strategies): a path relative to
+    /// this file, or a list applied in order; this file's keys merge over theirs
+    /// (docs/scenarios.md, "Composition"). Only the scenario as composed must be whole.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extends: Option<Extends>,
     /// The run's settings: name, horizon, replications, measures.
     pub scenario: ScenarioSection,
     /// `[[countries]]`: customs territories and their alert levels. Default none.
@@ -50,6 +55,16 @@ pub struct ScenarioFile {
     /// without it runs once.
     #[serde(default)]
     pub sweep: Option<SweepFile>,
+}
+
+/// `extends`: one file or several.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Extends {
+    /// One file.
+    One(String),
+    /// Several, merged in order (a later one's keys win).
+    Many(Vec<String>),
 }
 
 /// `[sweep]`: the keys to vary, how to choose their points, and the measure whose
@@ -918,7 +933,70 @@ pub fn json_schema() -> String {
     let schema = settings
         .into_generator()
         .into_root_schema_for::<ScenarioFile>();
+    let schema = with_fragments(schema.to_value());
     let mut text = serde_json::to_string_pretty(&schema).expect("a JSON value serialises");
     text.push('\n');
     text
+}
+
+/// A file with `extends` need not be whole: its keys merge over its bases', and only the
+/// composed scenario must have every required key. Nor need a network or other file
+/// written to be extended, which has no `[scenario] name`. The schema says so with draft
+/// 07's `if`/`then`/`else`: such a document is checked against a copy of the schema
+/// (`Fragment*` definitions) that requires nothing, any other against the full one.
+fn with_fragments(mut schema: serde_json::Value) -> serde_json::Value {
+    use serde_json::{Map, Value, json};
+    /// The value with every `required` dropped and every `$ref` pointed at the fragment
+    /// copy of its definition.
+    fn relax(v: &Value) -> Value {
+        match v {
+            Value::Object(o) => Value::Object(
+                o.iter()
+                    .filter(|(k, _)| k.as_str() != "required")
+                    .map(|(k, v)| match (k.as_str(), v) {
+                        ("$ref", Value::String(r)) => (
+                            k.clone(),
+                            Value::String(r.replace("#/definitions/", "#/definitions/Fragment")),
+                        ),
+                        _ => (k.clone(), relax(v)),
+                    })
+                    .collect(),
+            ),
+            Value::Array(a) => Value::Array(a.iter().map(relax).collect()),
+            other => other.clone(),
+        }
+    }
+    let Some(root) = schema.as_object_mut() else {
+        return schema;
+    };
+    let definitions = root.remove("definitions").unwrap_or(json!({}));
+    let mut whole = Map::new();
+    let mut kept = Map::new();
+    for (k, v) in std::mem::take(root) {
+        match k.as_str() {
+            "$schema" | "title" | "description" => {
+                kept.insert(k, v);
+            }
+            _ => {
+                whole.insert(k, v);
+            }
+        }
+    }
+    let whole = Value::Object(whole);
+    let fragment = relax(&whole);
+    let mut defs = definitions.as_object().cloned().unwrap_or_default();
+    for (k, v) in definitions.as_object().into_iter().flatten() {
+        defs.insert(format!("Fragment{k}"), relax(v));
+    }
+    kept.insert(
+        "if".into(),
+        json!({ "anyOf": [
+            { "required": ["extends"] },
+            { "properties": { "scenario": { "not": { "required": ["name"] } } } },
+        ] }),
+    );
+    kept.insert("then".into(), fragment);
+    kept.insert("else".into(), whole);
+    kept.insert("definitions".into(), Value::Object(defs));
+    Value::Object(kept)
 }

@@ -42,11 +42,11 @@ pub const MAX_SHIPMENTS: f64 = 1e8;
 /// names; more would run for months and keep a checkpoint of gigabytes).
 pub const MAX_REPLICATIONS: u64 = 10_000_000;
 
-/// The text being validated, for locating errors.
+/// The document being validated: its file's name, and where its keys were written (one
+/// text, or the files of a composed scenario), for locating errors.
 pub(super) struct Source<'a> {
     pub file: &'a str,
-    pub text: &'a str,
-    pub format: Format,
+    pub locator: Locator<'a>,
 }
 
 struct Checker<'a> {
@@ -62,7 +62,7 @@ impl<'a> Checker<'a> {
     fn new(src: Source<'a>) -> Self {
         Checker {
             file: src.file,
-            locator: Locator::new(src.file, src.text, src.format),
+            locator: src.locator,
             errors: Vec::new(),
             omitted: 0,
         }
@@ -285,6 +285,7 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
         disruptions,
         source: String::new(),
         format: Format::Toml,
+        composition: None,
         routing: Vec::new(),
         static_paths: Vec::new(),
     };

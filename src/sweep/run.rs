@@ -13,8 +13,55 @@ use super::design::{Parameter, Point, Points};
 use super::path::{self, PathError};
 use crate::experiment::inference::demand_scopes;
 use crate::experiment::{self, ExperimentError, Outcome, Plan};
+use crate::scenario::compose::Composition;
+use crate::scenario::error::Locator;
 use crate::scenario::{Format, Scenario, ScenarioErrors};
+use std::sync::Arc;
 use toml_edit::DocumentMut;
+
+/// The text a sweep edits (the scenario as it runs) and, for a composed scenario, where
+/// each of its keys was written, so that a point's errors point at the files written.
+#[derive(Debug, Clone, Copy)]
+pub struct Base<'a> {
+    /// The scenario's text ([`Scenario::source`]: flattened if composed).
+    pub text: &'a str,
+    /// The scenario's composition, if it `extends` other files.
+    pub composition: Option<&'a Arc<Composition>>,
+}
+
+impl<'a> From<&'a str> for Base<'a> {
+    fn from(text: &'a str) -> Self {
+        Base {
+            text,
+            composition: None,
+        }
+    }
+}
+
+impl<'a> From<&'a String> for Base<'a> {
+    fn from(text: &'a String) -> Self {
+        Base::from(text.as_str())
+    }
+}
+
+impl<'a> From<&'a Scenario> for Base<'a> {
+    fn from(s: &'a Scenario) -> Self {
+        Base {
+            text: &s.source,
+            composition: s.composition.as_ref(),
+        }
+    }
+}
+
+impl Base<'_> {
+    /// A locator for errors in this text, through the composition if there is one.
+    pub fn locator<'l>(&'l self, file: &'l str, format: Format) -> Locator<'l> {
+        match self.composition {
+            Some(c) => c.locator(),
+            None => Locator::new(file, self.text, format),
+        }
+    }
+}
 
 /// The scenario text of `point`: `text` with each key edited to the point's value.
 pub fn point_text(
@@ -193,8 +240,8 @@ pub type PointSink<'a> = dyn FnMut(usize, &Scenario, &Outcome, &[Row]) -> std::i
 /// outcome and tidy rows as soon as the point is done (to write them out); the return is
 /// the sensitivity measure at each point: the value of the first row `pick` selects
 /// (NaN where no row is selected or the value is not estimable).
-pub fn run(
-    text: &str,
+pub fn run<'a>(
+    base: impl Into<Base<'a>>,
     file: &str,
     parameters: &[Parameter],
     design: &Points,
@@ -202,14 +249,15 @@ pub fn run(
     pick: &dyn Fn(&Row) -> bool,
     sink: &mut PointSink<'_>,
 ) -> Result<Vec<f64>, RunError> {
+    let base = base.into();
     // Every point's scenario is checked before any is run, so that a bad point costs
     // seconds, not the run.
     for (k, point) in design.points.iter().enumerate() {
-        point_scenario(text, file, parameters, point, k)?;
+        point_scenario(base, file, parameters, point, k)?;
     }
     let mut measure = Vec::with_capacity(design.points.len());
     for (k, point) in design.points.iter().enumerate() {
-        let scenario = point_scenario(text, file, parameters, point, k)?;
+        let scenario = point_scenario(base, file, parameters, point, k)?;
         let mut plan = Plan::from_scenario(&scenario);
         plan.replications = settings.replications.unwrap_or(plan.replications);
         plan.seed = settings.seed.unwrap_or(plan.seed);
@@ -234,16 +282,21 @@ pub fn run(
     Ok(measure)
 }
 
-/// The validated scenario of point `k`.
-pub fn point_scenario(
-    text: &str,
+/// The validated scenario of point `k`: the `base` text edited at the point's keys.
+pub fn point_scenario<'a>(
+    base: impl Into<Base<'a>>,
     file: &str,
     parameters: &[Parameter],
     point: &Point,
     k: usize,
 ) -> Result<Scenario, SweepError> {
-    let edited = point_text(text, parameters, point)?;
-    Scenario::parse(&edited, file, Format::Toml).map_err(|errors| SweepError::Point {
+    let base = base.into();
+    let edited = point_text(base.text, parameters, point)?;
+    let parsed = match base.composition {
+        Some(c) => Scenario::parse_flat(edited, file, c.clone()),
+        None => Scenario::parse(&edited, file, Format::Toml),
+    };
+    parsed.map_err(|errors| SweepError::Point {
         point: k,
         values: describe(parameters, point),
         errors: Box::new(errors),

@@ -4,7 +4,7 @@
 use super::design::{Design, Levels, Parameter, Points, points};
 use super::path;
 use crate::scenario::ScenarioErrors;
-use crate::scenario::error::{Format, KeyPath, Locator, ScenarioError};
+use crate::scenario::error::{Format, KeyPath, ScenarioError};
 use crate::scenario::file::{SweepDesignFile, SweepFile};
 use toml_edit::DocumentMut;
 
@@ -35,14 +35,16 @@ pub struct Spec {
 
 /// Checks `sweep` (from `text`, the scenario file `file` in `format`, whose master seed is
 /// `seed`) and builds its points.
-pub fn compile(
+pub fn compile<'a>(
     sweep: &SweepFile,
-    text: &str,
+    base: impl Into<super::run::Base<'a>>,
     file: &str,
     format: Format,
     seed: u64,
 ) -> Result<Spec, ScenarioErrors> {
-    let mut at = Locator::new(file, text, format);
+    let base = base.into();
+    let text = base.text;
+    let mut at = base.locator(file, format);
     let mut errors: Vec<ScenarioError> = vec![];
     let root = KeyPath::root().key("sweep");
     if format != Format::Toml {

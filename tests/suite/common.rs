@@ -32,10 +32,14 @@ pub fn scenario_files() -> Vec<PathBuf> {
     files
 }
 
-/// Reads `scenarios/<name>`.
+/// The text of `scenarios/<name>` as it runs: a scenario that `extends` the shared
+/// network comes flattened (one TOML document with the network merged in), so tests can
+/// edit and parse it on its own; any other comes as written.
 pub fn scenario_text(name: &str) -> String {
     let p = scenarios_dir().join(name);
-    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display()))
+    Scenario::load(&p)
+        .unwrap_or_else(|e| panic!("cannot load {}: {e}", p.display()))
+        .source
 }
 
 /// Parses TOML scenario text, panicking with the rendered errors if it is invalid.

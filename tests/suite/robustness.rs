@@ -113,11 +113,26 @@ fn committed_schema_is_up_to_date() {
             "no definition `{def}` in the schema"
         );
     }
+    // A whole scenario needs its sections; a file that `extends` others (or a network
+    // without `[scenario] name`) is a fragment whose keys are checked but none required.
     assert_eq!(
-        v["required"],
+        v["else"]["required"],
         serde_json::json!(["scenario", "nodes", "flows"])
     );
-    assert_eq!(v["additionalProperties"], false);
+    assert_eq!(v["else"]["additionalProperties"], false);
+    assert_eq!(
+        v["if"]["anyOf"][0]["required"],
+        serde_json::json!(["extends"])
+    );
+    assert_eq!(v["then"]["additionalProperties"], false);
+    assert!(v["then"].get("required").is_none());
+    assert!(v["definitions"]["FlowFile"]["required"].is_array());
+    assert!(v["definitions"]["FragmentFlowFile"].is_object());
+    assert!(
+        v["definitions"]["FragmentFlowFile"]
+            .get("required")
+            .is_none()
+    );
 }
 
 /// The final rename of `summary.json` fails (a folder is in its place): exit 2, the message

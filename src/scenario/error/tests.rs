@@ -198,7 +198,11 @@ fn locator_positions_match_line_col() {
     let src = "a = 1\n\nb = \"é\"\n[[c]]\nd = 2\n";
     let mut loc = Locator::new("f", src, Format::Toml);
     for off in 0..src.len() + 3 {
-        assert_eq!(loc.line_col(off), line_col(src, off), "offset {off}");
+        assert_eq!(
+            loc.parts[0].line_col(off),
+            line_col(src, off),
+            "offset {off}"
+        );
     }
     let p = KeyPath::root().key("c").index(0).key("d");
     let one = loc.error(&p, "m", None);
