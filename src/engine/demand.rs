@@ -300,7 +300,7 @@ impl<P: Policy> Simulation<'_, P> {
         };
         let sc = self.scenario;
         let now = self.now;
-        let prio = self.strategy.priority == Priority::TrustedFirst;
+        let prio = self.policy.trusted_first(sc, self.strategy);
         for &fi in &view.flows {
             let f = &sc.flows[fi as usize];
             let routes: Vec<RouteId> = match &f.path {
