@@ -49,7 +49,7 @@ mod state;
 use crate::disruption::{self, Change, Realisation};
 use crate::measure::{Collector, MeasureSchema, NODE_MEASURES, ReplicationResult};
 use crate::network::RoutingTable;
-use crate::policy::{AlertNotice, Builtin, Joining, Policy, Strategy, When};
+use crate::policy::{Builtin, Joining, Policy, Strategy, When};
 use crate::scenario::{Members, NodeId, RouteId, Scenario};
 use crate::streams::{self, Stream, StreamKind};
 use bevy_ecs::prelude::*;

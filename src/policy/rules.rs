@@ -18,6 +18,10 @@
 //!   destination and alternates given the engine's estimates ([`Policy::choose_port`],
 //!   with a [`PortOptions`]; the estimates are `engine::divert`'s), and when they learn
 //!   of closures ([`Policy::shared_information`]);
+//! - **alerts and data**: whether origins screen departures to a partner on alert and
+//!   when they learn of its alert level ([`Policy::screens_departures`],
+//!   [`Policy::alert_notice`]), and whether the partner's advance cargo data sharpens
+//!   risk scores ([`Policy::sharpens_risk`]);
 //! - **classes in carriers' and shippers' estimates**: whether queues put trusted cargo
 //!   first at all ([`Policy::trusted_first`]), and which cargo is in the priority class
 //!   ([`Policy::priority_class`]).
@@ -29,7 +33,7 @@
 //! strategy and the facts the engine passes, never the engine's state or a random stream.
 
 use super::ports::{PortOptions, quickest_by_margin};
-use super::{Information, Priority, Recognition, Reroute, Strategy};
+use super::{AlertNotice, Information, Priority, Recognition, Reroute, Strategy};
 use crate::scenario::{Members, Scenario};
 
 /// The queue lane a shipment joins.
@@ -128,6 +132,38 @@ pub trait Policy: Clone + Send + Sync {
             .filter(|a| a.programmes.0 & bit != 0 && a.programmes.any(own))
             .map(|a| a.revocation_notice)
             .fold(f64::INFINITY, f64::min)
+    }
+
+    /// True if customs of an origin screen departures bound for a partner country whose
+    /// alert level is raised (the `alert_notice` knob, with the arrangements in force).
+    /// Asked for every departure, so it takes no per-shipment facts.
+    #[inline]
+    fn screens_departures(&self, _sc: &Scenario, st: &Strategy) -> bool {
+        st.alert_notice != AlertNotice::None && st.recognises_partners()
+    }
+
+    /// Days after a partner's alert-level change before an origin that screens departures
+    /// to it acts on the change (the `alert_notice` knob): at once when shared, else
+    /// `arrangement_notice`, the arrangement's `alert_notice` delay.
+    #[inline]
+    fn alert_notice(&self, _sc: &Scenario, st: &Strategy, arrangement_notice: f64) -> f64 {
+        match st.alert_notice {
+            AlertNotice::Shared => 0.0,
+            _ => arrangement_notice,
+        }
+    }
+
+    /// True if customs of `country` scores the risk of cargo from `origin` (a country)
+    /// with the origin's advance cargo data (the `data_exchange` knob): with the
+    /// arrangements in force, from a country whose own programmes it recognises.
+    #[inline]
+    fn sharpens_risk(&self, sc: &Scenario, st: &Strategy, origin: u16, country: u16) -> bool {
+        st.data_exchange
+            && st.recognises_partners()
+            && origin != country
+            && sc.countries[origin as usize]
+                .own_programmes
+                .any(sc.countries[country as usize].recognised_programmes)
     }
 
     /// True if queues serve trusted cargo first where the knobs apply (the `priority`
