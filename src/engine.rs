@@ -25,7 +25,8 @@
 //! - `handling.rs`: a node's berths, and memberships as a customs post knows them;
 //! - `customs.rs`: assessment, inspection, clearance;
 //! - `routes.rs`: leaving a node, departures, transit, delivery, rerouting;
-//! - `ports.rs`: carriers' port choice and diversion (`divert.rs` the rule);
+//! - `ports.rs`: carriers' port choice and diversion (`divert.rs` the estimate; the
+//!   choice is `Policy::choose_port`'s);
 //! - `disruptions.rs`: a realisation's changes, announcements, what reviews expect;
 //! - `finish.rs`: day ends, warm-up, the measures at the horizon;
 //! - `audit.rs`: the balance, the census, the memory-budget message.
@@ -48,7 +49,7 @@ mod state;
 use crate::disruption::{self, Change, Realisation};
 use crate::measure::{Collector, MeasureSchema, NODE_MEASURES, ReplicationResult};
 use crate::network::RoutingTable;
-use crate::policy::{AlertNotice, Builtin, Joining, Policy, Priority, Recognition, Strategy, When};
+use crate::policy::{Builtin, Joining, Policy, Strategy, When};
 use crate::scenario::{Members, NodeId, RouteId, Scenario};
 use crate::streams::{self, Stream, StreamKind};
 use bevy_ecs::prelude::*;

@@ -61,12 +61,9 @@ impl<P: Policy> Simulation<'_, P> {
         let resumption = treatment.prelodged;
         let priority = treatment.lane.is_priority();
         let assessed_level = if relief { 1 } else { level };
-        let sharpened = self.strategy.data_exchange
-            && self.strategy.recognises_partners()
-            && origin != n.country
-            && sc.countries[origin as usize]
-                .own_programmes
-                .any(country.recognised_programmes);
+        let sharpened = self
+            .policy
+            .sharpens_risk(sc, self.strategy, origin, n.country);
         let (inspect, clearance, non_compliant) = {
             let s = self.shipment_mut(e);
             let (inspect, non_compliant) = match &country.targeting {

@@ -142,7 +142,7 @@ impl<P: Policy> Simulation<'_, P> {
         members: Members,
         revoke_draw: f64,
     ) {
-        if self.strategy.alert_notice != AlertNotice::None
+        if self.policy.screens_departures(self.scenario, self.strategy)
             && let Some(days) = self.screening_needed(e, origin)
         {
             if self.now >= self.scenario.warmup {
@@ -155,14 +155,12 @@ impl<P: Policy> Simulation<'_, P> {
     }
 
     /// The screening time of shipment `e` leaving `origin`, if its origin's customs
-    /// screens it: not yet screened, bound for a partner country (an arrangement in
-    /// force between them) whose alert level, as the origin has been told of it, is
-    /// raised. The screening time is drawn from the shipment's stream.
+    /// screens it (asked only when [`Policy::screens_departures`]): not yet screened,
+    /// bound for a partner country (an arrangement between them) whose alert level, as
+    /// the origin has been told of it ([`Policy::alert_notice`]), is raised. The
+    /// screening time is drawn from the shipment's stream.
     pub(super) fn screening_needed(&mut self, e: ShipmentId, origin: NodeId) -> Option<f64> {
         let sc = self.scenario;
-        if !self.strategy.recognises_partners() {
-            return None;
-        }
         let (screened, destination) = {
             let s = self.shipments.get(e).expect("live shipment");
             (s.screened, s.destination)
@@ -181,10 +179,7 @@ impl<P: Policy> Simulation<'_, P> {
             .iter()
             .filter(|a| a.programmes.any(own_from) && a.programmes.any(own_to))
             .min_by(|x, y| x.alert_notice.total_cmp(&y.alert_notice))?;
-        let delay = match self.strategy.alert_notice {
-            AlertNotice::Shared => 0.0,
-            _ => a.alert_notice,
-        };
+        let delay = self.policy.alert_notice(sc, self.strategy, a.alert_notice);
         let initial = sc.countries[to as usize].alert_level;
         if self.status.alert_level_at(to, self.now - delay, initial) <= initial {
             return None;
@@ -300,7 +295,7 @@ impl<P: Policy> Simulation<'_, P> {
         };
         let sc = self.scenario;
         let now = self.now;
-        let prio = self.strategy.priority == Priority::TrustedFirst;
+        let prio = self.policy.trusted_first(sc, self.strategy);
         for &fi in &view.flows {
             let f = &sc.flows[fi as usize];
             let routes: Vec<RouteId> = match &f.path {

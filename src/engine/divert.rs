@@ -1,4 +1,5 @@
-//! Carriers' port choice for flows with `alternates` (docs/model.md, "Port choice").
+//! Carriers' estimate of each candidate port for flows with `alternates` (docs/model.md,
+//! "Port choice").
 //!
 //! At a review, each candidate port (the flow's destination and its alternates) gets an
 //! expected time from the review to clearance there: the expected transit to it, the wait
@@ -7,14 +8,10 @@
 //! The queue ahead comes from a day-step fluid projection of the port's queue: what waits
 //! there now, plus the shipments already on their way (the pipeline, known by arrival day)
 //! and the cargo created at the port itself, served at the port's capacity once it has
-//! any. Carriers keep their choice unless another port is quicker by a margin
-//! ([`choose`]). The functions here are pure; the engine gathers their inputs.
+//! any. The functions here are pure; the engine gathers their inputs (`ports.rs`) and
+//! hands the estimates to the policy, which chooses (`Policy::choose_port`; the built-in
+//! rule, quickest by a margin, is `policy::quickest_by_margin`).
 
-/// Switching margin: an alternate must be quicker than the current choice by at least
-/// this many days [U].
-pub const SWITCH_MARGIN_DAYS: f64 = 1.0;
-/// Switching margin: … and by at least this share of the current choice's time [U].
-pub const SWITCH_MARGIN_SHARE: f64 = 0.05;
 /// Under priority, ordinary cargo is assumed to get at least this share of a port's
 /// capacity when estimating its wait (so that an estimate stays finite) [U].
 const MIN_LOW_SHARE: f64 = 0.05;
@@ -40,8 +37,8 @@ pub struct PortView {
     /// Priority shipments arriving a day after the review horizon (for the ordinary
     /// class's wait under priority).
     pub priority_per_day: f64,
-    /// True if the port serves its priority lane first (a `trusted_first` strategy where
-    /// its knobs apply).
+    /// True if the port serves its priority lane first (`Policy::trusted_first`, where
+    /// the strategy's knobs apply).
     pub priority: bool,
     /// Mean handling plus expected customs time (added to every arrival's time).
     pub fixed_days: f64,
@@ -123,43 +120,10 @@ pub fn time_to_clear(v: &PortView, proj: &[[f64; 2]], transit: f64, priority_cla
     transit + wait(v, proj, transit, priority_class) + v.fixed_days
 }
 
-/// The switching margin for a current choice expected to take `current` days.
-pub fn margin(current: f64) -> f64 {
-    SWITCH_MARGIN_DAYS.max(SWITCH_MARGIN_SHARE * current)
-}
-
-/// The carriers' choice among candidates (index 0 the flow's destination, then its
-/// alternates) given each one's expected time to clear and the current choice:
-///
-/// - the quickest candidate (the earliest listed among equals) if it beats the current
-///   choice by the margin ([`margin`]), or if the current choice cannot be reached or
-///   never opens;
-/// - else back to the destination if it is no slower than the current alternate (the
-///   booked port needs no margin: the consignee's inland leg from an alternate is not
-///   modelled and is assumed to cost at least as much);
-/// - else the current choice.
-pub fn choose(current: usize, times: &[f64]) -> usize {
-    let mut best = 0;
-    for (i, &t) in times.iter().enumerate() {
-        if t < times[best] {
-            best = i;
-        }
-    }
-    let now = times[current];
-    if best != current
-        && (!now.is_finite() && times[best].is_finite() || times[best] < now - margin(now))
-    {
-        return best;
-    }
-    if current != 0 && times[0] <= now {
-        return 0;
-    }
-    current
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::policy::quickest_by_margin as choose;
 
     /// A port of `mu` shipments a day receiving `rate` a day in transit, `transit` days
     /// from the flow's origin.
@@ -208,24 +172,6 @@ mod tests {
         let alt = port(0.0, 0.0, 50.0, 10.0, 16);
         let t_alt = time_to_clear(&alt, &project(&alt, 16), 15.0, false);
         assert_eq!(choose(0, &[t_dest, t_alt]), 0);
-    }
-
-    #[test]
-    fn switching_needs_the_margin_and_going_home_does_not() {
-        // 0.5 days quicker: not enough to divert.
-        assert_eq!(choose(0, &[20.0, 19.5]), 0);
-        // 2 days quicker: divert (margin max(1, 5% of 20) = 1).
-        assert_eq!(choose(0, &[20.0, 18.0]), 1);
-        // Diverted, and the destination is as quick again: back home.
-        assert_eq!(choose(1, &[18.0, 18.0]), 0);
-        // Diverted, destination still slower: stay.
-        assert_eq!(choose(1, &[18.5, 18.0]), 1);
-        // Between alternates the margin applies.
-        assert_eq!(choose(1, &[30.0, 20.0, 19.5]), 1);
-        assert_eq!(choose(1, &[30.0, 20.0, 18.0]), 2);
-        // A current choice that cannot be reached gives way to any that can.
-        assert_eq!(choose(0, &[f64::INFINITY, 40.0]), 1);
-        assert_eq!(choose(0, &[f64::INFINITY, f64::INFINITY]), 0);
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! Carriers' port choice for flows with alternates (docs/model.md, "Port choice"): the
-//! pipeline of shipments due at each candidate port, the reviews (the pure rule is
-//! `divert.rs`), and the diversion of a shipment to the port chosen for its class.
+//! pipeline of shipments due at each candidate port, the reviews (the estimate is the pure
+//! projection of `divert.rs`; the choice is `Policy::choose_port`'s), and the diversion of
+//! a shipment to the port chosen for its class.
 
 use super::disruptions::NodeView;
 use super::*;
+use crate::policy::PortOptions;
 
 /// A node no flow with alternates can be sent to.
 pub(super) const NOT_WATCHED: u32 = u32::MAX;
@@ -218,25 +220,35 @@ impl<P: Policy> Simulation<'_, P> {
         };
         let sc = self.scenario;
         let now = self.now;
-        let prio = self.strategy.priority == Priority::TrustedFirst;
-        let mutual =
-            self.strategy.recognition == Recognition::Mutual && self.strategy.recognises_partners();
-        let high = |k: usize| prio && (k == 0 || (k == 1 && mutual));
-        let split = |x: [f64; 3]| {
+        let prio = self.policy.trusted_first(sc, self.strategy);
+        // Per port: which member categories at its country are in the priority class.
+        let high: Vec<[bool; 3]> = pc
+            .ports
+            .iter()
+            .map(|&c| self.priority_categories(c))
+            .collect();
+        // Counts by member category at port `w`'s country → [priority, ordinary].
+        let split = |w: usize, x: [f64; 3]| {
             let mut s = [0.0; 2];
             for (k, v) in x.iter().enumerate() {
-                s[usize::from(!high(k))] += v;
+                s[usize::from(!high[w][k])] += v;
             }
             s
         };
         // Priority cargo a day at each port, with the diversions in force.
-        let mut prio_rate: Vec<f64> = pc.through.iter().map(|&t| split(t)[0]).collect();
+        let mut prio_rate: Vec<f64> = pc
+            .through
+            .iter()
+            .enumerate()
+            .map(|(w, &t)| split(w, t)[0])
+            .collect();
         for &fi in &pc.flows {
             let f = &sc.flows[fi as usize];
             let to = pc.choice[2 * fi as usize];
             if to != f.destination {
-                let r = pc.rate[fi as usize] * split(pc.shares[fi as usize])[0];
-                prio_rate[pc.watch[f.destination as usize] as usize] -= r;
+                let from = pc.watch[f.destination as usize] as usize;
+                let r = pc.rate[fi as usize] * split(from, pc.shares[fi as usize])[0];
+                prio_rate[from] -= r;
                 prio_rate[pc.watch[to as usize] as usize] += r;
             }
         }
@@ -274,7 +286,7 @@ impl<P: Policy> Simulation<'_, P> {
                 let due = (day0..(day0 + steps[w]).min(pc.days))
                     .map(|d| {
                         let x = pc.due[w * pc.days + d];
-                        split([x[0] as f64, x[1] as f64, x[2] as f64])
+                        split(w, [x[0] as f64, x[1] as f64, x[2] as f64])
                     })
                     .collect();
                 let view = divert::PortView {
@@ -283,7 +295,7 @@ impl<P: Policy> Simulation<'_, P> {
                     capacity_per_day,
                     queued: [lanes[0] as f64, lanes[1] as f64],
                     due,
-                    local_per_day: split(pc.local[w]),
+                    local_per_day: split(w, pc.local[w]),
                     priority_per_day: prio_rate[w].max(0.0),
                     priority: prio && self.knobs_apply(c),
                     fixed_days: handling_days,
@@ -315,7 +327,15 @@ impl<P: Policy> Simulation<'_, P> {
                     .iter()
                     .position(|&c| c == pc.choice[slot])
                     .unwrap_or(0);
-                pc.choice[slot] = cands[divert::choose(current, &times)];
+                let options = PortOptions {
+                    flow: fi,
+                    priority_class: class == 0,
+                    candidates: &cands,
+                    current,
+                    transit_days: &transit[j],
+                    days_to_clear: &times,
+                };
+                pc.choice[slot] = cands[self.policy.choose_port(sc, self.strategy, &options)];
             }
             if !prio {
                 pc.choice[2 * fi as usize] = pc.choice[2 * fi as usize + 1];
@@ -324,6 +344,19 @@ impl<P: Policy> Simulation<'_, P> {
                 || pc.choice[2 * fi as usize + 1] != f.destination;
         }
         self.ports = Some(pc);
+    }
+
+    /// Which member categories at `node`'s country ([`member_category`]: own programmes,
+    /// partners' only, none) are in the priority class for carriers' estimates, as the
+    /// policy says of a trader in all of the category's programmes
+    /// ([`Policy::priority_class`]).
+    fn priority_categories(&self, node: NodeId) -> [bool; 3] {
+        let sc = self.scenario;
+        let country = sc.nodes[node as usize].country;
+        let own = sc.countries[country as usize].own_programmes;
+        let partners = Members(sc.countries[country as usize].recognised_programmes.0 & !own.0);
+        [own, partners, Members(0)]
+            .map(|m| self.policy.priority_class(sc, self.strategy, m, country))
     }
 
     /// Expected customs time at `port` for a shipment of flow `f` if it clears there (an

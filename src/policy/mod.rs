@@ -5,12 +5,18 @@
 //!
 //! How the pieces meet: a [`Strategy`] is the knobs (validated from the scenario file,
 //! or a preset); [`Policy`] (in `policy/rules.rs`) is the one interface through which the
-//! engine asks for every strategy decision, and [`Builtin`] its rules as the knobs say.
+//! engine asks for every strategy decision, and [`Builtin`] its rules as the knobs say;
+//! `policy/ports.rs` holds what the engine tells it when carriers choose a port
+//! ([`PortOptions`]) and the built-in choice ([`quickest_by_margin`]).
 //! The engine runs one `Strategy` under one `Policy` (`engine::Simulation::with_policy`;
 //! `Simulation::new` takes `Builtin`).
 
+mod ports;
 mod rules;
 
+pub use ports::{
+    PortOptions, SWITCH_MARGIN_DAYS, SWITCH_MARGIN_SHARE, quickest_by_margin, switch_margin,
+};
 pub use rules::{Builtin, Joining, Lane, Policy, Treatment};
 
 pub use crate::scenario::file::{

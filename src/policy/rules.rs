@@ -14,8 +14,17 @@
 //!   documents pre-lodged), and a flow's priority class for carriers and shippers
 //!   ([`Policy::priority_class`]);
 //! - **where cargo goes**: whether carriers re-plan around closures and divert to a
-//!   flow's alternate ports ([`Policy::reroutes`]; the port is chosen by the pure rule
-//!   `engine::divert`), and when they learn of closures ([`Policy::shared_information`]).
+//!   flow's alternate ports ([`Policy::reroutes`]), which port they pick among a flow's
+//!   destination and alternates given the engine's estimates ([`Policy::choose_port`],
+//!   with a [`PortOptions`]; the estimates are `engine::divert`'s), and when they learn
+//!   of closures ([`Policy::shared_information`]);
+//! - **alerts and data**: whether origins screen departures to a partner on alert and
+//!   when they learn of its alert level ([`Policy::screens_departures`],
+//!   [`Policy::alert_notice`]), and whether the partner's advance cargo data sharpens
+//!   risk scores ([`Policy::sharpens_risk`]);
+//! - **classes in carriers' and shippers' estimates**: whether queues put trusted cargo
+//!   first at all ([`Policy::trusted_first`]), and which cargo is in the priority class
+//!   ([`Policy::priority_class`]).
 //!
 //! Every method has the built-in rule as its default, so a new rule overrides one method
 //! and keeps the rest (ARCHITECTURE.md, "How to add a strategy rule"). The engine is
@@ -23,7 +32,8 @@
 //! no indirect call on the path of an event. Rules are pure: they read the scenario, the
 //! strategy and the facts the engine passes, never the engine's state or a random stream.
 
-use super::{Information, Priority, Recognition, Reroute, Strategy};
+use super::ports::{PortOptions, quickest_by_margin};
+use super::{AlertNotice, Information, Priority, Recognition, Reroute, Strategy};
 use crate::scenario::{Members, Scenario};
 
 /// The queue lane a shipment joins.
@@ -124,13 +134,53 @@ pub trait Policy: Clone + Send + Sync {
             .fold(f64::INFINITY, f64::min)
     }
 
+    /// True if customs of an origin screen departures bound for a partner country whose
+    /// alert level is raised (the `alert_notice` knob, with the arrangements in force).
+    /// Asked for every departure, so it takes no per-shipment facts.
+    #[inline]
+    fn screens_departures(&self, _sc: &Scenario, st: &Strategy) -> bool {
+        st.alert_notice != AlertNotice::None && st.recognises_partners()
+    }
+
+    /// Days after a partner's alert-level change before an origin that screens departures
+    /// to it acts on the change (the `alert_notice` knob): at once when shared, else
+    /// `arrangement_notice`, the arrangement's `alert_notice` delay.
+    #[inline]
+    fn alert_notice(&self, _sc: &Scenario, st: &Strategy, arrangement_notice: f64) -> f64 {
+        match st.alert_notice {
+            AlertNotice::Shared => 0.0,
+            _ => arrangement_notice,
+        }
+    }
+
+    /// True if customs of `country` scores the risk of cargo from `origin` (a country)
+    /// with the origin's advance cargo data (the `data_exchange` knob): with the
+    /// arrangements in force, from a country whose own programmes it recognises.
+    #[inline]
+    fn sharpens_risk(&self, sc: &Scenario, st: &Strategy, origin: u16, country: u16) -> bool {
+        st.data_exchange
+            && st.recognises_partners()
+            && origin != country
+            && sc.countries[origin as usize]
+                .own_programmes
+                .any(sc.countries[country as usize].recognised_programmes)
+    }
+
+    /// True if queues serve trusted cargo first where the knobs apply (the `priority`
+    /// knob): then carriers and shippers estimate waits for a priority and an ordinary
+    /// class, else for one class.
+    #[inline]
+    fn trusted_first(&self, _sc: &Scenario, st: &Strategy) -> bool {
+        st.priority == Priority::TrustedFirst
+    }
+
     /// The lane shipment `j` joins at a node's berths (the `priority` and `reopening`
     /// knobs): trusted cargo first where the knobs apply under `trusted_first`; else, under
     /// the joint reopening protocol, the members routine assessment recognises first at a
     /// resuming port.
     #[inline]
     fn berth_lane(&self, sc: &Scenario, st: &Strategy, j: &Joining) -> Lane {
-        if st.priority == Priority::TrustedFirst && j.knobs_apply {
+        if self.trusted_first(sc, st) && j.knobs_apply {
             return Lane::from_priority(j.members.any(self.trusted_programmes(sc, st, j.country)));
         }
         Lane::from_priority(
@@ -147,7 +197,7 @@ pub trait Policy: Clone + Send + Sync {
         let resumption = st.resumption && trusted && j.resuming;
         Treatment {
             lane: Lane::from_priority(
-                (st.priority == Priority::TrustedFirst && j.knobs_apply && trusted) || resumption,
+                (self.trusted_first(sc, st) && j.knobs_apply && trusted) || resumption,
             ),
             relief: (st.alert_relief && j.knobs_apply && trusted) || (st.screening && screened),
             prelodged: resumption,
@@ -159,8 +209,7 @@ pub trait Policy: Clone + Send + Sync {
     /// ports for and shippers estimate delays for.
     #[inline]
     fn priority_class(&self, sc: &Scenario, st: &Strategy, members: Members, country: u16) -> bool {
-        st.priority == Priority::TrustedFirst
-            && members.any(self.trusted_programmes(sc, st, country))
+        self.trusted_first(sc, st) && members.any(self.trusted_programmes(sc, st, country))
     }
 
     /// True if carriers re-plan routes around closures and may divert cargo to a flow's
@@ -168,6 +217,16 @@ pub trait Policy: Clone + Send + Sync {
     #[inline]
     fn reroutes(&self, _sc: &Scenario, st: &Strategy) -> bool {
         st.reroute == Reroute::OnClosure
+    }
+
+    /// The index into `o.candidates` of the port the carriers of flow `o.flow` send the
+    /// class `o.priority_class` of its cargo to, from their review on (asked only while
+    /// [`Policy::reroutes`]). Must be below `o.candidates.len()`; 0 keeps the booked
+    /// destination. Built in: the quickest to clearance, if it beats the current choice by
+    /// the switching margin ([`quickest_by_margin`]).
+    #[inline]
+    fn choose_port(&self, _sc: &Scenario, _st: &Strategy, o: &PortOptions<'_>) -> usize {
+        quickest_by_margin(o.current, o.days_to_clear)
     }
 
     /// True if carriers and shippers learn of closures and reopenings at once (shared
