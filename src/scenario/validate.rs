@@ -267,7 +267,7 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
         timeseries_scopes: {
             use super::file::ScopeKindFile as K;
             let kinds = sc.timeseries_scopes.as_deref().unwrap_or(&[]);
-            crate::measure::ScopeKinds {
+            crate::ids::ScopeKinds {
                 node: kinds.contains(&K::Node),
                 country: kinds.contains(&K::Country),
                 flow: kinds.contains(&K::Flow),
