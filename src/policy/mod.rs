@@ -9,13 +9,13 @@
 //! The engine runs one `Strategy` under one `Policy` (`engine::Simulation::with_policy`;
 //! `Simulation::new` takes `Builtin`).
 
+mod knobs;
 mod rules;
 
-pub use rules::{Builtin, Joining, Lane, Policy, Treatment};
-
-pub use crate::scenario::file::{
+pub use knobs::{
     AlertNotice, Arrangement, Information, Notice, Priority, Recognition, Reroute, When,
 };
+pub use rules::{Builtin, Joining, Lane, Policy, Treatment};
 
 /// The knobs a strategy acts on before the first onset: strategies with the same prefix
 /// can share one pre-onset run and branch at the onset (`experiment::run_replication_set`).
