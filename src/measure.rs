@@ -11,9 +11,9 @@ use crate::scenario::Scenario;
 mod collector;
 pub mod recovery;
 
-pub use collector::Collector;
 /// The scope kinds with daily series; they live in `ids` so the scenario can hold them.
 pub use crate::ids::{SCOPE_KINDS, ScopeKinds};
+pub use collector::Collector;
 
 /// Names of the system-wide scalar measures, in row order.
 pub const SYSTEM_MEASURES: [&str; 23] = [

@@ -20,10 +20,10 @@ pub mod slurm;
 mod summary_json;
 pub mod text;
 
-pub use console::{console_table, estimate_ci, mean_ci, median_ci, table, target_line};
-pub use summary_json::{network_json, summary_json};
 /// The header of `replications.csv`; it lives with the store that checks shard rows by it.
 pub use crate::experiment::store::replications_header;
+pub use console::{console_table, estimate_ci, mean_ci, median_ci, table, target_line};
+pub use summary_json::{network_json, summary_json};
 
 use crate::experiment::{DailyStat, Outcome};
 use crate::measure::ReplicationResult;
