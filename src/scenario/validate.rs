@@ -25,6 +25,7 @@ mod response;
 mod routes;
 mod settings;
 mod strategies;
+mod targeting;
 
 /// Errors listed in full (position, snippet, suggestion). Past this many, further errors
 /// are only counted, so a file with thousands of mistakes costs no more to check than a
@@ -319,7 +320,7 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
         })
         .collect();
     scenario.routing = routing;
-    crate::risk::calibrate(
+    targeting::calibrate(
         &mut scenario,
         arrangement == crate::scenario::file::Arrangement::InForce,
     );
