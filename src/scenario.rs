@@ -7,6 +7,7 @@
 
 pub mod error;
 pub mod file;
+mod ground;
 mod validate;
 
 use crate::distribution::Dist;
