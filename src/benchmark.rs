@@ -31,4 +31,4 @@ pub use queue::{
     small_scenario,
 };
 pub use scaling::{ScalingRow, scaling_point, scaling_points, scaling_rows, scaling_table};
-pub use synthetic::{SYNTHETIC_HORIZON, Synthetic, generate, generate_network};
+pub use synthetic::{SYNTHETIC_HORIZON, Synthetic, generate, generate_network, synthetic_file};

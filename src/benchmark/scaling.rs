@@ -2,9 +2,9 @@
 //! replication of each timed in rounds, and the table as text.
 
 use super::harness::{Clock, Measurement, timed};
-use super::synthetic::{SYNTHETIC_HORIZON, Synthetic, generate_network};
+use super::synthetic::{SYNTHETIC_HORIZON, Synthetic, synthetic_file};
 use crate::engine::{RunOptions, Simulation};
-use crate::scenario::{Format, Scenario};
+use crate::scenario::Scenario;
 use std::fmt::Write as _;
 use std::time::Instant;
 
@@ -21,13 +21,14 @@ pub struct ScalingRow {
     pub volume_per_day: f64,
     /// Days simulated in the replication.
     pub horizon: f64,
-    /// Generating the text, parsing and validating it (routing tables included).
+    /// Building the network (its loads sized by a first validation) and validating it
+    /// (routing tables included).
     pub setup_seconds: f64,
     /// One replication of the baseline strategy: `count` = shipments created.
     pub run: Measurement,
 }
 
-/// A synthetic network made ready to run: generated, parsed and validated.
+/// A synthetic network made ready to run: built and validated.
 struct ScalingNetwork {
     synthetic: Synthetic,
     scenario: Scenario,
@@ -37,8 +38,7 @@ struct ScalingNetwork {
 impl ScalingNetwork {
     fn prepare(s: &Synthetic) -> Result<Self, String> {
         let t0 = Instant::now();
-        let text = generate_network(s)?;
-        let scenario = Scenario::parse(&text, "synthetic.toml", Format::Toml)
+        let scenario = Scenario::from_file(synthetic_file(s)?, "synthetic.toml")
             .map_err(|e| format!("the synthetic network does not validate: {e}"))?;
         Ok(ScalingNetwork {
             synthetic: *s,

@@ -1,10 +1,17 @@
 //! Synthetic networks: the scenario behind `tradesim generate` and the scaling table,
 //! ports on a ring with random chords, flows between random ports, servers sized from
-//! the expected load.
+//! the expected load. The network is built as a [`ScenarioFile`] value
+//! ([`synthetic_file`]), validated as it is, and serialised with `toml` for
+//! `tradesim generate` ([`generate_network`]): the text is always a valid scenario.
 
-use crate::scenario::{Format, Scenario};
+use crate::distribution::DistSpec;
+use crate::scenario::Scenario;
+use crate::scenario::file::{
+    AlertLevelFile, ArrangementFile, CountryFile, CustomsFile, FlowFile, InspectionRateFile, Mode,
+    NodeFile, NodeKind, ProgrammeFile, RouteFile, ScenarioFile, ScenarioSection, TraderFile,
+};
+use crate::time::Days;
 use rand::{RngExt, SeedableRng};
-use std::fmt::Write as _;
 
 /// Settings of a synthetic network ([`generate_network`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -53,7 +60,25 @@ pub fn generate(
     })
 }
 
-/// A synthetic network scenario (TOML):
+/// A synthetic network scenario (TOML): [`synthetic_file`] serialised, after two comment
+/// lines that give the command and the shipments to expect.
+pub fn generate_network(s: &Synthetic) -> Result<String, String> {
+    let file = synthetic_file(s)?;
+    let body = toml::to_string(&file)
+        .map_err(|e| format!("internal: the synthetic network does not serialise: {e}"))?;
+    Ok(format!(
+        "# Synthetic network from `tradesim generate --ports {} --routes {} --volume {} --horizon {} --seed {}`.\n\
+         # Expect about volume x horizon = {:.0} shipments per replication and strategy.\n\n{body}",
+        s.ports,
+        s.routes,
+        s.volume_per_day,
+        s.horizon,
+        s.seed,
+        s.volume_per_day * s.horizon
+    ))
+}
+
+/// A synthetic network, as the scenario file's structure:
 ///
 /// - ports in 2 to 8 countries (consecutive ports share a country), each with customs;
 /// - a ring of links through every port (so every port reaches every other) plus random
@@ -64,7 +89,10 @@ pub fn generate(
 /// - one trusted-trader programme per country and an arrangement between the first two;
 /// - servers and inspection teams sized from the expected load (utilisation about 0.7);
 /// - a warm-up of a tenth of the horizon; all three preset strategies, no disruptions.
-pub fn generate_network(s: &Synthetic) -> Result<String, String> {
+///
+/// Positions and transit times are rounded to 3 decimals, so the value and its TOML text
+/// ([`generate_network`]) describe the same network.
+pub fn synthetic_file(s: &Synthetic) -> Result<ScenarioFile, String> {
     let n = s.ports;
     if n < 2 {
         return Err(
@@ -86,7 +114,6 @@ pub fn generate_network(s: &Synthetic) -> Result<String, String> {
     }
     let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(s.seed);
     let countries = (n / 10).clamp(2, CODES.len());
-    let country_of = |i: usize| i * countries / n;
 
     // Links: the ring, then distinct random chords.
     let mut links: Vec<(usize, usize, f64)> = Vec::with_capacity(s.routes);
@@ -118,12 +145,17 @@ pub fn generate_network(s: &Synthetic) -> Result<String, String> {
     for f in &mut flows {
         f.2 *= s.volume_per_day / total;
     }
+    let net = Layout {
+        s,
+        countries,
+        links,
+        flows,
+    };
 
     // First pass with ample capacity, to learn each node's expected load from the
     // scenario's own routing; then size servers and inspectors from it.
     let ample = vec![(MAX_SERVERS, MAX_SERVERS); n];
-    let draft = network_text(s, countries, &country_of, &links, &flows, &ample);
-    let scenario = Scenario::parse(&draft, "synthetic.toml", Format::Toml)
+    let scenario = Scenario::from_file(net.file(&ample), "synthetic.toml")
         .map_err(|e| format!("internal: the synthetic network does not validate: {e}"))?;
     let load = scenario.baseline_load();
     let sizes: Vec<(u32, u32)> = (0..n)
@@ -146,118 +178,256 @@ pub fn generate_network(s: &Synthetic) -> Result<String, String> {
             s.volume_per_day
         ));
     }
-    Ok(network_text(
-        s,
-        countries,
-        &country_of,
-        &links,
-        &flows,
-        &sizes,
-    ))
+    Ok(net.file(&sizes))
 }
 
-/// The scenario text of a synthetic network with the given servers and inspectors.
-fn network_text(
-    s: &Synthetic,
+/// A synthetic network's random layout: links (a, b, mean transit days) and flows
+/// (origin, destination, shipments a day), ports in `countries` countries.
+struct Layout<'a> {
+    s: &'a Synthetic,
     countries: usize,
-    country_of: &dyn Fn(usize) -> usize,
-    links: &[(usize, usize, f64)],
-    flows: &[(usize, usize, f64)],
-    sizes: &[(u32, u32)],
-) -> String {
-    let n = s.ports;
-    let mut t = String::with_capacity(400 * (n + links.len() + flows.len()));
-    let warmup = (s.horizon / 10.0).floor();
-    let _ = writeln!(
-        t,
-        "# Synthetic network from `tradesim generate --ports {n} --routes {} --volume {} --horizon {} --seed {}`.\n\
-         # Expect about volume x horizon = {:.0} shipments per replication and strategy.\n",
-        links.len(),
-        s.volume_per_day,
-        s.horizon,
-        s.seed,
-        s.volume_per_day * s.horizon
-    );
-    let _ = writeln!(
-        t,
-        "[scenario]\nname = \"synthetic-{n}p-{}r\"\n\
-         description = \"Synthetic network: {n} ports in {countries} countries, {} links, {} shipments a day.\"\n\
-         horizon = {:?}\nwarmup = {warmup:?}\nseed = {}\nreplications = 1\n",
-        links.len(),
-        links.len(),
-        s.volume_per_day,
-        s.horizon,
-        s.seed
-    );
-    for code in &CODES[..countries] {
-        let _ = writeln!(
-            t,
-            "[[countries]]\ncode = \"{code}\"\nalert_levels = [\n  {{ level = 2, inspection_rate = 1.5, inspection_time = 1.2, handling_slowdown = 1.1 }},\n]\n"
-        );
+    links: Vec<(usize, usize, f64)>,
+    flows: Vec<(usize, usize, f64)>,
+}
+
+/// `x` as the file gives it: 3 decimals.
+fn decimals3(x: f64) -> f64 {
+    format!("{x:.3}")
+        .parse()
+        .expect("a formatted number parses")
+}
+
+/// A triangular distribution of days.
+fn triangular(min: f64, mode: f64, max: f64) -> DistSpec {
+    DistSpec::Triangular {
+        min: Days(min),
+        mode: Days(mode),
+        max: Days(max),
     }
-    for (i, &(servers, inspectors)) in sizes.iter().enumerate() {
-        let c = country_of(i);
-        let lat = -60.0 + 120.0 * (i as f64 + 0.5) / n as f64;
-        let lon = -179.0 + 358.0 * ((i as f64 * 0.618_033_988_75).fract());
-        let _ = writeln!(
-            t,
-            "[[nodes]]\nid = \"P{i:04}\"\nkind = \"seaport\"\ncountry = \"{}\"\nlat = {lat:.3}\nlon = {lon:.3}\n\
-             servers = {servers}\nservice = {{ dist = \"triangular\", min = 0.1, mode = 0.2, max = 0.6 }}\n\
-             [nodes.customs]\ninspectors = {inspectors}\n\
-             inspection = {{ dist = \"triangular\", min = 0.5, mode = 1.0, max = 2.0 }}\n\
-             clearance = {{ dist = \"lognormal\", mean = 1.0, sd = 0.5 }}\n\
-             trusted_clearance = {{ dist = \"lognormal\", mean = 0.5, sd = 0.25 }}\n\
-             inspection_rate = {{ trusted = 0.01, ordinary = 0.05 }}\n",
-            CODES[c]
-        );
+}
+
+/// A lognormal distribution given by its mean and standard deviation.
+fn lognormal(mean: f64, sd: f64) -> DistSpec {
+    DistSpec::Lognormal {
+        mean: Days(mean),
+        sd: Days(sd),
     }
-    for &(a, b, d) in links {
-        let _ = writeln!(
-            t,
-            "[[routes]]\nfrom = \"P{a:04}\"\nto = \"P{b:04}\"\nmode = \"sea\"\n\
-             transit = {{ dist = \"triangular\", min = {:.3}, mode = {d:.3}, max = {:.3} }}\nbidirectional = true\n",
-            d * 0.9,
-            d * 1.3
-        );
+}
+
+impl Layout<'_> {
+    /// Country index of port `i`: consecutive ports share a country.
+    fn country_of(&self, i: usize) -> usize {
+        i * self.countries / self.s.ports
     }
-    for code in &CODES[..countries] {
-        let id = code.to_ascii_lowercase();
-        let _ = writeln!(
-            t,
-            "[[programmes]]\nid = \"aeo-{id}\"\ncountry = \"{code}\"\n"
-        );
+
+    /// The programme id of country `c`.
+    fn programme(c: usize) -> String {
+        format!("aeo-{}", CODES[c].to_ascii_lowercase())
     }
-    let _ = writeln!(
-        t,
-        "[[arrangements]]\nid = \"mra-{}-{}\"\nprogrammes = [\"aeo-{}\", \"aeo-{}\"]\nrevocation_notice = \"30d\"\n",
-        CODES[0].to_ascii_lowercase(),
-        CODES[1].to_ascii_lowercase(),
-        CODES[0].to_ascii_lowercase(),
-        CODES[1].to_ascii_lowercase()
-    );
-    for (k, &(o, d, rate)) in flows.iter().enumerate() {
-        let (co, cd) = (
-            CODES[country_of(o)].to_ascii_lowercase(),
-            CODES[country_of(d)].to_ascii_lowercase(),
-        );
-        let both = if co == cd {
-            format!("\"aeo-{co}\"")
-        } else {
-            format!("\"aeo-{co}\", \"aeo-{cd}\"")
-        };
-        let _ = writeln!(
-            t,
-            "[[flows]]\nid = \"F{k:05}\"\norigin = \"P{o:04}\"\ndestination = \"P{d:04}\"\nrate_per_day = {rate:?}\n\
-             value = {{ dist = \"lognormal\", mean = 50000, sd = 40000 }}\n\
-             traders = [\n  {{ share = 0.25, programmes = [\"aeo-{co}\"] }},\n  {{ share = 0.2, programmes = [{both}] }},\n]\n"
-        );
+
+    /// The scenario with the given (servers, inspectors) per port.
+    fn file(&self, sizes: &[(u32, u32)]) -> ScenarioFile {
+        let (s, n) = (self.s, self.s.ports);
+        let port = |i: usize| format!("P{i:04}");
+        let codes = &CODES[..self.countries];
+        ScenarioFile {
+            scenario: ScenarioSection {
+                name: format!("synthetic-{n}p-{}r", self.links.len()),
+                description: Some(format!(
+                    "Synthetic network: {n} ports in {} countries, {} links, {} shipments a day.",
+                    self.countries,
+                    self.links.len(),
+                    s.volume_per_day
+                )),
+                assumptions: None,
+                horizon: Days(s.horizon),
+                warmup: Some(Days((s.horizon / 10.0).floor())),
+                seed: Some(s.seed),
+                replications: Some(1),
+                teu_per_shipment: None,
+                baseline_days: None,
+                window_days: None,
+                tolerance: None,
+                hold_days: None,
+                target_ci: None,
+                strategies: None,
+                review_days: None,
+                arrangement: None,
+                memory_budget: None,
+                timeseries_scopes: None,
+                ablation: None,
+            },
+            countries: codes
+                .iter()
+                .map(|code| CountryFile {
+                    code: (*code).into(),
+                    name: None,
+                    alert_level: None,
+                    alert_levels: vec![AlertLevelFile {
+                        level: 2,
+                        inspection_rate: Some(1.5),
+                        inspection_time: Some(1.2),
+                        handling_slowdown: Some(1.1),
+                    }],
+                    targeting: None,
+                })
+                .collect(),
+            nodes: sizes
+                .iter()
+                .enumerate()
+                .map(|(i, &(servers, inspectors))| NodeFile {
+                    id: port(i),
+                    name: None,
+                    kind: NodeKind::Seaport,
+                    country: CODES[self.country_of(i)].into(),
+                    lat: decimals3(-60.0 + 120.0 * (i as f64 + 0.5) / n as f64),
+                    lon: decimals3(-179.0 + 358.0 * ((i as f64 * 0.618_033_988_75).fract())),
+                    servers,
+                    service: triangular(0.1, 0.2, 0.6),
+                    customs: Some(CustomsFile {
+                        inspectors,
+                        inspection: triangular(0.5, 1.0, 2.0),
+                        clearance: Some(lognormal(1.0, 0.5)),
+                        trusted_clearance: Some(lognormal(0.5, 0.25)),
+                        inspection_rate: InspectionRateFile {
+                            trusted: 0.01,
+                            ordinary: 0.05,
+                        },
+                    }),
+                })
+                .collect(),
+            routes: self
+                .links
+                .iter()
+                .map(|&(a, b, d)| RouteFile {
+                    id: None,
+                    from: port(a),
+                    to: port(b),
+                    mode: Mode::Sea,
+                    transit: triangular(decimals3(d * 0.9), decimals3(d), decimals3(d * 1.3)),
+                    capacity_per_day: None,
+                    bidirectional: true,
+                })
+                .collect(),
+            flows: self
+                .flows
+                .iter()
+                .enumerate()
+                .map(|(k, &(o, d, rate))| {
+                    let (co, cd) = (self.country_of(o), self.country_of(d));
+                    let mut both = vec![Self::programme(co)];
+                    if cd != co {
+                        both.push(Self::programme(cd));
+                    }
+                    FlowFile {
+                        id: format!("F{k:05}"),
+                        origin: port(o),
+                        destination: port(d),
+                        rate_per_day: rate,
+                        weekly_profile: None,
+                        value: Some(lognormal(50_000.0, 40_000.0)),
+                        path: None,
+                        alternates: Vec::new(),
+                        substitutes: Vec::new(),
+                        response: None,
+                        traders: vec![
+                            TraderFile {
+                                share: 0.25,
+                                programmes: vec![Self::programme(co)],
+                            },
+                            TraderFile {
+                                share: 0.2,
+                                programmes: both,
+                            },
+                        ],
+                    }
+                })
+                .collect(),
+            programmes: (0..self.countries)
+                .map(|c| ProgrammeFile {
+                    id: Self::programme(c),
+                    name: None,
+                    country: CODES[c].into(),
+                })
+                .collect(),
+            arrangements: vec![ArrangementFile {
+                id: format!(
+                    "mra-{}-{}",
+                    CODES[0].to_ascii_lowercase(),
+                    CODES[1].to_ascii_lowercase()
+                ),
+                name: None,
+                programmes: vec![Self::programme(0), Self::programme(1)],
+                revocation_notice: Some(Days(30.0)),
+                alert_notice: None,
+                screening_time: None,
+            }],
+            strategies: Vec::new(),
+            disruptions: Vec::new(),
+            response: None,
+            sweep: None,
+        }
     }
-    t
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::{RunOptions, Simulation};
+    use crate::scenario::Format;
+
+    #[test]
+    fn generated_text_reads_back_as_the_same_network() {
+        let s = Synthetic {
+            ports: 12,
+            routes: 20,
+            volume_per_day: 300.0,
+            horizon: 20.0,
+            seed: 5,
+        };
+        let value = Scenario::from_file(synthetic_file(&s).expect("builds"), "synthetic.toml")
+            .expect("the value validates");
+        let text = generate_network(&s).expect("generates");
+        assert!(
+            text.starts_with("# Synthetic network from `tradesim generate --ports 12 --routes 20")
+        );
+        let parsed = Scenario::parse(&text, "synthetic.toml", Format::Toml).expect("validates");
+        for (a, b) in [
+            (
+                format!("{:?}", value.countries),
+                format!("{:?}", parsed.countries),
+            ),
+            (format!("{:?}", value.nodes), format!("{:?}", parsed.nodes)),
+            (
+                format!("{:?}", value.routes),
+                format!("{:?}", parsed.routes),
+            ),
+            (format!("{:?}", value.flows), format!("{:?}", parsed.flows)),
+            (
+                format!("{:?}", value.programmes),
+                format!("{:?}", parsed.programmes),
+            ),
+            (
+                format!("{:?}", value.arrangements),
+                format!("{:?}", parsed.arrangements),
+            ),
+        ] {
+            assert_eq!(a, b);
+        }
+        assert_eq!(value.default_strategies, parsed.default_strategies);
+        // -60 + 120 * 3.5 / 12; -179 + 358 * 0.618... = 42.25617, given to 3 decimals.
+        assert_eq!((parsed.nodes[3].lat, parsed.nodes[1].lon), (-25.0, 42.256));
+        let run = |sc: &Scenario| {
+            let mut sim = Simulation::new(sc, 0, 0, sc.seed, RunOptions::default());
+            sim.run_until(sc.horizon).expect("accounting holds");
+            sim.finish().values
+        };
+        let (a, b) = (run(&value), run(&parsed));
+        assert_eq!(
+            a.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+            b.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
+        );
+    }
 
     #[test]
     fn synthetic_network_validates_and_is_stable() {
