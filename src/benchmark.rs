@@ -32,3 +32,55 @@ pub use queue::{
 };
 pub use scaling::{ScalingRow, scaling_point, scaling_points, scaling_rows, scaling_table};
 pub use synthetic::{SYNTHETIC_HORIZON, Synthetic, generate, generate_network, synthetic_file};
+
+/// A `[scenario]` section with a name, a description, `horizon` and `warmup` days, a seed
+/// and a number of replications; every other key unset (its default). The benchmark's
+/// scenarios (the M/M/c queue, the synthetic networks) start from it.
+fn section(
+    name: String,
+    description: String,
+    horizon: f64,
+    warmup: f64,
+    seed: u64,
+    replications: u64,
+) -> crate::scenario::file::ScenarioSection {
+    use crate::time::Days;
+    crate::scenario::file::ScenarioSection {
+        name,
+        description: Some(description),
+        assumptions: None,
+        horizon: Days(horizon),
+        warmup: Some(Days(warmup)),
+        seed: Some(seed),
+        replications: Some(replications),
+        teu_per_shipment: None,
+        baseline_days: None,
+        window_days: None,
+        tolerance: None,
+        hold_days: None,
+        target_ci: None,
+        strategies: None,
+        review_days: None,
+        arrangement: None,
+        memory_budget: None,
+        timeseries_scopes: None,
+        ablation: None,
+    }
+}
+
+/// Asserts that one replication of `a` and one of `b` give bit-identical measures: the
+/// tests' check that a scenario's TOML text reads back as the value it was written from.
+#[cfg(test)]
+fn assert_same_run(a: &crate::scenario::Scenario, b: &crate::scenario::Scenario) {
+    use crate::engine::{RunOptions, Simulation};
+    let run = |sc: &crate::scenario::Scenario| {
+        let mut sim = Simulation::new(sc, 0, 0, sc.seed, RunOptions::default());
+        sim.run_until(sc.horizon).expect("accounting holds");
+        sim.finish().values
+    };
+    let (a, b) = (run(a), run(b));
+    assert_eq!(
+        a.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+        b.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
+    );
+}

@@ -41,25 +41,15 @@ impl OneQueue<'_> {
     fn file(&self) -> ScenarioFile {
         ScenarioFile {
             scenario: ScenarioSection {
-                name: self.name.into(),
-                description: Some(self.description.into()),
-                assumptions: None,
-                horizon: Days(self.days),
-                warmup: Some(Days(self.warmup)),
-                seed: Some(self.seed),
-                replications: Some(self.replications),
-                teu_per_shipment: None,
-                baseline_days: None,
-                window_days: None,
-                tolerance: None,
-                hold_days: None,
-                target_ci: None,
                 strategies: Some(vec!["baseline".into()]),
-                review_days: None,
-                arrangement: None,
-                memory_budget: None,
-                timeseries_scopes: None,
-                ablation: None,
+                ..super::section(
+                    self.name.into(),
+                    self.description.into(),
+                    self.days,
+                    self.warmup,
+                    self.seed,
+                    self.replications,
+                )
             },
             countries: vec![CountryFile {
                 code: "JP".into(),
@@ -218,16 +208,7 @@ mod tests {
             )
         );
         assert_eq!(value.default_strategies, parsed.default_strategies);
-        let run = |s: &Scenario| {
-            let mut sim = Simulation::new(s, 0, 0, s.seed, RunOptions::default());
-            sim.run_until(s.horizon).expect("accounting holds");
-            sim.finish().values
-        };
-        let (a, b) = (run(&value), run(&parsed));
-        assert_eq!(
-            a.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
-            b.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
-        );
+        crate::benchmark::assert_same_run(&value, &parsed);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::distribution::DistSpec;
 use crate::scenario::Scenario;
 use crate::scenario::file::{
     AlertLevelFile, ArrangementFile, CountryFile, CustomsFile, FlowFile, InspectionRateFile, Mode,
-    NodeFile, NodeKind, ProgrammeFile, RouteFile, ScenarioFile, ScenarioSection, TraderFile,
+    NodeFile, NodeKind, ProgrammeFile, RouteFile, ScenarioFile, TraderFile,
 };
 use crate::time::Days;
 use rand::{RngExt, SeedableRng};
@@ -231,32 +231,19 @@ impl Layout<'_> {
         let port = |i: usize| format!("P{i:04}");
         let codes = &CODES[..self.countries];
         ScenarioFile {
-            scenario: ScenarioSection {
-                name: format!("synthetic-{n}p-{}r", self.links.len()),
-                description: Some(format!(
+            scenario: super::section(
+                format!("synthetic-{n}p-{}r", self.links.len()),
+                format!(
                     "Synthetic network: {n} ports in {} countries, {} links, {} shipments a day.",
                     self.countries,
                     self.links.len(),
                     s.volume_per_day
-                )),
-                assumptions: None,
-                horizon: Days(s.horizon),
-                warmup: Some(Days((s.horizon / 10.0).floor())),
-                seed: Some(s.seed),
-                replications: Some(1),
-                teu_per_shipment: None,
-                baseline_days: None,
-                window_days: None,
-                tolerance: None,
-                hold_days: None,
-                target_ci: None,
-                strategies: None,
-                review_days: None,
-                arrangement: None,
-                memory_budget: None,
-                timeseries_scopes: None,
-                ablation: None,
-            },
+                ),
+                s.horizon,
+                (s.horizon / 10.0).floor(),
+                s.seed,
+                1,
+            ),
             countries: codes
                 .iter()
                 .map(|code| CountryFile {
@@ -373,7 +360,6 @@ impl Layout<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{RunOptions, Simulation};
     use crate::scenario::Format;
 
     #[test]
@@ -417,16 +403,7 @@ mod tests {
         assert_eq!(value.default_strategies, parsed.default_strategies);
         // -60 + 120 * 3.5 / 12; -179 + 358 * 0.618... = 42.25617, given to 3 decimals.
         assert_eq!((parsed.nodes[3].lat, parsed.nodes[1].lon), (-25.0, 42.256));
-        let run = |sc: &Scenario| {
-            let mut sim = Simulation::new(sc, 0, 0, sc.seed, RunOptions::default());
-            sim.run_until(sc.horizon).expect("accounting holds");
-            sim.finish().values
-        };
-        let (a, b) = (run(&value), run(&parsed));
-        assert_eq!(
-            a.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
-            b.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
-        );
+        crate::benchmark::assert_same_run(&value, &parsed);
     }
 
     #[test]
