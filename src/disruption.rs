@@ -6,10 +6,12 @@
 //! happens, its onset and its damage, and turns it into a time-ordered list of
 //! [`Change`]s to the network's state that the engine applies as events. Because the draws
 //! come from (seed, replication, disruption), every strategy sees the same realisation.
+//! `realise` reads the scenario through [`Ground`] (the disruptions, the horizon, the
+//! nodes and routes they act on), which `Scenario` implements; so `disruption` imports
+//! nothing of the scenario, and the scenario can hold its validated `Disruption`s.
 
 use crate::distribution::Dist;
 use crate::ids::{CountryId, NodeId, RouteId};
-use crate::scenario::Scenario;
 use crate::streams::{self, StreamKind};
 use rand::RngExt;
 use rand_distr::{Distribution, StandardNormal};
@@ -229,20 +231,39 @@ impl Realisation {
     }
 }
 
-/// Draws replication `replication`'s disruptions.
-pub fn realise(scenario: &Scenario, replication: u64, seed: u64) -> Realisation {
+/// What a realisation reads of the scenario it happens in: its disruptions, its horizon,
+/// and the nodes and routes they act on. `scenario::Scenario` implements it.
+pub trait Ground {
+    /// The validated disruptions, in the scenario's order (slot = index).
+    fn disruptions(&self) -> &[Disruption];
+    /// The run's horizon, days: a disruption drawn at or after it does not happen.
+    fn horizon(&self) -> f64;
+    /// Number of nodes (ids `0..nodes()`).
+    fn nodes(&self) -> usize;
+    /// A node's (latitude, longitude), degrees: the attenuation rule's distance.
+    fn position(&self, node: NodeId) -> (f64, f64);
+    /// A node's handling servers in normal operation: damage comes back in whole servers.
+    fn servers(&self, node: NodeId) -> u32;
+    /// A node's country: an alert affects the country's nodes.
+    fn country(&self, node: NodeId) -> CountryId;
+    /// A route's origin node: a route closure affects it.
+    fn route_origin(&self, route: RouteId) -> NodeId;
+}
+
+/// Draws replication `replication`'s disruptions in `scenario` (a `Scenario`).
+pub fn realise(scenario: &impl Ground, replication: u64, seed: u64) -> Realisation {
     let mut out = Realisation {
-        onsets: Vec::with_capacity(scenario.disruptions.len()),
-        damage_at_onset: vec![0.0; scenario.nodes.len()],
+        onsets: Vec::with_capacity(scenario.disruptions().len()),
+        damage_at_onset: vec![0.0; scenario.nodes()],
         ..Realisation::default()
     };
-    for (slot, d) in scenario.disruptions.iter().enumerate() {
+    for (slot, d) in scenario.disruptions().iter().enumerate() {
         let mut rng = streams::stream(seed, replication, StreamKind::Disruption, slot as u64);
         // Always draw in the same order so that one disruption's draws never shift another's.
         let u: f64 = rng.random();
         let at = d.onset.sample(&mut rng);
         // Not happening in this replication, or not before the horizon.
-        if u >= d.probability || at >= scenario.horizon {
+        if u >= d.probability || at >= scenario.horizon() {
             out.onsets.push(None);
             continue;
         }
@@ -256,14 +277,12 @@ pub fn realise(scenario: &Scenario, replication: u64, seed: u64) -> Realisation 
             } => {
                 let listed: Vec<NodeDamage> = match damage {
                     Damage::Listed(v) => v.clone(),
-                    Damage::Attenuation(a) => scenario
-                        .nodes
-                        .iter()
-                        .enumerate()
-                        .filter_map(|(i, n)| {
+                    Damage::Attenuation(a) => (0..scenario.nodes())
+                        .filter_map(|i| {
                             let z: f64 = StandardNormal.sample(&mut rng);
+                            let position = scenario.position(i as NodeId);
                             let base =
-                                a.median_loss(*magnitude, haversine_km(*epicenter, (n.lat, n.lon)));
+                                a.median_loss(*magnitude, haversine_km(*epicenter, position));
                             if base <= 0.0 {
                                 return None;
                             }
@@ -284,13 +303,7 @@ pub fn realise(scenario: &Scenario, replication: u64, seed: u64) -> Realisation 
                 for nd in &listed {
                     out.damage_at_onset[nd.node as usize] =
                         out.damage_at_onset[nd.node as usize].max(nd.capacity_loss);
-                    node_schedule(
-                        &mut out.changes,
-                        at,
-                        slot,
-                        scenario.nodes[nd.node as usize].servers,
-                        nd,
-                    );
+                    node_schedule(&mut out.changes, at, slot, scenario.servers(nd.node), nd);
                 }
             }
             Effect::Alert {
@@ -314,8 +327,8 @@ pub fn realise(scenario: &Scenario, replication: u64, seed: u64) -> Realisation 
                         level: None,
                     },
                 ));
-                for (i, n) in scenario.nodes.iter().enumerate() {
-                    if n.country == *country {
+                for i in 0..scenario.nodes() {
+                    if scenario.country(i as NodeId) == *country {
                         out.changes.push((
                             at,
                             Change::Affect {
@@ -361,7 +374,7 @@ pub fn realise(scenario: &Scenario, replication: u64, seed: u64) -> Realisation 
                         .push((end, Change::Affect { node: n, on: false }));
                 }
                 for &r in routes {
-                    let from = scenario.routes[r as usize].from;
+                    let from = scenario.route_origin(r);
                     out.changes.push((
                         at,
                         Change::Affect {

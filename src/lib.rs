@@ -64,6 +64,7 @@ pub mod lock;
 pub mod measure;
 pub mod network;
 pub mod policy;
+pub mod quantile;
 pub mod report;
 pub mod risk;
 pub mod scenario;

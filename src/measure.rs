@@ -7,11 +7,12 @@
 //! Everything ignores the warm-up: scalar measures cover [warmup, horizon].
 
 use crate::scenario::Scenario;
-use serde::{Deserialize, Serialize};
 
 mod collector;
 pub mod recovery;
 
+/// The scope kinds with daily series; they live in `ids` so the scenario can hold them.
+pub use crate::ids::{SCOPE_KINDS, ScopeKinds};
 pub use collector::Collector;
 
 /// Names of the system-wide scalar measures, in row order.
@@ -207,56 +208,6 @@ pub const DAILY_SERIES: [&str; 8] = [
 
 /// Number of daily series.
 pub const SERIES: usize = DAILY_SERIES.len();
-
-/// The kinds of scope that can have daily series in `timeseries.csv` beyond the system's
-/// (`[scenario] timeseries_scopes`, `tradesim run --timeseries-scopes`). Off by default:
-/// each adds rows to the file, tallies to the aggregate and a little work to the engine.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ScopeKinds {
-    /// Per node: [`NODE_SERIES`].
-    pub node: bool,
-    /// Per country: [`COUNTRY_SERIES`].
-    pub country: bool,
-    /// Per flow: [`FLOW_SERIES`].
-    pub flow: bool,
-}
-
-/// The names of the scope kinds, as in the scenario key, the flag and `scope_kind`.
-pub const SCOPE_KINDS: [&str; 3] = ["node", "country", "flow"];
-
-impl ScopeKinds {
-    /// No scope but the system.
-    pub const NONE: ScopeKinds = ScopeKinds {
-        node: false,
-        country: false,
-        flow: false,
-    };
-
-    /// The kinds named in `names` ([`SCOPE_KINDS`]); an unknown name is an error that
-    /// lists the known ones.
-    pub fn parse<S: AsRef<str>>(names: &[S]) -> Result<ScopeKinds, String> {
-        let mut k = ScopeKinds::NONE;
-        for n in names {
-            match n.as_ref().trim() {
-                "node" => k.node = true,
-                "country" => k.country = true,
-                "flow" => k.flow = true,
-                "" => {}
-                other => {
-                    return Err(format!(
-                        "unknown scope kind `{other}` (known: node, country, flow)"
-                    ));
-                }
-            }
-        }
-        Ok(k)
-    }
-
-    /// True if any kind beyond the system is on.
-    pub fn any(&self) -> bool {
-        self.node || self.country || self.flow
-    }
-}
 
 /// Daily series of each node (when `node` scopes are on), in row order. Per day, in
 /// shipments unless noted: `throughput` = shipments that finished at the node (left it

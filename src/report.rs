@@ -20,12 +20,14 @@ pub mod slurm;
 mod summary_json;
 pub mod text;
 
+/// The header of `replications.csv`; it lives with the store that checks shard rows by it.
+pub use crate::experiment::store::replications_header;
 pub use console::{console_table, estimate_ci, mean_ci, median_ci, table, target_line};
 pub use summary_json::{network_json, summary_json};
 
 use crate::experiment::{DailyStat, Outcome};
 use crate::measure::ReplicationResult;
-use crate::measure::{DAILY_SERIES, MeasureSchema, scope_rows};
+use crate::measure::{DAILY_SERIES, scope_rows};
 use crate::scenario::Scenario;
 use data::{DayPoint, Timeseries};
 use std::io::Write;
@@ -168,15 +170,6 @@ fn cell(x: f64) -> String {
     } else {
         format!("{x}")
     }
-}
-
-/// The header line of `replications.csv`: replication, strategy, then every measure.
-pub fn replications_header(schema: &MeasureSchema) -> Vec<u8> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header = vec!["replication".to_string(), "strategy".to_string()];
-    header.extend(schema.names.iter().cloned());
-    w.write_record(&header).expect("in-memory CSV");
-    w.into_inner().expect("in-memory CSV")
 }
 
 /// Rows of `replications.csv` for some replications: one per replication × strategy.

@@ -17,10 +17,12 @@
 //! do not change with the strategy, so a strategy that sharpens the score inspects less
 //! of compliant cargo and finds more of non-compliant cargo at the same threshold.
 //!
-//! The scenario is compiled here ([`calibrate`]); the engine draws the score
-//! (`engine::Engine::enter_customs`).
+//! The rule is compiled here ([`Targeting::calibrate`], from the import mix that
+//! [`Targeting::add_flow`] builds flow by flow); the scenario's validation feeds it the
+//! flows (`scenario/validate/targeting.rs`), and the engine draws the score
+//! (`engine::Engine::enter_customs`). `risk` imports nothing of the scenario.
 
-use crate::scenario::{CountryId, Members, Scenario};
+use crate::ids::CountryId;
 
 /// A country's targeting rule, compiled.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,10 +41,11 @@ pub struct Targeting {
     pub origin_risk: Vec<f64>,
     /// Share of non-compliant shipments: [members of any programme, others].
     pub non_compliant: [f64; 2],
-    /// Thresholds at alert levels 1, 2, 3 (set by [`calibrate`]).
+    /// Thresholds at alert levels 1, 2, 3 (set by [`Targeting::calibrate`]).
     pub thresholds: [f64; 3],
     /// Expected share inspected at levels 1, 2, 3, of [trusted, other] imports in the
-    /// normal-time mix (set by [`calibrate`]; for load checks and carriers' estimates).
+    /// normal-time mix (set by [`Targeting::calibrate`]; for load checks and carriers'
+    /// estimates).
     pub class_rates: [[f64; 2]; 3],
 }
 
@@ -121,40 +124,36 @@ impl Targeting {
     }
 }
 
-/// The mixture of scores at `country`'s customs in normal operation: every import flow
-/// into the country by its mean rate, split by routine trust (`routine` programmes) and
-/// compliance, with the own-information noise; each part tagged trusted or not.
-pub fn import_mix(sc: &Scenario, country: CountryId, routine: Members) -> Vec<(bool, Component)> {
-    let Some(t) = sc.countries[country as usize].targeting.as_ref() else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for f in &sc.flows {
-        let origin = sc.nodes[f.origin as usize].country;
-        if sc.nodes[f.destination as usize].country != country || origin == country {
-            continue;
-        }
-        let rate = f.rate_per_day
-            * f.weekly_profile
-                .map_or(1.0, |w| w.iter().sum::<f64>() / 7.0);
+impl Targeting {
+    /// Adds one import flow's parts to `mix`, the mixture of scores at its customs in
+    /// normal operation: `rate` shipments a day from `origin`, split by routine trust and
+    /// membership of any programme (`share(trusted, member)`: the flow's share of traders
+    /// in that class) and by compliance, with the own-information noise; each part tagged
+    /// trusted or not.
+    pub fn add_flow(
+        &self,
+        mix: &mut Vec<(bool, Component)>,
+        origin: CountryId,
+        rate: f64,
+        share: impl Fn(bool, bool) -> f64,
+    ) {
         // Classes: trusted in routine assessment or not, crossed with membership of any
         // programme (which sets the non-compliant share).
         for trusted in [true, false] {
             for member in [true, false] {
-                let share =
-                    sc.trader_share(f, |m| m.any(routine) == trusted && (m.0 != 0) == member);
+                let share = share(trusted, member);
                 if share <= 0.0 {
                     continue;
                 }
-                let nc = t.non_compliant[usize::from(!member)];
+                let nc = self.non_compliant[usize::from(!member)];
                 for (bad, p) in [(true, nc), (false, 1.0 - nc)] {
                     if p > 0.0 {
-                        out.push((
+                        mix.push((
                             trusted,
                             Component {
                                 weight: rate * share * p,
-                                mean: t.mean(origin, trusted, bad),
-                                sd: t.noise,
+                                mean: self.mean(origin, trusted, bad),
+                                sd: self.noise,
                             },
                         ));
                     }
@@ -162,40 +161,24 @@ pub fn import_mix(sc: &Scenario, country: CountryId, routine: Members) -> Vec<(b
             }
         }
     }
-    out
-}
 
-/// Sets every targeting country's thresholds from its import mix: level L's threshold
-/// meets `target_rate` × the level's inspection-rate multiplier (capped at 1).
-/// `in_force` says whether routine assessment recognises the partner programmes (the
-/// scenario's `arrangement`).
-pub fn calibrate(sc: &mut Scenario, in_force: bool) {
-    for c in 0..sc.countries.len() {
-        let country = &sc.countries[c];
-        if country.targeting.is_none() {
-            continue;
-        }
-        let routine = if in_force {
-            country.recognised_programmes
-        } else {
-            country.own_programmes
-        };
-        let mix = import_mix(sc, c as CountryId, routine);
+    /// Sets the thresholds and class rates from the country's import `mix` ([`add_flow`]):
+    /// level L's threshold meets `target_rate` × `multipliers[L-1]` (the level's
+    /// inspection-rate multiplier), capped at 1.
+    ///
+    /// [`add_flow`]: Targeting::add_flow
+    pub fn calibrate(&mut self, mix: &[(bool, Component)], multipliers: [f64; 3]) {
         let all: Vec<Component> = mix.iter().map(|p| p.1).collect();
         let class = |trusted: bool| -> Vec<Component> {
             mix.iter().filter(|p| p.0 == trusted).map(|p| p.1).collect()
         };
         let (trusted, other) = (class(true), class(false));
-        let country = &sc.countries[c];
-        let t = country.targeting.as_ref().expect("targeting");
         let thresholds: [f64; 3] = std::array::from_fn(|k| {
-            let rate = (t.target_rate * country.alert_effects[k].inspection_rate).min(1.0);
+            let rate = (self.target_rate * multipliers[k]).min(1.0);
             threshold_for(&all, rate)
         });
-        let class_rates = thresholds.map(|x| [share_above(&trusted, x), share_above(&other, x)]);
-        let t = sc.countries[c].targeting.as_mut().expect("targeting");
-        t.thresholds = thresholds;
-        t.class_rates = class_rates;
+        self.class_rates = thresholds.map(|x| [share_above(&trusted, x), share_above(&other, x)]);
+        self.thresholds = thresholds;
     }
 }
 

@@ -8,6 +8,7 @@
 pub mod compose;
 pub mod error;
 pub mod file;
+mod ground;
 mod validate;
 
 use crate::distribution::Dist;
@@ -187,7 +188,7 @@ pub struct Scenario {
     /// `memory_budget` in bytes, if the file gives one.
     pub memory_budget: Option<u64>,
     /// Scopes with daily series in `timeseries.csv` (`timeseries_scopes`; none by default).
-    pub timeseries_scopes: crate::measure::ScopeKinds,
+    pub timeseries_scopes: crate::ids::ScopeKinds,
     /// Customs territories, indexed by [`CountryId`].
     pub countries: Vec<Country>,
     /// Facilities, indexed by [`NodeId`].

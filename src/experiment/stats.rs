@@ -4,6 +4,8 @@
 
 use serde::Serialize;
 
+pub use crate::quantile::{quantile_sorted, quantile_unsorted};
+
 /// Summary of one measure over replications.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Stat {
@@ -65,36 +67,6 @@ impl Stat {
     /// Half-width of the 95% confidence interval.
     pub fn half_width(&self) -> f64 {
         (self.ci95[1] - self.ci95[0]) / 2.0
-    }
-}
-
-/// The q-quantile of sorted data, interpolating linearly between order statistics.
-pub fn quantile_sorted(v: &[f64], q: f64) -> f64 {
-    if v.is_empty() {
-        return f64::NAN;
-    }
-    let h = (v.len() - 1) as f64 * q;
-    let lo = h.floor() as usize;
-    let hi = h.ceil() as usize;
-    v[lo] + (h - lo as f64) * (v[hi] - v[lo])
-}
-
-/// The q-quantile of unsorted data (reorders `v`), same definition as [`quantile_sorted`].
-/// Items are ordered by `T`'s own order and read as numbers by `value`, which must keep
-/// that order: e.g. the bits of non-negative floats (`f64::from_bits`), which select faster
-/// than floats compared by `total_cmp`.
-pub fn quantile_unsorted<T: Ord + Copy>(v: &mut [T], q: f64, value: impl Fn(T) -> f64) -> f64 {
-    if v.is_empty() {
-        return f64::NAN;
-    }
-    let h = (v.len() - 1) as f64 * q;
-    let lo = h.floor() as usize;
-    let (_, &mut a, upper) = v.select_nth_unstable(lo);
-    let a = value(a);
-    let frac = h - lo as f64;
-    match upper.iter().min() {
-        Some(&b) if frac != 0.0 => a + frac * (value(b) - a),
-        _ => a,
     }
 }
 
@@ -173,8 +145,6 @@ mod tests {
         assert!((s.half_width() - 3.182_446_3 * s.sd / 2.0).abs() < 1e-9);
         assert_eq!(s.p50, 2.5);
         assert!((s.p90 - 3.7).abs() < 1e-12);
-        let mut v: Vec<u64> = [4.0f64, 1.0, 3.0, 2.0].map(f64::to_bits).to_vec();
-        assert!((quantile_unsorted(&mut v, 0.9, f64::from_bits) - 3.7).abs() < 1e-12);
         assert!(Stat::of(&[]).mean.is_nan());
     }
 }

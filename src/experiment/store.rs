@@ -8,6 +8,7 @@
 use super::{Aggregate, Plan, RunnerState, Shard};
 use crate::input::{InputError, MAX_STORE_BYTES, read_regular};
 use crate::io::{WriteError, write_atomic_streamed};
+use crate::measure::MeasureSchema;
 use crate::scenario::{Format, Scenario};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -527,13 +528,23 @@ pub fn merge(dirs: &[PathBuf], limit: u64) -> Result<MergedShards, StoreError> {
     })
 }
 
+/// The header line of `replications.csv`: replication, strategy, then every measure.
+/// `report` writes it before the rows; a merge checks every shard's rows file against it.
+pub fn replications_header(schema: &MeasureSchema) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["replication".to_string(), "strategy".to_string()];
+    header.extend(schema.names.iter().cloned());
+    w.write_record(&header).expect("in-memory CSV");
+    w.into_inner().expect("in-memory CSV")
+}
+
 /// The body of the merged `replications.csv`: the header, then each shard's rows in shard
 /// order. Every rows file is checked whole before anything is returned: its size and
 /// checksum against its shard file (rows from another run, reordered or edited rows), then
 /// its header, the width of every row, the count of rows, the final newline.
 pub fn merged_rows(merged: &MergedShards, limit: u64) -> Result<Vec<u8>, StoreError> {
-    let schema = crate::measure::MeasureSchema::new(&merged.scenario);
-    let header = crate::report::replications_header(&schema);
+    let schema = MeasureSchema::new(&merged.scenario);
+    let header = replications_header(&schema);
     let width = schema.names.len() + 2;
     let shards = merged.rows.len() as u64;
     let strategies = merged.plan.strategies.len() as u64;

@@ -148,7 +148,7 @@ fn write_leads(sum: f64, values: &mut [u64], out: &mut [f64]) {
     let n = values.len();
     out[0] = n as f64;
     out[1] = if n > 0 { sum / n as f64 } else { f64::NAN };
-    out[2] = crate::experiment::stats::quantile_unsorted(values, 0.9, f64::from_bits);
+    out[2] = crate::quantile::quantile_unsorted(values, 0.9, f64::from_bits);
 }
 
 impl Collector {

@@ -11,17 +11,17 @@
 //! The engine runs one `Strategy` under one `Policy` (`engine::Simulation::with_policy`;
 //! `Simulation::new` takes `Builtin`).
 
+mod knobs;
 mod ports;
 mod rules;
 
+pub use knobs::{
+    AlertNotice, Arrangement, Information, Notice, Priority, Recognition, Reroute, When,
+};
 pub use ports::{
     PortOptions, SWITCH_MARGIN_DAYS, SWITCH_MARGIN_SHARE, quickest_by_margin, switch_margin,
 };
 pub use rules::{Builtin, Joining, Lane, Policy, Treatment};
-
-pub use crate::scenario::file::{
-    AlertNotice, Arrangement, Information, Notice, Priority, Recognition, Reroute, When,
-};
 
 /// The knobs a strategy acts on before the first onset: strategies with the same prefix
 /// can share one pre-onset run and branch at the onset (`experiment::run_replication_set`).

@@ -25,6 +25,7 @@ mod response;
 mod routes;
 mod settings;
 mod strategies;
+mod targeting;
 
 /// Errors listed in full (position, snippet, suggestion). Past this many, further errors
 /// are only counted, so a file with thousands of mistakes costs no more to check than a
@@ -267,7 +268,7 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
         timeseries_scopes: {
             use super::file::ScopeKindFile as K;
             let kinds = sc.timeseries_scopes.as_deref().unwrap_or(&[]);
-            crate::measure::ScopeKinds {
+            crate::ids::ScopeKinds {
                 node: kinds.contains(&K::Node),
                 country: kinds.contains(&K::Country),
                 flow: kinds.contains(&K::Flow),
@@ -320,7 +321,7 @@ pub(super) fn validate(raw: ScenarioFile, src: Source<'_>) -> Result<Scenario, S
         })
         .collect();
     scenario.routing = routing;
-    crate::risk::calibrate(
+    targeting::calibrate(
         &mut scenario,
         arrangement == crate::scenario::file::Arrangement::InForce,
     );

@@ -82,7 +82,7 @@ pub(super) fn countries<'r>(
 }
 
 /// A country's `[countries.targeting]`, checked; thresholds are set later, from the
-/// flows (`risk::calibrate`).
+/// flows (`targeting::calibrate`).
 fn targeting(
     ck: &mut Checker,
     path: &KeyPath,
