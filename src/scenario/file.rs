@@ -29,27 +29,27 @@ pub struct ScenarioFile {
     /// The run's settings: name, horizon, replications, measures.
     pub scenario: ScenarioSection,
     /// `[[countries]]`: customs territories and their alert levels. Default none.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub countries: Vec<CountryFile>,
     /// `[[nodes]]`: the facilities (ports, border crossings, hubs).
     pub nodes: Vec<NodeFile>,
     /// `[[routes]]`: the links between nodes. Default none.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub routes: Vec<RouteFile>,
     /// `[[flows]]`: the demand, in shipments a day between an origin and a destination.
     pub flows: Vec<FlowFile>,
     /// `[[programmes]]`: trusted-trader programmes (C-TPAT, AEO). Default none.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub programmes: Vec<ProgrammeFile>,
     /// `[[arrangements]]`: mutual recognition between programmes. Default none.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub arrangements: Vec<ArrangementFile>,
     /// `[[strategies]]`: strategies compared with the presets (`no-mra`, `baseline`,
     /// `unilateral`, `joint`). Default none.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub strategies: Vec<StrategyFile>,
     /// `[[disruptions]]`: earthquakes, alerts, closures and revocations. Default none.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub disruptions: Vec<DisruptionFile>,
     /// Shippers' response to the delay they expect (defer, cancel, shift to a substitute
     /// flow), for every flow; a flow's own `response` overrides it key by key. Default:
