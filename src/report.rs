@@ -21,7 +21,7 @@ mod summary_json;
 pub mod text;
 
 pub use console::{console_table, estimate_ci, mean_ci, median_ci, table, target_line};
-pub use summary_json::{network_json, summary_json};
+pub use summary_json::{PointSummaries, network_json, summary_json, system_only};
 
 use crate::experiment::{DailyStat, Outcome};
 use crate::measure::ReplicationResult;
