@@ -534,8 +534,8 @@ fn report_data(spec: &Spec, headline: &[Option<Row>], y: &[f64], run: RunFacts) 
                 key: p.key.clone(),
                 scale: p.scale,
                 levels: levels_text(p),
-                lowest: cell_value(&p.value_at(0.0)),
-                highest: cell_value(&p.value_at(1.0)),
+                lowest: short_value(&p.value_at(0.0)),
+                highest: short_value(&p.value_at(1.0)),
             })
             .collect(),
         strategy: spec.strategy.clone(),
@@ -549,7 +549,7 @@ fn report_data(spec: &Spec, headline: &[Option<Row>], y: &[f64], run: RunFacts) 
             .iter()
             .zip(headline)
             .map(|(p, h)| SweepPoint {
-                values: p.values.iter().map(cell_value).collect(),
+                values: p.values.iter().map(short_value).collect(),
                 numbers: p
                     .values
                     .iter()
@@ -576,7 +576,7 @@ fn report_data(spec: &Spec, headline: &[Option<Row>], y: &[f64], run: RunFacts) 
 fn levels_text(p: &Parameter) -> String {
     match &p.levels {
         crate::sweep::design::Levels::List(v) => {
-            v.iter().map(cell_value).collect::<Vec<_>>().join(", ")
+            v.iter().map(short_value).collect::<Vec<_>>().join(", ")
         }
         crate::sweep::design::Levels::Range { low, high, steps } => {
             format!("{low} to {high}, {steps} steps")
@@ -713,6 +713,19 @@ fn cell_value(v: &toml::Value) -> String {
     match v {
         toml::Value::String(s) => s.clone(),
         other => other.to_string(),
+    }
+}
+
+/// A TOML value for the report page: as [`cell_value`], but a fraction to at most four
+/// decimals (a Latin hypercube's or Morris grid's 0.8333333333333333 as 0.8333).
+fn short_value(v: &toml::Value) -> String {
+    match v {
+        toml::Value::Float(x) if x.is_finite() => {
+            let s = format!("{x:.4}");
+            let s = s.trim_end_matches('0');
+            s.strip_suffix('.').unwrap_or(s).to_string()
+        }
+        other => cell_value(other),
     }
 }
 

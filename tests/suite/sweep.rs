@@ -334,7 +334,7 @@ scale = true
     let svg = std::fs::read_to_string(out.join("plots/factorial.svg")).unwrap();
     for level in [
         "flows.*.traders.*.share × 0.5",
-        "flows.*.traders.*.share × 1.0",
+        "flows.*.traders.*.share × 1",
     ] {
         assert!(svg.contains(level), "no line for {level}");
     }

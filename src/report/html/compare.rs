@@ -138,6 +138,44 @@ fn cell(r: Option<&Row>, signed: bool) -> Markup {
     }
 }
 
+/// The row of `rows` for `run`, `strategy` and `measure`: its difference from baseline if
+/// `diff`, else its estimate.
+fn find<'a>(
+    rows: &'a [Row],
+    run: &str,
+    strategy: &str,
+    measure: &str,
+    diff: bool,
+) -> Option<&'a Row> {
+    rows.iter().find(|r| {
+        r.run == run
+            && r.strategy == strategy
+            && r.measure == measure
+            && (r.statistic == "difference_from_baseline") == diff
+    })
+}
+
+/// A table of a row per (run, strategy) of `pairs` and a column per headline measure:
+/// the estimates, or with `diff` the differences from the run's baseline.
+fn measure_table(id: &str, pairs: &[(&str, &str)], rows: &[Row], diff: bool) -> Markup {
+    html! {
+        div class="scroll" {
+            table id=(id) {
+                "\n"
+                tr { th { "run" } th { "strategy" } @for (_, l) in HEADLINE { th class="num" { (l) } } }
+                "\n"
+                @for (run, s) in pairs {
+                    tr {
+                        td { (run) } td { (s) }
+                        @for (m, _) in HEADLINE { (cell(find(rows, run, s, m, diff), diff)) }
+                    }
+                    "\n"
+                }
+            }
+        }
+    }
+}
+
 /// The page.
 pub fn render_compare(runs: &[Run], labels: &[String], rows: &[Row], plots: &[Plot]) -> String {
     // (run, strategy) pairs in row order.
@@ -147,20 +185,13 @@ pub fn render_compare(runs: &[Run], labels: &[String], rows: &[Row], plots: &[Pl
             pairs.push((&r.run, &r.strategy));
         }
     }
-    let find = |run: &str, strategy: &str, measure: &str, diff: bool| {
-        rows.iter().find(|r| {
-            r.run == run
-                && r.strategy == strategy
-                && r.measure == measure
-                && (r.statistic == "difference_from_baseline") == diff
-        })
-    };
-    let with_diff: Vec<&(&str, &str)> = pairs
+    let with_diff: Vec<(&str, &str)> = pairs
         .iter()
-        .filter(|(run, s)| {
+        .copied()
+        .filter(|&(run, s)| {
             HEADLINE
                 .iter()
-                .any(|(m, _)| find(run, s, m, true).is_some())
+                .any(|(m, _)| find(rows, run, s, m, true).is_some())
         })
         .collect();
     let content = html! {
@@ -208,20 +239,7 @@ pub fn render_compare(runs: &[Run], labels: &[String], rows: &[Row], plots: &[Pl
              recovered by the horizon) and means, each with its 95% interval."
         }
         "\n"
-        div class="scroll" {
-            table id="estimates-table" {
-                "\n"
-                tr { th { "run" } th { "strategy" } @for (_, l) in HEADLINE { th class="num" { (l) } } }
-                "\n"
-                @for (run, s) in &pairs {
-                    tr {
-                        td { (run) } td { (s) }
-                        @for (m, _) in HEADLINE { (cell(find(run, s, m, false), false)) }
-                    }
-                    "\n"
-                }
-            }
-        }
+        (measure_table("estimates-table", &pairs, rows, false))
         "\n"
         h2 id="differences" { "Differences from each run's own baseline" } "\n"
         p {
@@ -232,20 +250,7 @@ pub fn render_compare(runs: &[Run], labels: &[String], rows: &[Row], plots: &[Pl
         @if with_diff.is_empty() {
             p class="note" { "No run has a strategy besides its baseline." } "\n"
         } @else {
-            div class="scroll" {
-                table id="differences-table" {
-                    "\n"
-                    tr { th { "run" } th { "strategy" } @for (_, l) in HEADLINE { th class="num" { (l) } } }
-                    "\n"
-                    @for (run, s) in &with_diff {
-                        tr {
-                            td { (run) } td { (s) }
-                            @for (m, _) in HEADLINE { (cell(find(run, s, m, true), true)) }
-                        }
-                        "\n"
-                    }
-                }
-            }
+            (measure_table("differences-table", &with_diff, rows, true))
             "\n"
         }
         h2 id="plots" { "Plots" } "\n"

@@ -7,6 +7,7 @@
 //! - `factorial` (factorial designs over one or two keys): the measure with its 95%
 //!   band against the first key, one line per level of the second.
 
+use super::whisker::{label_width, padded, row_name, rows_chart};
 use super::{
     Area, GRID_BOLD, GRID_LIGHT, Plot, Res, chart_frame, draw_legend, err, font, muted,
     strategy_colour, tick, titled, write_svg,
@@ -99,24 +100,6 @@ pub fn write_sweep_plots(data: &SweepData, dir: &Path) -> Result<Vec<Plot>, Repo
 /// Every sweep plot's id.
 pub const SWEEP_PLOT_IDS: [&str; 3] = ["tornado", "morris", "factorial"];
 
-/// The smallest and largest of `values` (finite ones), padded by 8% (a span of 1 if flat).
-fn padded(values: impl Iterator<Item = f64>, with_zero: bool) -> (f64, f64) {
-    let (mut lo, mut hi) = if with_zero {
-        (0.0f64, 0.0f64)
-    } else {
-        (f64::INFINITY, f64::NEG_INFINITY)
-    };
-    for v in values.filter(|v| v.is_finite()) {
-        lo = lo.min(v);
-        hi = hi.max(v);
-    }
-    if !lo.is_finite() || !hi.is_finite() {
-        return (0.0, 1.0);
-    }
-    let pad = ((hi - lo) * 0.08).max(if hi > lo { 1e-9 } else { 0.5 });
-    (lo - pad, hi + pad)
-}
-
 fn draw_tornado<DB: DrawingBackend>(root: &Area<DB>, data: &SweepData) -> Res {
     let Sensitivity::Tornado { base, bars } = &data.sensitivity else {
         return Ok(());
@@ -140,30 +123,16 @@ fn draw_tornado<DB: DrawingBackend>(root: &Area<DB>, data: &SweepData) -> Res {
             format!("{} ({} → {})", k.key, k.lowest, k.highest)
         })
         .collect();
-    let longest = names.iter().map(|n| n.chars().count()).max().unwrap_or(0) as u32;
-    let label_width = (longest * 9 + 24).clamp(120, 600);
+    let label_width = label_width(&names.iter().map(String::as_str).collect::<Vec<_>>());
     let n = bars.len();
-    let mut chart = ChartBuilder::on(&area)
-        .margin(16)
-        .margin_right(40)
-        .x_label_area_size(64)
-        .y_label_area_size(label_width)
-        .build_cartesian_2d(lo..hi, -0.6..(n as f64 - 0.4))
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .disable_y_mesh()
-        .y_labels(0)
-        .x_desc(data.measure_label())
-        .label_style(font(16))
-        .axis_desc_style(font(18))
-        .light_line_style(GRID_LIGHT)
-        .bold_line_style(GRID_BOLD)
-        .max_light_lines(1)
-        .x_labels(8)
-        .x_label_formatter(&|v| tick(*v, hi - lo))
-        .draw()
-        .map_err(err)?;
+    let mut chart = rows_chart(
+        &area,
+        (lo, hi),
+        n,
+        (label_width, 40),
+        &data.measure_label(),
+        8,
+    )?;
     let centre = base.unwrap_or(0.0);
     for (row, (bar, name)) in bars.iter().zip(&names).enumerate() {
         let y = (n - 1 - row) as f64;
@@ -177,13 +146,7 @@ fn draw_tornado<DB: DrawingBackend>(root: &Area<DB>, data: &SweepData) -> Res {
                 )])
                 .map_err(err)?;
         }
-        let (px, py) = chart.backend_coord(&(lo, y));
-        root.draw(&Text::new(
-            name.clone(),
-            (px - 10, py),
-            font(16).pos(Pos::new(HPos::Right, VPos::Center)),
-        ))
-        .map_err(err)?;
+        row_name(root, &chart, (lo, y), name)?;
     }
     if let Some(b) = base {
         chart
@@ -195,19 +158,22 @@ fn draw_tornado<DB: DrawingBackend>(root: &Area<DB>, data: &SweepData) -> Res {
             ))
             .map_err(err)?;
     }
-    // The key of colours, under the axis label.
+    // The key of colours, in the names' column under the bars.
     let (px, py) = chart.backend_coord(&(lo, -0.6));
-    for (i, (text, c)) in [("key at its lowest level", LOW), ("at its highest", HIGH)]
-        .iter()
-        .enumerate()
+    for (i, (text, c)) in [
+        ("key at its lowest level", LOW),
+        ("key at its highest level", HIGH),
+    ]
+    .iter()
+    .enumerate()
     {
-        let (x, y) = (px + 230 * i as i32, py + 50);
-        root.draw(&Rectangle::new([(x, y - 7), (x + 14, y + 7)], c.filled()))
+        let (x, y) = (px - label_width as i32 + 24, py + 20 + 26 * i as i32);
+        root.draw(&Rectangle::new([(x, y - 8), (x + 16, y + 8)], c.filled()))
             .map_err(err)?;
         root.draw(&Text::new(
             *text,
-            (x + 20, y),
-            muted(16).pos(Pos::new(HPos::Left, VPos::Center)),
+            (x + 24, y),
+            muted(17).pos(Pos::new(HPos::Left, VPos::Center)),
         ))
         .map_err(err)?;
     }
@@ -254,14 +220,20 @@ fn draw_morris<DB: DrawingBackend>(root: &Area<DB>, data: &SweepData) -> Res {
         } else {
             WHITE.filled()
         };
+        // Labels of keys in the right half sit left of their marker, so they stay inside.
+        let (dx, side) = if m > x_max / 2.0 {
+            (-14, HPos::Right)
+        } else {
+            (14, HPos::Left)
+        };
         chart
             .draw_series([EmptyElement::at((m, s))
                 + Circle::new((0, 0), 9, marker)
                 + Circle::new((0, 0), 9, c.stroke_width(3))
                 + Text::new(
                     data.keys[e.key].key.clone(),
-                    (14, -4),
-                    font(17).pos(Pos::new(HPos::Left, VPos::Bottom)),
+                    (dx, -6),
+                    font(18).pos(Pos::new(side, VPos::Bottom)),
                 )])
             .map_err(err)?;
     }

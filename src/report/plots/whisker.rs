@@ -3,7 +3,8 @@
 //! estimate on top, its difference from its own run's baseline below).
 
 use super::{
-    Area, GRID_BOLD, GRID_LIGHT, Plot, Res, err, font, strategy_colour, tick, titled, write_svg,
+    Area, Chart, GRID_BOLD, GRID_LIGHT, Plot, Res, err, font, strategy_colour, tick, titled,
+    write_svg,
 };
 use crate::report::data::ReportError;
 use plotters::prelude::*;
@@ -68,52 +69,13 @@ pub fn write_whisker_plot(
 
 fn draw_panel<DB: DrawingBackend>(root: &Area<DB>, area: &Area<DB>, panel: &Panel) -> Res {
     let (label, zero, rows) = panel;
-    let (mut lo, mut hi) = if *zero {
-        (0.0f64, 0.0f64)
-    } else {
-        (f64::INFINITY, f64::NEG_INFINITY)
-    };
-    for r in rows {
-        for x in [r.value, r.lo, r.hi].into_iter().flatten() {
-            if x.is_finite() {
-                lo = lo.min(x);
-                hi = hi.max(x);
-            }
-        }
-    }
-    if !lo.is_finite() {
-        (lo, hi) = (0.0, 1.0);
-    }
-    let pad = ((hi - lo) * 0.08).max(if hi > lo { 1e-9 } else { 0.5 });
-    let (lo, hi) = (lo - pad, hi + pad);
-    let longest = rows
-        .iter()
-        .map(|r| r.label.chars().count())
-        .max()
-        .unwrap_or(0) as u32;
-    let label_width = (longest * 9 + 24).clamp(120, 640);
+    let (lo, hi) = padded(
+        rows.iter().flat_map(|r| [r.value, r.lo, r.hi]).flatten(),
+        *zero,
+    );
+    let names: Vec<&str> = rows.iter().map(|r| r.label.as_str()).collect();
     let n = rows.len().max(1);
-    let mut chart = ChartBuilder::on(area)
-        .margin(16)
-        .margin_right(40)
-        .x_label_area_size(64)
-        .y_label_area_size(label_width)
-        .build_cartesian_2d(lo..hi, -0.6..(n as f64 - 0.4))
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .disable_y_mesh()
-        .y_labels(0)
-        .x_desc(label.clone())
-        .label_style(font(16))
-        .axis_desc_style(font(18))
-        .light_line_style(GRID_LIGHT)
-        .bold_line_style(GRID_BOLD)
-        .max_light_lines(1)
-        .x_labels(8)
-        .x_label_formatter(&|v| tick(*v, hi - lo))
-        .draw()
-        .map_err(err)?;
+    let mut chart = rows_chart(area, (lo, hi), n, (label_width(&names), 40), label, 8)?;
     if *zero {
         chart
             .draw_series([PathElement::new(
@@ -124,13 +86,7 @@ fn draw_panel<DB: DrawingBackend>(root: &Area<DB>, area: &Area<DB>, panel: &Pane
     }
     for (row, r) in rows.iter().enumerate() {
         let y = (n - 1 - row) as f64;
-        let (px, py) = chart.backend_coord(&(lo, y));
-        root.draw(&Text::new(
-            r.label.clone(),
-            (px - 10, py),
-            font(16).pos(Pos::new(HPos::Right, VPos::Center)),
-        ))
-        .map_err(err)?;
+        row_name(root, &chart, (lo, y), &r.label)?;
         let c = strategy_colour(r.colour);
         // An open end runs to the axis' edge.
         if let (Some(a), Some(b)) = (r.lo.or(r.value.map(|_| lo)), r.hi.or(r.value.map(|_| hi))) {
@@ -148,4 +104,80 @@ fn draw_panel<DB: DrawingBackend>(root: &Area<DB>, area: &Area<DB>, panel: &Pane
         }
     }
     Ok(())
+}
+
+/// The smallest and largest of `values` (finite ones; zero too if `with_zero`), padded
+/// by 8% (half a unit each way if they are one value; 0 to 1 if there are none).
+pub(super) fn padded(values: impl Iterator<Item = f64>, with_zero: bool) -> (f64, f64) {
+    let (mut lo, mut hi) = if with_zero {
+        (0.0f64, 0.0f64)
+    } else {
+        (f64::INFINITY, f64::NEG_INFINITY)
+    };
+    for v in values.filter(|v| v.is_finite()) {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    if !lo.is_finite() || !hi.is_finite() {
+        return (0.0, 1.0);
+    }
+    let pad = ((hi - lo) * 0.08).max(if hi > lo { 1e-9 } else { 0.5 });
+    (lo - pad, hi + pad)
+}
+
+/// Pixels for row names left of a rows chart: about 10 a character, 160 to 640.
+pub(super) fn label_width(names: &[&str]) -> u32 {
+    let longest = names.iter().map(|n| n.chars().count()).max().unwrap_or(0) as u32;
+    (longest * 10 + 24).clamp(160, 640)
+}
+
+/// A chart of `n` rows (row k at y = n − 1 − k, so the first is on top) over `x`, with
+/// `label_width` pixels left for the rows' names and `margin_right` on the right, the x
+/// axis described as `x_desc` with about `x_labels` ticks.
+pub(super) fn rows_chart<'a, DB: DrawingBackend>(
+    area: &'a Area<DB>,
+    (lo, hi): (f64, f64),
+    n: usize,
+    (label_width, margin_right): (u32, u32),
+    x_desc: &str,
+    x_labels: usize,
+) -> Result<Chart<'a, DB>, String> {
+    let mut chart = ChartBuilder::on(area)
+        .margin(16)
+        .margin_right(margin_right)
+        .x_label_area_size(64)
+        .y_label_area_size(label_width)
+        .build_cartesian_2d(lo..hi, -0.6..(n as f64 - 0.4))
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_labels(0)
+        .x_desc(x_desc)
+        .label_style(font(16))
+        .axis_desc_style(font(18))
+        .light_line_style(GRID_LIGHT)
+        .bold_line_style(GRID_BOLD)
+        .max_light_lines(1)
+        .x_labels(x_labels)
+        .x_label_formatter(&|v| tick(*v, hi - lo))
+        .draw()
+        .map_err(err)?;
+    Ok(chart)
+}
+
+/// A row's name, right-aligned left of the chart's axis at `at` (x = the axis' left end).
+pub(super) fn row_name<DB: DrawingBackend>(
+    root: &Area<DB>,
+    chart: &Chart<'_, DB>,
+    at: (f64, f64),
+    name: &str,
+) -> Res {
+    let (px, py) = chart.backend_coord(&at);
+    root.draw(&Text::new(
+        name.to_string(),
+        (px - 10, py),
+        font(18).pos(Pos::new(HPos::Right, VPos::Center)),
+    ))
+    .map_err(err)
 }
