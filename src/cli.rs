@@ -58,12 +58,12 @@ pub enum Command {
         dir: PathBuf,
     },
     /// Put finished runs side by side: each strategy's headline recovery figures and its
-    /// differences from its own run's baseline (console and compare.csv).
+    /// differences from its own run's baseline (console, compare.csv and report.html).
     Compare {
         /// Output folders of finished runs (each with a summary.json).
         #[arg(required = true, num_args = 1..)]
         dirs: Vec<PathBuf>,
-        /// Where to write compare.csv (default: outputs/compare/).
+        /// Where to write compare.csv, report.html and plots/ (default: outputs/compare/).
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -104,6 +104,11 @@ pub struct MergeArgs {
     /// (timeseries.csv.gz, gzip, a third to a sixth of the size).
     #[arg(long, value_name = "FORMAT", default_value = "csv", value_parser = report::SeriesFormat::parse)]
     pub timeseries_format: report::SeriesFormat,
+    /// A sweep's points/<k>/summary.json: `full` (default), `system` (only the
+    /// system-wide and strategy-level parts: no per-node or per-flow measures, no
+    /// network) or `none`.
+    #[arg(long, value_name = "WHICH", value_parser = report::PointSummaries::parse)]
+    pub point_summaries: Option<report::PointSummaries>,
 }
 
 /// Arguments of `tradesim slurm`.
@@ -221,6 +226,11 @@ pub struct RunArgs {
     /// (timeseries.csv.gz, gzip, a third to a sixth of the size).
     #[arg(long, value_name = "FORMAT", default_value = "csv", value_parser = report::SeriesFormat::parse)]
     pub timeseries_format: report::SeriesFormat,
+    /// A sweep's points/<k>/summary.json: `full` (default), `system` (only the
+    /// system-wide and strategy-level parts: no per-node or per-flow measures, no
+    /// network) or `none`.
+    #[arg(long, value_name = "WHICH", value_parser = report::PointSummaries::parse)]
+    pub point_summaries: Option<report::PointSummaries>,
 }
 
 fn parse_scopes(s: &str) -> Result<crate::measure::ScopeKinds, String> {
@@ -393,8 +403,15 @@ fn fail(code: u8, message: impl std::fmt::Display) -> ExitCode {
 fn merge(args: MergeArgs) -> ExitCode {
     let limit = args.max_input_size.unwrap_or(crate::input::MAX_STORE_BYTES);
     // A sweep's shards come in one folder of point-<k>/ folders.
-    if let Some(code) = sweep::merge_sweep(&args.dirs, &args.out, limit) {
+    let summaries = args.point_summaries;
+    if let Some(code) = sweep::merge_sweep(&args.dirs, &args.out, limit, summaries) {
         return code;
+    }
+    if summaries.is_some() {
+        return fail(
+            2,
+            "--point-summaries applies to a sweep's shards only (folders of point-<k>/)",
+        );
     }
     // Everything is read and checked before the output folder is made or touched.
     let merged = match store::merge(&args.dirs, limit) {
@@ -442,7 +459,8 @@ fn merge(args: MergeArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// `tradesim compare`: the runs' summaries side by side, on stdout and in compare.csv.
+/// `tradesim compare`: the runs' summaries side by side, on stdout, in compare.csv and
+/// in report.html with its plots.
 fn compare(dirs: &[PathBuf], out: Option<PathBuf>) -> ExitCode {
     use crate::report::compare;
     let runs = match compare::load(dirs) {
@@ -458,8 +476,15 @@ fn compare(dirs: &[PathBuf], out: Option<PathBuf>) -> ExitCode {
     if let Err(e) = report::write_atomic(&path, &compare::csv(&rows)) {
         return fail(2, e);
     }
+    if let Err(e) = report::html::write_compare_report(&out, &runs, &rows) {
+        return fail(e.exit_code(), e);
+    }
     say(&compare::console(&runs, &rows));
-    say(&format!("\ntable in {}\n", path.display()));
+    say(&format!(
+        "\ntable in {}, report in {}\n",
+        path.display(),
+        out.join("report.html").display()
+    ));
     ExitCode::SUCCESS
 }
 

@@ -23,7 +23,7 @@ pub mod text;
 /// The header of `replications.csv`; it lives with the store that checks shard rows by it.
 pub use crate::experiment::store::replications_header;
 pub use console::{console_table, estimate_ci, mean_ci, median_ci, table, target_line};
-pub use summary_json::{network_json, summary_json};
+pub use summary_json::{PointSummaries, network_json, summary_json, system_only};
 
 use crate::experiment::{DailyStat, Outcome};
 use crate::measure::ReplicationResult;

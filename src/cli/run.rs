@@ -22,6 +22,12 @@ pub(super) fn run(args: RunArgs) -> ExitCode {
     {
         return super::sweep::from_run_args(&settings.scenario, path, &args);
     }
+    if args.point_summaries.is_some() {
+        return super::fail(
+            2,
+            "--point-summaries applies to a scenario with a [sweep] only",
+        );
+    }
     run_settings(settings, &args)
 }
 

@@ -12,11 +12,14 @@ use super::run::run_settings;
 use super::settings::RunSettings;
 use super::{RunArgs, fail, print_scenario_errors, say};
 use crate::experiment::{Outcome, store};
-use crate::report;
+use crate::report::data::sweep::{
+    MorrisKey, PointEstimate, Sensitivity, SweepData, SweepKey, SweepPoint, TornadoBar,
+};
+use crate::report::{self, PointSummaries};
 use crate::scenario::Scenario;
 use crate::sweep::design::{Design, Parameter};
 use crate::sweep::run::{self, PointSettings, Row};
-use crate::sweep::sensitivity::{elementary_effects, tornado};
+use crate::sweep::sensitivity::{apart, effect_noise, elementary_effects, tornado};
 use crate::sweep::spec::{self, Spec};
 use serde_json::json;
 use std::io::Write;
@@ -48,6 +51,12 @@ pub(super) fn from_run_args(scenario: &Scenario, path: &Path, args: &RunArgs) ->
         .clone()
         .unwrap_or_else(|| PathBuf::from("outputs").join(&scenario.name));
     if args.shard.is_some() {
+        if args.point_summaries.is_some() {
+            return fail(
+                2,
+                "--point-summaries applies where the summaries are written: give it to `tradesim merge`",
+            );
+        }
         return shard(scenario, &file, &spec, &out, args);
     }
     if let Err(e) = report::prepare_dir(&out) {
@@ -66,7 +75,8 @@ pub(super) fn from_run_args(scenario: &Scenario, path: &Path, args: &RunArgs) ->
         ),
         strategies: args.strategies.clone(),
     };
-    let result = SweepWriter::new(&spec, &out, args.quiet).and_then(|mut w| {
+    let summaries = args.point_summaries.unwrap_or_default();
+    let result = SweepWriter::new(&spec, &out, args.quiet, summaries).and_then(|mut w| {
         run::run(
             scenario,
             &file,
@@ -184,7 +194,12 @@ fn shard(scenario: &Scenario, file: &str, spec: &Spec, out: &Path, args: &RunArg
 
 /// `merge` of a sweep's shards: `dirs` (one folder) holding `point-<k>/` folders of shard
 /// files. None if it holds none (not a sweep).
-pub(super) fn merge_sweep(dirs: &[PathBuf], out: &Path, limit: u64) -> Option<ExitCode> {
+pub(super) fn merge_sweep(
+    dirs: &[PathBuf],
+    out: &Path,
+    limit: u64,
+    summaries: Option<PointSummaries>,
+) -> Option<ExitCode> {
     let [dir] = dirs else { return None };
     let mut points: Vec<(usize, PathBuf)> = std::fs::read_dir(dir)
         .ok()?
@@ -245,18 +260,20 @@ pub(super) fn merge_sweep(dirs: &[PathBuf], out: &Path, limit: u64) -> Option<Ex
         Ok(l) => l,
         Err(e) => return Some(fail(2, e)),
     };
-    let result = SweepWriter::new(&spec, out, true).and_then(|mut w| {
-        for (k, m) in merged.into_iter().enumerate() {
-            let outcome = crate::experiment::outcome(&m.scenario, m.plan, m.aggregate, m.seconds);
-            let rows = run::rows(&m.scenario, &outcome);
-            w.point(k, &m.scenario, &outcome, &rows)
-                .map_err(|e| SweepFailure::Write {
-                    path: out.to_path_buf(),
-                    source: e,
-                })?;
-        }
-        w.finish()
-    });
+    let result =
+        SweepWriter::new(&spec, out, true, summaries.unwrap_or_default()).and_then(|mut w| {
+            for (k, m) in merged.into_iter().enumerate() {
+                let outcome =
+                    crate::experiment::outcome(&m.scenario, m.plan, m.aggregate, m.seconds);
+                let rows = run::rows(&m.scenario, &outcome);
+                w.point(k, &m.scenario, &outcome, &rows)
+                    .map_err(|e| SweepFailure::Write {
+                        path: out.to_path_buf(),
+                        source: e,
+                    })?;
+            }
+            w.finish()
+        });
     let _ = std::fs::remove_file(out.join("sweep.csv.partial"));
     Some(finish(result))
 }
@@ -265,6 +282,8 @@ pub(super) fn merge_sweep(dirs: &[PathBuf], out: &Path, limit: u64) -> Option<Ex
 enum SweepFailure {
     #[error(transparent)]
     Run(#[from] run::RunError),
+    #[error(transparent)]
+    Report(#[from] report::data::ReportError),
     #[error("{path}: {source}")]
     Write {
         path: PathBuf,
@@ -287,15 +306,34 @@ struct SweepWriter<'a> {
     spec: &'a Spec,
     out: &'a Path,
     quiet: bool,
+    /// Which point summaries to write.
+    summaries: PointSummaries,
     table: csv::Writer<std::io::BufWriter<std::fs::File>>,
     /// The screened difference of each point so far (its row, if the run has it).
     headline: Vec<Option<Row>>,
     /// Its value (NaN: not estimable or not in the run).
     measure: Vec<f64>,
+    /// What the report says of the run at every point, from the first point.
+    run: Option<RunFacts>,
+}
+
+/// The run at every point of a sweep, as its first point gives it.
+#[derive(Debug, Default)]
+struct RunFacts {
+    name: String,
+    description: Option<String>,
+    replications: u64,
+    seed: u64,
+    strategies: Vec<String>,
 }
 
 impl<'a> SweepWriter<'a> {
-    fn new(spec: &'a Spec, out: &'a Path, quiet: bool) -> Result<Self, SweepFailure> {
+    fn new(
+        spec: &'a Spec,
+        out: &'a Path,
+        quiet: bool,
+        summaries: PointSummaries,
+    ) -> Result<Self, SweepFailure> {
         // Point folders of an earlier sweep into the same folder would mix with this one's.
         let points_dir = out.join("points");
         if points_dir.exists() {
@@ -315,9 +353,11 @@ impl<'a> SweepWriter<'a> {
             spec,
             out,
             quiet,
+            summaries,
             table,
             headline: vec![],
             measure: vec![],
+            run: None,
         })
     }
 
@@ -356,12 +396,31 @@ impl<'a> SweepWriter<'a> {
             ]);
             self.table.write_record(&rec)?;
         }
-        let dir = self.out.join("points").join(k.to_string());
-        std::fs::create_dir_all(&dir)?;
-        let summary = serde_json::to_vec_pretty(&report::summary_json(scenario, outcome))
-            .map_err(std::io::Error::other)?;
-        report::write_atomic(&dir.join("summary.json"), &summary)
-            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        if self.summaries != PointSummaries::None {
+            let dir = self.out.join("points").join(k.to_string());
+            std::fs::create_dir_all(&dir)?;
+            let mut summary = report::summary_json(scenario, outcome);
+            if self.summaries == PointSummaries::System {
+                report::system_only(&mut summary);
+            }
+            let bytes = serde_json::to_vec_pretty(&summary).map_err(std::io::Error::other)?;
+            report::write_atomic(&dir.join("summary.json"), &bytes)
+                .map_err(|e| std::io::Error::other(e.to_string()))?;
+        }
+        if self.run.is_none() {
+            let plan = &outcome.plan;
+            self.run = Some(RunFacts {
+                name: scenario.name.clone(),
+                description: scenario.description.clone(),
+                replications: plan.replications,
+                seed: plan.seed,
+                strategies: plan
+                    .strategies
+                    .iter()
+                    .map(|&i| scenario.strategies[i].name.clone())
+                    .collect(),
+            });
+        }
         let head = rows.iter().find(|r| self.pick(r)).cloned();
         self.measure
             .push(head.as_ref().map_or(f64::NAN, |r| r.value));
@@ -382,6 +441,8 @@ impl<'a> SweepWriter<'a> {
             table,
             headline,
             measure,
+            run,
+            summaries,
             ..
         } = self;
         let partial = out.join("sweep.csv.partial");
@@ -394,10 +455,7 @@ impl<'a> SweepWriter<'a> {
         std::fs::rename(&partial, &csv_final).map_err(write_err(&csv_final))?;
         let doc = json!({
             "design": spec.design.name(),
-            "design_seed": match spec.design {
-                Design::LatinHypercube { seed, .. } | Design::Morris { seed, .. } => Some(seed),
-                _ => None,
-            },
+            "design_seed": design_seed(spec),
             "keys": spec.parameters.iter().map(key_json).collect::<Vec<_>>(),
             "measure": spec.measure,
             "strategy": spec.strategy,
@@ -413,7 +471,124 @@ impl<'a> SweepWriter<'a> {
             .map_err(|e| write_err(&path)(std::io::Error::other(e)))?;
         report::write_atomic(&path, &bytes)
             .map_err(|e| write_err(&path)(std::io::Error::other(e.to_string())))?;
-        Ok(console(spec, &headline, &measure, out))
+        let data = report_data(spec, &headline, &measure, run.unwrap_or_default());
+        report::html::write_sweep_report(out, &data).map_err(SweepFailure::Report)?;
+        Ok(console(spec, &headline, &measure, out, summaries))
+    }
+}
+
+/// What the sweep's report shows: the design, the screened difference at every point
+/// (`headline`, its value `y`) and the sensitivity, with `run`'s description,
+/// replications, seed and strategies.
+fn report_data(spec: &Spec, headline: &[Option<Row>], y: &[f64], run: RunFacts) -> SweepData {
+    let keys = spec.parameters.len();
+    let ci: Vec<[f64; 2]> = headline
+        .iter()
+        .map(|h| h.as_ref().map_or([f64::NAN; 2], |r| r.ci95))
+        .collect();
+    let sensitivity = match spec.design {
+        Design::OneAtATime => {
+            let (base, bars) = tornado(&spec.points, keys, y);
+            Sensitivity::Tornado {
+                base: finite(base),
+                bars: bars
+                    .iter()
+                    .map(|b| TornadoBar {
+                        key: b.parameter,
+                        at_low: finite(b.at_low),
+                        at_high: finite(b.at_high),
+                        swing: finite(b.swing),
+                        resolved: matches!((b.min_point, b.max_point), (Some(lo), Some(hi))
+                            if apart(ci[lo], ci[hi])),
+                    })
+                    .collect(),
+            }
+        }
+        Design::Morris { .. } => {
+            let noise = effect_noise(&spec.points, keys, &ci);
+            Sensitivity::Morris {
+                effects: elementary_effects(&spec.points, keys, y)
+                    .iter()
+                    .map(|e| MorrisKey {
+                        key: e.parameter,
+                        n: e.n,
+                        mu: finite(e.mu),
+                        mu_star: finite(e.mu_star),
+                        sigma: finite(e.sigma),
+                        noise: finite(noise[e.parameter]),
+                    })
+                    .collect(),
+            }
+        }
+        _ => Sensitivity::None,
+    };
+    SweepData {
+        scenario: run.name,
+        description: run.description,
+        design: spec.design.name().into(),
+        design_seed: design_seed(spec),
+        keys: spec
+            .parameters
+            .iter()
+            .map(|p| SweepKey {
+                key: p.key.clone(),
+                scale: p.scale,
+                levels: levels_text(p),
+                lowest: short_value(&p.value_at(0.0)),
+                highest: short_value(&p.value_at(1.0)),
+            })
+            .collect(),
+        strategy: spec.strategy.clone(),
+        measure: spec.measure.clone(),
+        replications: run.replications,
+        seed: run.seed,
+        strategies: run.strategies,
+        points: spec
+            .points
+            .points
+            .iter()
+            .zip(headline)
+            .map(|(p, h)| SweepPoint {
+                values: p.values.iter().map(short_value).collect(),
+                numbers: p
+                    .values
+                    .iter()
+                    .map(|v| match v {
+                        toml::Value::Integer(i) => Some(*i as f64),
+                        toml::Value::Float(x) => Some(*x),
+                        _ => None,
+                    })
+                    .collect(),
+                coords: p.coords.clone(),
+                estimate: h.as_ref().map(|r| PointEstimate {
+                    value: finite(r.value),
+                    ci95: [finite(r.ci95[0]), finite(r.ci95[1])],
+                    n: r.n,
+                    verdict: r.verdict.clone(),
+                }),
+            })
+            .collect(),
+        sensitivity,
+    }
+}
+
+/// A key's levels in words: `5, 11, 20` or `0.5 to 1.4, 4 steps`.
+fn levels_text(p: &Parameter) -> String {
+    match &p.levels {
+        crate::sweep::design::Levels::List(v) => {
+            v.iter().map(short_value).collect::<Vec<_>>().join(", ")
+        }
+        crate::sweep::design::Levels::Range { low, high, steps } => {
+            format!("{low} to {high}, {steps} steps")
+        }
+    }
+}
+
+/// The seed of a sampled design.
+fn design_seed(spec: &Spec) -> Option<u64> {
+    match spec.design {
+        Design::LatinHypercube { seed, .. } | Design::Morris { seed, .. } => Some(seed),
+        _ => None,
     }
 }
 
@@ -446,7 +621,13 @@ fn sensitivity_json(spec: &Spec, y: &[f64]) -> serde_json::Value {
     }
 }
 
-fn console(spec: &Spec, headline: &[Option<Row>], y: &[f64], out: &Path) -> String {
+fn console(
+    spec: &Spec,
+    headline: &[Option<Row>],
+    y: &[f64],
+    out: &Path,
+    summaries: PointSummaries,
+) -> String {
     let mut s = format!(
         "\nsweep: {} points ({}); {} − baseline, {}:\n",
         spec.points.points.len(),
@@ -516,8 +697,13 @@ fn console(spec: &Spec, headline: &[Option<Row>], y: &[f64], out: &Path) -> Stri
         _ => {}
     }
     s += &format!(
-        "\nresults in {}/ (sweep.csv, sweep.json, points/*/summary.json)\n",
-        out.display()
+        "\nresults in {}/ (sweep.csv, sweep.json, report.html, plots/{})\n",
+        out.display(),
+        match summaries {
+            PointSummaries::Full => ", points/*/summary.json",
+            PointSummaries::System => ", points/*/summary.json (system-wide parts)",
+            PointSummaries::None => "",
+        }
     );
     s
 }
@@ -527,6 +713,19 @@ fn cell_value(v: &toml::Value) -> String {
     match v {
         toml::Value::String(s) => s.clone(),
         other => other.to_string(),
+    }
+}
+
+/// A TOML value for the report page: as [`cell_value`], but a fraction to at most four
+/// decimals (a Latin hypercube's or Morris grid's 0.8333333333333333 as 0.8333).
+fn short_value(v: &toml::Value) -> String {
+    match v {
+        toml::Value::Float(x) if x.is_finite() => {
+            let s = format!("{x:.4}");
+            let s = s.trim_end_matches('0');
+            s.strip_suffix('.').unwrap_or(s).to_string()
+        }
+        other => cell_value(other),
     }
 }
 

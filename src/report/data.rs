@@ -13,6 +13,7 @@
 //! embeds what `plots` draws, and nothing here imports either.
 
 pub mod run;
+pub mod sweep;
 
 pub use run::{
     DayPoint, MapDisruption, MapNode, MapRoute, Network, ReportError, RunData, Timeseries, Ttr,

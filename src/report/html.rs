@@ -12,11 +12,16 @@
 //! puts them in order. `html!` writes no whitespace, so the page's line breaks are
 //! explicit `"\n"` literals.
 
+mod compare;
 mod figures;
 mod ports;
 mod recovery;
 mod summary;
+mod sweep;
 mod tables;
+
+pub use compare::write_compare_report;
+pub use sweep::write_sweep_report;
 
 use figures::figures;
 use ports::ports;
@@ -28,8 +33,8 @@ pub use super::data::{
     Timeseries, Ttr,
 };
 use super::data::{DifferenceSummary, KmTime, NEITHER_REACHED, Part, RecoveryScope, StatSummary};
-use super::plots::{self, Plots};
-pub use super::text::{fmt_num, fmt_signed};
+use super::plots::{self, Plot, Plots};
+pub use super::text::{fmt_num, fmt_signed, measure_label};
 use super::{WriteError, write_atomic};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use std::path::{Path, PathBuf};
@@ -138,6 +143,39 @@ footer { margin-top: 3em; color: var(--muted); font-size: 0.9em; }
 /// whitespace between tags is written out as `"\n"` where the page has a line break.
 pub fn render(data: &RunData, plots: &Plots) -> String {
     let title = format!("tradesim report: {}", data.name);
+    let content = html! {
+        p class="muted" { "tradesim report" } "\n"
+        h1 { (data.name) } "\n"
+        @match &data.description {
+            Some(d) => { p class="lead" { (d) } "\n" }
+            None => {
+                p class="lead muted" { "(The scenario has no description.)" } "\n"
+            }
+        }
+        (summary::summary(data))
+        (facts(data))
+        (disruptions(data))
+        (comparison(data))
+        (paired(data))
+        (recovery_differences(data))
+        (figures(plots))
+        (ports(data))
+        (summary::limitations(data))
+        footer {
+            "Built by " code { "tradesim report " (data.dir.display().to_string()) }
+            " from summary.json, timeseries.csv and replications.csv (tradesim "
+            (data.summary.tradesim_version)
+            "). The plots are also in " code { "plots/" } " as PNG and SVG. \
+             docs/outputs.md defines every measure."
+        }
+        "\n"
+    };
+    page(&title, content)
+}
+
+/// A whole page around `content` (the inside of `<main>`): the head with its title and
+/// the report's style sheet. The run, sweep and comparison pages share it.
+fn page(title: &str, content: Markup) -> String {
     let page = html! {
         (DOCTYPE) "\n"
         html lang="en" {
@@ -159,31 +197,7 @@ pub fn render(data: &RunData, plots: &Plots) -> String {
                 "\n"
                 main {
                     "\n"
-                    p class="muted" { "tradesim report" } "\n"
-                    h1 { (data.name) } "\n"
-                    @match &data.description {
-                        Some(d) => { p class="lead" { (d) } "\n" }
-                        None => {
-                            p class="lead muted" { "(The scenario has no description.)" } "\n"
-                        }
-                    }
-                    (summary::summary(data))
-                    (facts(data))
-                    (disruptions(data))
-                    (comparison(data))
-                    (paired(data))
-                    (recovery_differences(data))
-                    (figures(plots))
-                    (ports(data))
-                    (summary::limitations(data))
-                    footer {
-                        "Built by " code { "tradesim report " (data.dir.display().to_string()) }
-                        " from summary.json, timeseries.csv and replications.csv (tradesim "
-                        (data.summary.tradesim_version)
-                        "). The plots are also in " code { "plots/" } " as PNG and SVG. \
-                         docs/outputs.md defines every measure."
-                    }
-                    "\n"
+                    (content)
                 }
                 "\n"
             }

@@ -33,7 +33,12 @@ mod envelope;
 mod geo;
 mod map;
 mod movers;
+mod sweep;
 mod ttr;
+mod whisker;
+
+pub use sweep::write_sweep_plots;
+pub use whisker::{Whisker, write_whisker_plot};
 
 use daily::draw_daily;
 use geo::{BBox, Proj};
@@ -67,8 +72,8 @@ pub struct Plot {
     pub caption: String,
     /// The SVG document.
     pub svg: String,
-    /// The PNG and SVG files written.
-    pub files: [PathBuf; 2],
+    /// The files written: a run's PNG and SVG, a sweep's or comparison's SVG.
+    pub files: Vec<PathBuf>,
 }
 
 /// A plot left out, and why.
@@ -356,7 +361,7 @@ pub fn write_plots(data: &RunData, dir: &Path) -> Result<Plots, ReportError> {
             title: kind.title().into(),
             caption: kind.caption(data),
             svg,
-            files: [png, svg_path],
+            files: vec![png, svg_path],
         });
     }
     Ok(out)
@@ -364,6 +369,34 @@ pub fn write_plots(data: &RunData, dir: &Path) -> Result<Plots, ReportError> {
 
 type Area<DB> = DrawingArea<DB, Shift>;
 type Res = Result<(), String>;
+
+/// Draws one plot as SVG only, on white, into `dir/<id>.svg` (atomically).
+fn write_svg(
+    dir: &Path,
+    id: &'static str,
+    title: &str,
+    caption: String,
+    size: (u32, u32),
+    draw: impl Fn(&Area<SVGBackend<'_>>) -> Res,
+) -> Result<Plot, ReportError> {
+    let draw_err = |message: String| ReportError::Draw { id, message };
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| draw_err(e.to_string()))?;
+        draw(&root).map_err(draw_err)?;
+        root.present().map_err(|e| draw_err(e.to_string()))?;
+    }
+    let path = dir.join(format!("{id}.svg"));
+    write_atomic(&path, svg.as_bytes())?;
+    Ok(Plot {
+        id,
+        title: title.into(),
+        caption,
+        svg,
+        files: vec![path],
+    })
+}
 
 fn err<T: std::fmt::Display>(e: T) -> String {
     e.to_string()

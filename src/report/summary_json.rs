@@ -476,3 +476,61 @@ pub fn network_json(scenario: &Scenario) -> NetworkSummary {
         disruptions,
     }
 }
+
+/// Which `points/<k>/summary.json` a sweep writes (`--point-summaries`): every point's
+/// whole summary, its system-wide and strategy-level parts only, or none. On the
+/// US-Japan network a whole one is about 5.5 MB, most of it per node and per flow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PointSummaries {
+    /// The whole `summary.json` (the default).
+    #[default]
+    Full,
+    /// Without the per-node and per-flow parts ([`system_only`]).
+    System,
+    /// No point summaries.
+    None,
+}
+
+impl PointSummaries {
+    /// The name on the command line (`full`, `system`, `none`).
+    pub fn name(self) -> &'static str {
+        match self {
+            PointSummaries::Full => "full",
+            PointSummaries::System => "system",
+            PointSummaries::None => "none",
+        }
+    }
+
+    /// The choice named `name` on the command line.
+    pub fn parse(name: &str) -> Result<PointSummaries, String> {
+        [Self::Full, Self::System, Self::None]
+            .into_iter()
+            .find(|p| p.name() == name.trim())
+            .ok_or_else(|| {
+                format!("unknown point summaries `{name}`: expected `full`, `system` or `none`")
+            })
+    }
+}
+
+/// `summary` without its per-node and per-flow parts: the network, the reference
+/// strategy's node table, and in every strategy the node and flow measures, the node
+/// scopes' recovery and their differences. What stays (system measures, recovery of the
+/// system, its classes and countries, differences from baseline, the sensitivity grid,
+/// limitations) is what `tradesim compare` and a sweep's analysis read.
+pub fn system_only(summary: &mut Summary) {
+    summary.network = NetworkSummary::default();
+    summary.nodes = None;
+    let per_part = |m: &str| {
+        m.starts_with("nodes.") || m.starts_with("flows.") || m.starts_with("recovery.node.")
+    };
+    for s in summary.strategies.values_mut() {
+        s.nodes.clear();
+        s.flows.clear();
+        s.recovery.retain(|scope, _| !scope.starts_with("node."));
+        s.vs_baseline.retain(|m, _| !per_part(m));
+        s.recovery_vs_baseline.retain(|d| !per_part(&d.measure));
+    }
+    summary
+        .sensitivity
+        .retain(|c| !per_part(&c.difference.measure));
+}

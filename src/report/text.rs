@@ -31,6 +31,29 @@ pub fn fmt_signed(x: Option<f64>, digits: usize) -> String {
     }
 }
 
+/// "time to recover (KM median), system" from a difference's measure name.
+pub fn measure_label(name: &str) -> String {
+    let rest = name.strip_prefix("recovery.").unwrap_or(name);
+    let (scope, measure) = rest.rsplit_once('.').unwrap_or(("", rest));
+    let what = match measure {
+        "ttr_days" => "time to recover (KM median)",
+        "ttr_restricted_mean_days" => "time to recover (restricted mean)",
+        "first_return_days" => "first return (KM median)",
+        "resilience_loss_days" => "resilience loss (mean)",
+        "excess_delay_shipment_days" => "excess shipment-days (mean)",
+        m => m,
+    };
+    let scope = match scope {
+        "system" => "system".to_string(),
+        "class.trusted" => "trusted cargo".into(),
+        "class.ordinary" => "ordinary cargo".into(),
+        s => s
+            .strip_prefix("country.")
+            .map_or(s.to_string(), |c| format!("cargo to {c}")),
+    };
+    format!("{what}, {scope}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

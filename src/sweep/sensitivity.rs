@@ -83,6 +83,10 @@ pub struct TornadoBar {
     pub at_high: f64,
     /// Largest minus smallest measure over the key's levels (base included).
     pub swing: f64,
+    /// The point where the measure is smallest over the key's levels (None: none estimable).
+    pub min_point: Option<usize>,
+    /// The point where it is largest: with `min_point`, the two ends of the swing.
+    pub max_point: Option<usize>,
 }
 
 /// The base point's measure and one bar per key, largest swing first, from a
@@ -96,8 +100,9 @@ pub fn tornado(design: &Points, keys: usize, y: &[f64]) -> (f64, Vec<TornadoBar>
     let base = y[0];
     let mut bars: Vec<TornadoBar> = (0..keys)
         .map(|i| {
-            // The key's levels: the base point's and each move's, as (coordinate, measure).
-            let levels: Vec<(f64, f64)> = std::iter::once(0)
+            // The key's levels: the base point's and each move's, as
+            // (coordinate, measure, point).
+            let levels: Vec<(f64, f64, usize)> = std::iter::once(0)
                 .chain(
                     design
                         .steps
@@ -105,19 +110,30 @@ pub fn tornado(design: &Points, keys: usize, y: &[f64]) -> (f64, Vec<TornadoBar>
                         .filter(|s| s.parameter == i)
                         .map(|s| s.to),
                 )
-                .map(|p| (design.points[p].coords[i], y[p]))
+                .map(|p| (design.points[p].coords[i], y[p], p))
                 .collect();
             let lowest = levels.iter().min_by(|a, b| a.0.total_cmp(&b.0));
             let highest = levels.iter().max_by(|a, b| a.0.total_cmp(&b.0));
-            let seen = levels.iter().map(|l| l.1).filter(|v| v.is_finite());
-            let (lo, hi) = seen.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
-                (a.min(v), b.max(v))
-            });
+            let seen: Vec<&(f64, f64, usize)> = levels.iter().filter(|l| l.1.is_finite()).collect();
+            // The first of equal values, so ties name the earlier point.
+            let min = seen
+                .iter()
+                .copied()
+                .reduce(|a, b| if b.1 < a.1 { b } else { a });
+            let max = seen
+                .iter()
+                .copied()
+                .reduce(|a, b| if b.1 > a.1 { b } else { a });
             TornadoBar {
                 parameter: i,
                 at_low: lowest.map_or(f64::NAN, |l| l.1),
                 at_high: highest.map_or(f64::NAN, |l| l.1),
-                swing: if hi >= lo { hi - lo } else { f64::NAN },
+                swing: match (min, max) {
+                    (Some(a), Some(b)) => b.1 - a.1,
+                    _ => f64::NAN,
+                },
+                min_point: min.map(|l| l.2),
+                max_point: max.map(|l| l.2),
             }
         })
         .collect();
@@ -129,6 +145,40 @@ pub fn tornado(design: &Points, keys: usize, y: &[f64]) -> (f64, Vec<TornadoBar>
     });
     bars.sort_by_key(|b| b.swing.is_nan());
     (base, bars)
+}
+
+/// The noise in one elementary effect of each key, from each point's 95% interval `ci`
+/// of the measure: over the key's steps whose two intervals are finite, the mean of
+/// (half-width at `from` + half-width at `to`) / |Δ|, in the measure's unit per whole
+/// range (NaN if no step has both). An effect larger than this moves the measure by more
+/// than the two intervals' half-widths together, so a key whose μ* exceeds its noise is
+/// told apart from the replications' noise at the n run.
+pub fn effect_noise(design: &Points, keys: usize, ci: &[[f64; 2]]) -> Vec<f64> {
+    assert_eq!(
+        design.points.len(),
+        ci.len(),
+        "one interval per design point"
+    );
+    let half = |c: &[f64; 2]| (c[1] - c[0]) / 2.0;
+    let mut sums = vec![(0.0, 0usize); keys];
+    for s in &design.steps {
+        let w = half(&ci[s.from]) + half(&ci[s.to]);
+        if w.is_finite() && s.delta != 0.0 {
+            let e = &mut sums[s.parameter];
+            e.0 += w / s.delta.abs();
+            e.1 += 1;
+        }
+    }
+    sums.into_iter()
+        .map(|(sum, n)| if n == 0 { f64::NAN } else { sum / n as f64 })
+        .collect()
+}
+
+/// True if two 95% intervals are both finite and do not overlap: the two estimates
+/// differ by more than the replications' noise (conservative for points run on common
+/// random numbers, whose paired difference has a narrower interval).
+pub fn apart(a: [f64; 2], b: [f64; 2]) -> bool {
+    a.iter().chain(&b).all(|x| x.is_finite()) && (a[1] < b[0] || b[1] < a[0])
 }
 
 #[cfg(test)]
@@ -225,5 +275,25 @@ mod tests {
             bars[1]
         );
         assert!((bars[0].swing - 3.0).abs() < 1e-12 && (bars[2].swing - 0.5).abs() < 1e-12);
+        // The swing's ends are the points at k0's lowest and highest levels.
+        let ends = |b: &TornadoBar| (b.min_point.unwrap(), b.max_point.unwrap());
+        let (lo, hi) = ends(&bars[0]);
+        assert!(d.points[lo].coords[0] == 0.0 && d.points[hi].coords[0] == 1.0);
+        let (lo, hi) = ends(&bars[1]);
+        assert!(d.points[lo].coords[1] == 1.0 && d.points[hi].coords[1] == 0.0);
+    }
+
+    #[test]
+    fn effect_noise_is_the_intervals_half_widths_per_unit_move() {
+        let d = points(&keys(2, 3), Design::OneAtATime).unwrap();
+        // Half-width 1 at every point; moves of ½ in each key.
+        let ci = vec![[-1.0, 1.0]; d.points.len()];
+        let noise = effect_noise(&d, 2, &ci);
+        assert!(noise.iter().all(|n| (n - 4.0).abs() < 1e-12), "{noise:?}");
+        let mut open = ci.clone();
+        open[0] = [f64::NAN, 1.0];
+        assert!(effect_noise(&d, 2, &open).iter().all(|n| n.is_nan()));
+        assert!(apart([0.0, 1.0], [1.5, 2.0]) && !apart([0.0, 1.0], [0.5, 2.0]));
+        assert!(!apart([0.0, f64::NAN], [1.5, 2.0]));
     }
 }

@@ -375,12 +375,62 @@ fn compare_puts_runs_side_by_side_with_each_runs_own_differences() {
             .all(|r| r.ends_with("at n = 2") || r.ends_with(",resolved")),
         "{joint_ttr:?}"
     );
-    // A folder without a summary.json is exit 2, naming the file.
+    // The report page: every run, every measure's plot, the runs' differences.
+    let html = std::fs::read_to_string(cmp.join("report.html")).unwrap();
+    assert!(html.contains(&label_a), "report.html does not name run a");
+    assert!(
+        html.contains(&format!("us-alert-level3 ({})", outs[1].display())),
+        "report.html does not name run b"
+    );
+    assert!(html.contains("Runs are not paired across scenarios."));
+    for id in [
+        "compare_ttr",
+        "compare_excess_delay",
+        "compare_resilience_loss",
+    ] {
+        let svg = std::fs::read_to_string(cmp.join(format!("plots/{id}.svg")))
+            .unwrap_or_else(|e| panic!("plots/{id}.svg: {e}"));
+        assert!(svg.contains("joint"), "{id}.svg has no joint row");
+        assert!(
+            html.contains(&format!("href=\"plots/{id}.svg\"")),
+            "report.html does not link {id}.svg"
+        );
+    }
+    assert_eq!(
+        html.matches("<tr><td>us-alert-level3 (").count(),
+        2 * (1 + 2 + 1),
+        "per run: a row in the runs table, one per strategy, and one for joint's differences"
+    );
+    assert!(stdout.contains("report.html"), "{stdout}");
+    // A folder without a summary.json is exit 2, naming the file, and writes nothing.
+    let cmp2 = dir.path().join("cmp2");
     let o = run_bin([
         "compare".as_ref(),
         outs[0].as_os_str(),
         dir.path().join("none").as_os_str(),
+        "--out".as_ref(),
+        cmp2.as_os_str(),
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(texts(&o).1.contains("none/summary.json"), "{}", texts(&o).1);
+    assert!(!cmp2.join("report.html").exists());
+    // So is a summary.json that is not one tradesim wrote.
+    let bad = dir.path().join("bad");
+    std::fs::create_dir_all(&bad).unwrap();
+    std::fs::write(bad.join("summary.json"), "{\"scenario\": 3}").unwrap();
+    let o = run_bin([
+        "compare".as_ref(),
+        bad.as_os_str(),
+        "--out".as_ref(),
+        cmp2.as_os_str(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        texts(&o)
+            .1
+            .contains("not a summary.json as tradesim writes it"),
+        "{}",
+        texts(&o).1
+    );
+    assert!(!cmp2.join("report.html").exists());
 }

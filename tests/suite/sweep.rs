@@ -227,6 +227,168 @@ statistic,value,ci95_low,ci95_high,n,censored_share,verdict"
         "{bars:?}"
     );
     assert!(!out.join("sweep.csv.partial").exists());
+    // The report page: what was swept, every point, the tornado in words and as a plot.
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    for key in [CLOSURE, "flows.*.traders.*.share"] {
+        assert!(html.contains(key), "report.html does not name {key}");
+    }
+    assert!(html.contains("one_at_a_time"), "no design");
+    assert!(
+        html.contains(&format!("The result (joint − baseline: excess shipment-days (mean), system) depends most on {CLOSURE}")),
+        "no sentence naming the key that matters most"
+    );
+    assert!(html.contains("at n = 2"), "no statement of resolution at n");
+    assert_eq!(
+        html.matches("<tr><td class=\"num\">").count(),
+        4,
+        "one row per point in the points table"
+    );
+    assert_plots(&out, &html, &["tornado"]);
+    assert!(!out.join("plots/morris.svg").exists());
+    assert!(stdout.contains("report.html"), "{stdout}");
+}
+
+/// Each plot in `ids` is a non-empty SVG in `out/plots/`, inline in `html` and linked.
+fn assert_plots(out: &std::path::Path, html: &str, ids: &[&str]) {
+    for id in ids {
+        let svg = std::fs::read_to_string(out.join(format!("plots/{id}.svg")))
+            .unwrap_or_else(|e| panic!("plots/{id}.svg: {e}"));
+        assert!(svg.starts_with("<svg") && svg.contains("<text"), "{id}.svg");
+        assert!(
+            html.contains(&format!("href=\"plots/{id}.svg\"")),
+            "report.html does not link plots/{id}.svg"
+        );
+        assert!(
+            html.contains(&format!("<figure class=\"plot\" id=\"plot-{id}\"")),
+            "report.html does not show {id}"
+        );
+    }
+}
+
+/// Runs `tradesim run FILE --replications 2 --strategies baseline,joint ARGS --out OUT`.
+fn quick_sweep(path: &std::path::Path, out: &std::path::Path, args: &[&str]) -> String {
+    let mut all: Vec<std::ffi::OsString> = vec![
+        "run".into(),
+        path.into(),
+        "--replications".into(),
+        "2".into(),
+        "--strategies".into(),
+        "baseline,joint".into(),
+        "--quiet".into(),
+        "--out".into(),
+        out.into(),
+    ];
+    all.extend(args.iter().map(|a| a.into()));
+    let o = run_bin(all);
+    assert!(o.status.success(), "{}", texts(&o).1);
+    texts(&o).0
+}
+
+#[test]
+fn a_morris_sweep_plots_each_key_and_a_two_key_factorial_draws_a_line_per_level() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = format!(
+        r#"
+[[sweep.keys]]
+key = "{CLOSURE}"
+range = [5, 20]
+steps = 4
+
+[[sweep.keys]]
+key = "flows.*.traders.*.share"
+values = [0.5, 1.0]
+scale = true
+"#
+    );
+    let path = sweep_file(
+        dir.path(),
+        &format!("[sweep]\ndesign = \"morris\"\ntrajectories = 2\nseed = 3\n{keys}"),
+    );
+    let out = dir.path().join("morris");
+    let stdout = quick_sweep(&path, &out, &["--point-summaries", "none"]);
+    assert!(stdout.contains("Morris elementary effects"), "{stdout}");
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("morris (design seed 3)"), "no design seed");
+    assert!(
+        html.contains("depends most on"),
+        "no sentence on the key that matters most"
+    );
+    assert!(html.contains("id=\"morris-table\""));
+    assert_plots(&out, &html, &["morris"]);
+    let svg = std::fs::read_to_string(out.join("plots/morris.svg")).unwrap();
+    for key in [CLOSURE, "flows.*.traders.*.share"] {
+        assert!(
+            html.contains(key) && svg.contains(key),
+            "{key} not labelled"
+        );
+    }
+    // `--point-summaries none`: no points/ folder.
+    assert!(!out.join("points").exists());
+
+    // The same keys, factorial: the measure against the closure, a line per share factor.
+    let path = sweep_file(dir.path(), &format!("[sweep]\n{keys}"));
+    let out = dir.path().join("factorial");
+    quick_sweep(&path, &out, &["--point-summaries", "system"]);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert_plots(&out, &html, &["factorial"]);
+    let svg = std::fs::read_to_string(out.join("plots/factorial.svg")).unwrap();
+    for level in [
+        "flows.*.traders.*.share × 0.5",
+        "flows.*.traders.*.share × 1",
+    ] {
+        assert!(svg.contains(level), "no line for {level}");
+    }
+    assert!(html.contains("The difference is largest in size at point"));
+    // `system` keeps what compare reads and drops the per-node and per-flow parts.
+    let s: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("points/0/summary.json")).unwrap()).unwrap();
+    let joint = &s["strategies"]["joint"];
+    assert!(joint["nodes"].as_object().unwrap().is_empty());
+    assert!(joint["flows"].as_object().unwrap().is_empty());
+    assert!(joint["recovery"]["system"].is_object());
+    assert!(
+        !joint["recovery"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .any(|k| k.starts_with("node."))
+    );
+    assert!(s["network"]["nodes"].as_array().unwrap().is_empty());
+    let cmp = dir.path().join("cmp");
+    let o = run_bin([
+        "compare".as_ref(),
+        out.join("points/0").as_os_str(),
+        out.join("points/3").as_os_str(),
+        "--out".as_ref(),
+        cmp.as_os_str(),
+    ]);
+    assert!(o.status.success(), "{}", texts(&o).1);
+    // A plain run takes no --point-summaries, and an unknown choice is refused.
+    let o = run_bin([
+        "run".as_ref(),
+        crate::common::scenarios_dir()
+            .join("mmc-check.toml")
+            .as_os_str(),
+        "--point-summaries".as_ref(),
+        "system".as_ref(),
+        "--out".as_ref(),
+        dir.path().join("plain").as_os_str(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(texts(&o).1.contains("[sweep] only"), "{}", texts(&o).1);
+    assert!(!dir.path().join("plain").exists());
+    let o = run_bin([
+        "run".as_ref(),
+        path.as_os_str(),
+        "--point-summaries".as_ref(),
+        "most".as_ref(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        texts(&o).1.contains("expected `full`, `system` or `none`"),
+        "{}",
+        texts(&o).1
+    );
 }
 
 #[test]
@@ -305,6 +467,8 @@ fn a_sweep_split_into_shards_merges_to_the_local_sweep_byte_for_byte() {
         "sweep.json",
         "points/0/summary.json",
         "points/1/summary.json",
+        "report.html",
+        "plots/factorial.svg",
     ] {
         let (a, b) = (
             std::fs::read(d("local").join(f)).unwrap(),

@@ -6,19 +6,7 @@ pub(super) fn figures(plots: &Plots) -> Markup {
     html! {
         h2 id="plots" { "Plots" } "\n"
         @for p in &plots.drawn {
-            figure class="plot" id={ "plot-" (p.id) } data-plot=(p.id) {
-                "\n" (inline_svg(&p.svg, p.id, &p.title)) "\n"
-                figcaption {
-                    b { (p.title) "." } " " (p.caption) " "
-                    span class="muted" {
-                        "Files: "
-                        a href={ "plots/" (p.id) ".png" } { "plots/" (p.id) ".png" } ", "
-                        a href={ "plots/" (p.id) ".svg" } { "plots/" (p.id) ".svg" } "."
-                    }
-                }
-                "\n"
-            }
-            "\n"
+            (figure(p))
         }
         @for s in &plots.skipped {
             p class="note" id={ "skipped-" (s.id) } {
@@ -26,6 +14,34 @@ pub(super) fn figures(plots: &Plots) -> Markup {
             }
             "\n"
         }
+    }
+}
+
+/// One plot as an inline SVG figure with its caption and links to its files in `plots/`.
+pub(super) fn figure(p: &Plot) -> Markup {
+    let names: Vec<String> = p
+        .files
+        .iter()
+        .filter_map(|f| f.file_name())
+        .map(|f| f.to_string_lossy().into_owned())
+        .collect();
+    html! {
+        figure class="plot" id={ "plot-" (p.id) } data-plot=(p.id) {
+            "\n" (inline_svg(&p.svg, p.id, &p.title)) "\n"
+            figcaption {
+                b { (p.title) "." } " " (p.caption) " "
+                span class="muted" {
+                    "Files: "
+                    @for (i, name) in names.iter().enumerate() {
+                        @if i > 0 { ", " }
+                        a href={ "plots/" (name) } { "plots/" (name) }
+                    }
+                    "."
+                }
+            }
+            "\n"
+        }
+        "\n"
     }
 }
 

@@ -109,29 +109,6 @@ pub(super) fn ablation_table(data: &RunData) -> Markup {
     }
 }
 
-/// "time to recover (KM median), system" from a difference's measure name.
-pub(super) fn measure_label(name: &str) -> String {
-    let rest = name.strip_prefix("recovery.").unwrap_or(name);
-    let (scope, measure) = rest.rsplit_once('.').unwrap_or(("", rest));
-    let what = match measure {
-        "ttr_days" => "time to recover (KM median)",
-        "ttr_restricted_mean_days" => "time to recover (restricted mean)",
-        "first_return_days" => "first return (KM median)",
-        "resilience_loss_days" => "resilience loss (mean)",
-        "excess_delay_shipment_days" => "excess shipment-days (mean)",
-        m => m,
-    };
-    let scope = match scope {
-        "system" => "system".to_string(),
-        "class.trusted" => "trusted cargo".into(),
-        "class.ordinary" => "ordinary cargo".into(),
-        s => s
-            .strip_prefix("country.")
-            .map_or(s.to_string(), |c| format!("cargo to {c}")),
-    };
-    format!("{what}, {scope}")
-}
-
 /// A difference with its CI below, bold when resolved; "–" where neither median is reached.
 pub(super) fn difference_cell(d: &DifferenceSummary) -> Markup {
     let bound = d.bound.as_deref();

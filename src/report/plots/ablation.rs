@@ -1,7 +1,8 @@
 //! The `ablation` plot: each of joint business continuity's mechanisms, alone and left
 //! out, against the whole, for the additive measures of summary.json's `ablation`.
 
-use super::{Area, Res, err, font, muted, tick, titled};
+use super::whisker::rows_chart;
+use super::{Area, Res, err, font, muted, titled};
 use crate::report::data::{AblationMeasure, DifferenceSummary, Part, RunData};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -120,27 +121,8 @@ fn panel<DB: DrawingBackend>(
     let pad = ((hi - lo) * 0.08).max(1e-6);
     let (lo, hi) = (lo - pad, hi + pad);
     let n = rows.len();
-    let mut chart = ChartBuilder::on(area)
-        .margin(16)
-        .margin_right(30)
-        .x_label_area_size(64)
-        .y_label_area_size(if names { 150 } else { 20 })
-        .build_cartesian_2d(lo..hi, -0.6..(n as f64 - 0.4))
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .disable_y_mesh()
-        .y_labels(0)
-        .x_desc(label)
-        .label_style(font(16))
-        .axis_desc_style(font(18))
-        .light_line_style(RGBColor(238, 238, 238))
-        .bold_line_style(RGBColor(212, 212, 212))
-        .max_light_lines(1)
-        .x_labels(6)
-        .x_label_formatter(&|v| tick(*v, hi - lo))
-        .draw()
-        .map_err(err)?;
+    let label_width = if names { 150 } else { 20 };
+    let mut chart = rows_chart(area, (lo, hi), n, (label_width, 30), label, 6)?;
     let y0 = -0.6;
     let y1 = n as f64 - 0.4;
     chart
