@@ -254,7 +254,7 @@ impl Reader<'_> {
         let mut table = match parse(file) {
             Ok(t) => t,
             Err(e) => {
-                self.errors.push(e);
+                self.errors.push(*e);
                 return None;
             }
         };
@@ -288,8 +288,8 @@ impl Reader<'_> {
         let root = KeyPath::root().key(EXTENDS);
         let help =
             || Some("write `extends = \"network.toml\"` or a list of file names".to_string());
-        let names = match extends {
-            None => return vec![],
+        match extends {
+            None => vec![],
             Some(Value::String(s)) => vec![(s, root.clone())],
             Some(Value::Array(items)) => {
                 let mut names = vec![];
@@ -313,10 +313,9 @@ impl Reader<'_> {
                 );
                 let e = self.locator(index).error(&root, msg, help());
                 self.errors.push(e);
-                return vec![];
+                vec![]
             }
-        };
-        names
+        }
     }
 
     /// A locator for file `index` alone.
@@ -368,15 +367,15 @@ impl Reader<'_> {
 }
 
 /// The file's document as a TOML table (JSON converted), or its syntax error.
-fn parse(file: &SourceFile) -> Result<toml::Table, ScenarioError> {
+fn parse(file: &SourceFile) -> Result<toml::Table, Box<ScenarioError>> {
     match file.format {
         Format::Toml => toml::from_str::<toml::Table>(&file.text)
-            .map_err(|e| ScenarioError::from_toml(&file.label, &file.text, &e)),
+            .map_err(|e| Box::new(ScenarioError::from_toml(&file.label, &file.text, &e))),
         Format::Json => {
             let v: serde_json::Value = serde_json::from_str(&file.text)
-                .map_err(|e| ScenarioError::from_json(&file.label, &file.text, &e))?;
+                .map_err(|e| Box::new(ScenarioError::from_json(&file.label, &file.text, &e)))?;
             let at = |path: &KeyPath, msg: String| {
-                Locator::new(&file.label, &file.text, file.format).error(path, msg, None)
+                Box::new(Locator::new(&file.label, &file.text, file.format).error(path, msg, None))
             };
             match json_to_toml(v, &KeyPath::root()) {
                 Ok(Value::Table(t)) => Ok(t),
