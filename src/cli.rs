@@ -152,6 +152,9 @@ pub struct SlurmArgs {
     /// Largest scenario file read (e.g. 256MiB; default 64 MiB).
     #[arg(long, value_name = "SIZE", value_parser = crate::input::parse_bytes)]
     pub max_input_size: Option<u64>,
+    /// For a sweep: the merge job's `--point-summaries` (`full`, `system`, `none`).
+    #[arg(long, value_name = "WHICH", value_parser = report::PointSummaries::parse)]
+    pub point_summaries: Option<report::PointSummaries>,
 }
 
 /// Arguments of `tradesim run`.
@@ -529,6 +532,12 @@ fn slurm(args: SlurmArgs) -> ExitCode {
         },
         (None, false) => scenario.default_strategies.clone(),
     };
+    if args.point_summaries.is_some() && scenario.sweep.is_none() {
+        return fail(
+            2,
+            "--point-summaries is for a scenario with a [sweep]; this one runs once (its summary.json is whole)",
+        );
+    }
     if args.tasks > args.replications {
         return fail(
             2,
@@ -577,6 +586,7 @@ fn slurm(args: SlurmArgs) -> ExitCode {
         time: args.time.clone(),
         mem: args.mem.clone(),
         cpus: args.cpus,
+        point_summaries: args.point_summaries,
     };
     let files = [
         (scenario_copy.clone(), scenario.source.clone()),

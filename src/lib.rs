@@ -7,13 +7,16 @@
 //!
 //! How the pieces meet (ARCHITECTURE.md has the full map onto MODEL.md):
 //!
-//! - [`scenario`] reads a scenario file and validates it into a [`scenario::Scenario`];
+//! - [`scenario`] reads a scenario file (and the files it `extends`, merged by
+//!   [`scenario::compose`]) and validates it into a [`scenario::Scenario`], which holds
+//!   the [`strategy`] knobs to compare;
 //! - [`network`] holds the petgraph graph and routes by shortest expected transit;
 //! - [`engine`] runs one replication of one strategy as discrete events over plain state
 //!   vectors, asking the strategy's decisions of a [`policy::Policy`] and drawing from the
 //!   random [`streams`];
 //! - [`measure`] records what happens; [`experiment`] runs replications in parallel and
-//!   summarises them; [`report`] writes the results; [`cli`] is the command line.
+//!   summarises them; [`sweep`] runs a scenario at many points of its keys; [`report`]
+//!   writes the results; [`cli`] is the command line.
 //!
 //! ```
 //! use tradesim::scenario::{Format, Scenario};
@@ -68,6 +71,7 @@ pub mod quantile;
 pub mod report;
 pub mod risk;
 pub mod scenario;
+pub mod strategy;
 pub mod streams;
 pub mod sweep;
 pub mod time;

@@ -203,7 +203,7 @@ pub struct Scenario {
     pub arrangements: Vec<Arrangement>,
     /// Presets first (`no-mra`, `baseline`, `unilateral`, `joint`), then the file's own,
     /// then the ablation's if [`Scenario::add_ablation`] added them.
-    pub strategies: Vec<crate::policy::Strategy>,
+    pub strategies: Vec<crate::strategy::Strategy>,
     /// Indices into `strategies` run when the command line names none.
     pub default_strategies: Vec<usize>,
     /// The nodes and routes as a graph, for routing.
@@ -709,7 +709,7 @@ impl Scenario {
         self.strategies.iter().position(|s| s.name == name)
     }
 
-    /// Adds the ablation's strategies ([`crate::policy::ablation_strategies`]) unless
+    /// Adds the ablation's strategies ([`crate::strategy::ablation_strategies`]) unless
     /// they are here already, and returns the strategies an ablation runs: `baseline`,
     /// `joint`, each mechanism alone, each left out. Err if the file defines a strategy
     /// of an ablation name with other knobs.
@@ -721,7 +721,7 @@ impl Scenario {
             return Err("the ablation needs the presets baseline and joint".into());
         };
         let mut out = vec![b, j];
-        for s in crate::policy::ablation_strategies(&self.strategies[b], &self.strategies[j]) {
+        for s in crate::strategy::ablation_strategies(&self.strategies[b], &self.strategies[j]) {
             match self.strategy_index(&s.name) {
                 Some(k) if self.strategies[k] == s => out.push(k),
                 Some(_) => {

@@ -30,6 +30,8 @@ pub struct Scripts {
     pub mem: String,
     /// CPUs per task (`#SBATCH --cpus-per-task`); each task runs this many threads.
     pub cpus: u64,
+    /// A sweep's `--point-summaries` choice, passed to the merge job (None: its default).
+    pub point_summaries: Option<super::PointSummaries>,
 }
 
 /// Quotes a string for a POSIX shell.
@@ -75,13 +77,17 @@ impl Scripts {
     /// The merge job.
     pub fn merge(&self) -> String {
         format!(
-            "{}# Written by `tradesim slurm`: merges the {} shards of scenario {}.\nset -euo pipefail\nexec {} merge {} --out {}\n",
+            "{}# Written by `tradesim slurm`: merges the {} shards of scenario {}.\nset -euo pipefail\nexec {} merge {} --out {}{}\n",
             self.header(&format!("tradesim-{}-merge", self.name), "merge.out"),
             self.tasks,
             self.name,
             q(&self.binary.display().to_string()),
             q(&self.out.join("shards").display().to_string()),
             q(&self.out.display().to_string()),
+            self.point_summaries.map_or(String::new(), |p| format!(
+                " --point-summaries {}",
+                p.name()
+            )),
         )
     }
 

@@ -90,11 +90,7 @@ impl Origin {
     /// The origins of `value`, written at `path` in file `file`.
     fn of(value: &Value, file: usize, path: KeyPath) -> Origin {
         let kids = match value {
-            Value::Table(t) => Kids::Table(
-                t.iter()
-                    .map(|(k, v)| (k.clone(), Origin::of(v, file, path.key(k))))
-                    .collect(),
-            ),
+            Value::Table(t) => return Origin::of_table(t, file, path),
             Value::Array(a) => Kids::Array(
                 a.iter()
                     .enumerate()
@@ -103,6 +99,16 @@ impl Origin {
             ),
             _ => Kids::Leaf,
         };
+        Origin { file, path, kids }
+    }
+
+    /// The origins of the table `t`, written at `path` in file `file`.
+    fn of_table(t: &toml::Table, file: usize, path: KeyPath) -> Origin {
+        let kids = Kids::Table(
+            t.iter()
+                .map(|(k, v)| (k.clone(), Origin::of(v, file, path.key(k))))
+                .collect(),
+        );
         Origin { file, path, kids }
     }
 
@@ -258,7 +264,7 @@ impl Reader<'_> {
                 return None;
             }
         };
-        let mut own_origin = Origin::of(&Value::Table(table.clone()), index, KeyPath::root());
+        let mut own_origin = Origin::of_table(&table, index, KeyPath::root());
         let extends = table.remove(EXTENDS);
         if let Kids::Table(t) = &mut own_origin.kids {
             t.remove(EXTENDS);

@@ -8,10 +8,15 @@ use crate::time::Days;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// The strategy knobs' enums live in `policy`, beside the `Strategy` they make up.
-pub use crate::policy::{
+/// The strategy knobs' enums live in `strategy`, beside the `Strategy` they make up.
+pub use crate::strategy::{
     AlertNotice, Arrangement, Information, Notice, Priority, Recognition, Reroute, When,
 };
+
+mod schema;
+mod sweep;
+pub use schema::json_schema;
+pub use sweep::{SweepDesignFile, SweepFile, SweepKeyFile};
 
 /// The whole file.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
@@ -70,67 +75,6 @@ pub enum Extends {
     One(String),
     /// Several, merged in order (a later one's keys win).
     Many(Vec<String>),
-}
-
-/// `[sweep]`: the keys to vary, how to choose their points, and the measure whose
-/// sensitivity to them is reported.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SweepFile {
-    /// How the points are chosen. Default `factorial`.
-    #[serde(default)]
-    pub design: SweepDesignFile,
-    /// Points of a `latin_hypercube` design. Default 10.
-    pub samples: Option<u64>,
-    /// Trajectories of a `morris` design (each one point more than there are keys).
-    /// Default 10.
-    pub trajectories: Option<u64>,
-    /// Seed of a sampled design (`latin_hypercube`, `morris`); the replications' seed
-    /// stays the scenario's. Default: the scenario's seed.
-    pub seed: Option<u64>,
-    /// The measure whose sensitivity to the keys is screened, as a difference of
-    /// `strategy` from baseline. Default `recovery.system.ttr_days`.
-    pub measure: Option<String>,
-    /// The strategy of that difference. Default `joint`.
-    pub strategy: Option<String>,
-    /// The keys to vary, each with its values.
-    pub keys: Vec<SweepKeyFile>,
-}
-
-/// How a sweep chooses its points.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SweepDesignFile {
-    /// Every combination of every key's values.
-    #[default]
-    Factorial,
-    /// `samples` points spread over every key's range (seeded).
-    LatinHypercube,
-    /// A base point (every key at its middle value), then each key at each of its values
-    /// with the others at base: a tornado of the measure.
-    OneAtATime,
-    /// Morris elementary-effects trajectories (seeded): the keys ranked by influence.
-    Morris,
-}
-
-/// One swept key: `key` with either a list of `values` or a numeric `range`.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SweepKeyFile {
-    /// The key's path: `disruptions.lockout.duration`, `nodes.USLAX.servers`,
-    /// `flows.*.traders.*.share` (an element of a list by its `id`, `code` or `name`, by
-    /// position, or `*` for all).
-    pub key: String,
-    /// The values, in order (numbers, strings such as "36h", booleans).
-    pub values: Option<Vec<serde_json::Value>>,
-    /// A numeric interval [low, high]; whole-number ends give whole numbers.
-    pub range: Option<[f64; 2]>,
-    /// Evenly spaced values of `range` for grid designs, both ends included. Default 5.
-    pub steps: Option<u64>,
-    /// The values are factors that multiply the key's own number(s) rather than replace
-    /// them. Default false.
-    #[serde(default)]
-    pub scale: bool,
 }
 
 /// `[response]` (or a flow's `response`): what shippers do when the delay they expect on
@@ -828,92 +772,4 @@ pub struct AttenuationFile {
     /// Days closed per unit of capacity lost, for losses over the closure threshold. Default 30.
     #[serde(default)]
     pub closure_days: Option<Days>,
-}
-
-/// The JSON Schema of the scenario format, pretty-printed with a final newline: what
-/// `tradesim schema` prints and `docs/scenario.schema.json` holds. Draft 07, the draft
-/// that taplo (and so Even Better TOML) reads.
-pub fn json_schema() -> String {
-    let mut settings = schemars::generate::SchemaSettings::draft07();
-    // Optional keys have no value to offer: TOML has no null.
-    settings
-        .transforms
-        .push(Box::new(schemars::transform::RecursiveTransform(
-            |s: &mut schemars::Schema| {
-                if let Some(o) = s.as_object_mut()
-                    && o.get("default").is_some_and(|v| v.is_null())
-                {
-                    o.remove("default");
-                }
-            },
-        )));
-    let schema = settings
-        .into_generator()
-        .into_root_schema_for::<ScenarioFile>();
-    let schema = with_fragments(schema.to_value());
-    let mut text = serde_json::to_string_pretty(&schema).expect("a JSON value serialises");
-    text.push('\n');
-    text
-}
-
-/// A file with `extends` need not be whole: its keys merge over its bases', and only the
-/// composed scenario must have every required key. Nor need a network or other file
-/// written to be extended, which has no `[scenario] name`. The schema says so with draft
-/// 07's `if`/`then`/`else`: such a document is checked against a copy of the schema
-/// (`Fragment*` definitions) that requires nothing, any other against the full one.
-fn with_fragments(mut schema: serde_json::Value) -> serde_json::Value {
-    use serde_json::{Map, Value, json};
-    /// The value with every `required` dropped and every `$ref` pointed at the fragment
-    /// copy of its definition.
-    fn relax(v: &Value) -> Value {
-        match v {
-            Value::Object(o) => Value::Object(
-                o.iter()
-                    .filter(|(k, _)| k.as_str() != "required")
-                    .map(|(k, v)| match (k.as_str(), v) {
-                        ("$ref", Value::String(r)) => (
-                            k.clone(),
-                            Value::String(r.replace("#/definitions/", "#/definitions/Fragment")),
-                        ),
-                        _ => (k.clone(), relax(v)),
-                    })
-                    .collect(),
-            ),
-            Value::Array(a) => Value::Array(a.iter().map(relax).collect()),
-            other => other.clone(),
-        }
-    }
-    let Some(root) = schema.as_object_mut() else {
-        return schema;
-    };
-    let definitions = root.remove("definitions").unwrap_or(json!({}));
-    let mut whole = Map::new();
-    let mut kept = Map::new();
-    for (k, v) in std::mem::take(root) {
-        match k.as_str() {
-            "$schema" | "title" | "description" => {
-                kept.insert(k, v);
-            }
-            _ => {
-                whole.insert(k, v);
-            }
-        }
-    }
-    let whole = Value::Object(whole);
-    let fragment = relax(&whole);
-    let mut defs = definitions.as_object().cloned().unwrap_or_default();
-    for (k, v) in definitions.as_object().into_iter().flatten() {
-        defs.insert(format!("Fragment{k}"), relax(v));
-    }
-    kept.insert(
-        "if".into(),
-        json!({ "anyOf": [
-            { "required": ["extends"] },
-            { "properties": { "scenario": { "not": { "required": ["name"] } } } },
-        ] }),
-    );
-    kept.insert("then".into(), fragment);
-    kept.insert("else".into(), whole);
-    kept.insert("definitions".into(), Value::Object(defs));
-    Value::Object(kept)
 }

@@ -13,7 +13,7 @@ use super::file::{ResponseFile, ScenarioFile};
 use super::*;
 use crate::disruption::{Attenuation, Damage, Disruption, Effect, NodeDamage, Recovery};
 use crate::distribution::{Dist, DistSpec};
-use crate::policy::Strategy;
+use crate::strategy::Strategy;
 use std::collections::{HashMap, HashSet};
 
 mod countries;

@@ -491,3 +491,44 @@ fn a_sweep_split_into_shards_merges_to_the_local_sweep_byte_for_byte() {
     assert_eq!(o.status.code(), Some(2), "{}", texts(&o).1);
     assert!(!d("merged2/sweep.csv").exists());
 }
+
+/// `tradesim slurm` of a sweep passes `--point-summaries` to its merge job; on a scenario
+/// that runs once the flag is refused before anything is written (exit 2).
+#[test]
+fn slurm_passes_point_summaries_to_the_merge_job() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = sweep_file(
+        dir.path(),
+        "[sweep]\n[[sweep.keys]]\nkey = \"disruptions.west-coast-lockout.duration\"\nvalues = [5, 11]\n",
+    );
+    let out = dir.path().join("slurm");
+    let args = |file: &std::path::Path, out: &std::path::Path| {
+        vec![
+            "slurm".to_string(),
+            file.display().to_string(),
+            "--replications".into(),
+            "4".into(),
+            "--tasks".into(),
+            "2".into(),
+            "--point-summaries".into(),
+            "system".into(),
+            "--out".into(),
+            out.display().to_string(),
+        ]
+    };
+    let o = run_bin(args(&path, &out));
+    assert!(o.status.success(), "{:?}", texts(&o));
+    let merge = std::fs::read_to_string(out.join("merge.sbatch")).unwrap();
+    assert!(merge.contains("--point-summaries system"), "{merge}");
+    let plain = dir.path().join("plain.toml");
+    std::fs::write(&plain, scenario_text(FILE)).unwrap();
+    let refused = dir.path().join("refused");
+    let o = run_bin(args(&plain, &refused));
+    assert_eq!(o.status.code(), Some(2), "{:?}", texts(&o));
+    assert!(
+        texts(&o)
+            .1
+            .contains("--point-summaries is for a scenario with a [sweep]")
+    );
+    assert!(!refused.join("merge.sbatch").exists());
+}

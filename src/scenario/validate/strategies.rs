@@ -79,7 +79,7 @@ pub(super) fn strategies(
         };
         let (b, j) = (find("baseline"), find("joint"));
         ablation = vec![b, j];
-        for a in crate::policy::ablation_strategies(&strategies[b], &strategies[j]) {
+        for a in crate::strategy::ablation_strategies(&strategies[b], &strategies[j]) {
             if strategy_names.contains(&a.name) {
                 ck.err(
                     &sp.key("ablation"),

@@ -1,7 +1,7 @@
 //! The strategy knobs' values: the enums a `[[strategies]]` entry (and `[scenario]
 //! arrangement`) sets, read by the decision rules. They live here, beside [`super::Strategy`],
-//! so `policy` imports nothing of the scenario for them; `scenario::file` re-exports them
-//! for the file format (their doc comments are the JSON schema's descriptions).
+//! below the scenario; `scenario::file` re-exports them for the file format (their doc
+//! comments are the JSON schema's descriptions).
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
