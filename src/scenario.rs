@@ -447,21 +447,10 @@ impl Scenario {
     /// [`Scenario::load`] with another size limit (`--max-input-size`).
     pub fn load_limited(path: &Path, limit: u64) -> Result<Scenario, ScenarioErrors> {
         let label = path.display().to_string();
-        let io = |e: std::io::Error| ScenarioErrors(vec![ScenarioError::io(&label, &e)]);
-        let bytes = crate::input::read_regular(path, limit).map_err(|e| match e {
-            crate::input::InputError::Io(e) => io(e),
-            other => io(std::io::Error::other(other.to_string())),
-        })?;
-        let text = String::from_utf8(bytes).map_err(|e| {
-            io(std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                format!(
-                    "not UTF-8 text (invalid byte at offset {})",
-                    e.utf8_error().valid_up_to()
-                ),
-            ))
-        })?;
         let disk = compose::Disk { limit };
+        let text = compose::Files::read(&disk, path).map_err(|e| {
+            ScenarioErrors(vec![ScenarioError::io(&label, &std::io::Error::other(e))])
+        })?;
         Scenario::parse_with(&text, &label, Format::from_path(path), &disk)
     }
 

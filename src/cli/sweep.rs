@@ -383,17 +383,19 @@ impl<'a> SweepWriter<'a> {
         for r in rows {
             let mut rec = vec![k.to_string()];
             rec.extend(values.iter().cloned());
-            rec.extend([
-                r.strategy.clone(),
-                r.measure.clone(),
-                r.statistic.to_string(),
-                num(r.value),
-                num(r.ci95[0]),
-                num(r.ci95[1]),
-                r.n.to_string(),
-                num(r.censored_share),
-                r.verdict.clone(),
-            ]);
+            rec.extend(
+                report::compare::TidyFields {
+                    strategy: &r.strategy,
+                    measure: &r.measure,
+                    statistic: r.statistic,
+                    value: Some(r.value),
+                    ci95: r.ci95.map(Some),
+                    n: r.n,
+                    censored_share: Some(r.censored_share),
+                    verdict: &r.verdict,
+                }
+                .cells(),
+            );
             self.table.write_record(&rec)?;
         }
         if self.summaries != PointSummaries::None {
@@ -726,14 +728,6 @@ fn short_value(v: &toml::Value) -> String {
             s.strip_suffix('.').unwrap_or(s).to_string()
         }
         other => cell_value(other),
-    }
-}
-
-fn num(x: f64) -> String {
-    if x.is_finite() {
-        format!("{x}")
-    } else {
-        String::new()
     }
 }
 

@@ -51,6 +51,50 @@ pub const TIDY_COLUMNS: [&str; 9] = [
     "verdict",
 ];
 
+/// One tidy row's fields after the columns that say where it comes from, borrowed from a
+/// comparison's [`Row`] or a sweep's row, so both tables write them the same way.
+#[derive(Debug, Clone, Copy)]
+pub struct TidyFields<'a> {
+    /// The strategy.
+    pub strategy: &'a str,
+    /// The measure's name.
+    pub measure: &'a str,
+    /// The statistic (`mean`, `km_median`, …).
+    pub statistic: &'a str,
+    /// The estimate.
+    pub value: Option<f64>,
+    /// Its 95% interval.
+    pub ci95: [Option<f64>; 2],
+    /// Replications it rests on.
+    pub n: u64,
+    /// Share not recovered by the horizon.
+    pub censored_share: Option<f64>,
+    /// For a difference: its verdict.
+    pub verdict: &'a str,
+}
+
+impl TidyFields<'_> {
+    /// The cells, in [`TIDY_COLUMNS`] order. A number that is absent or not finite (not
+    /// estimable, an open end, not applicable) is an empty cell.
+    pub fn cells(&self) -> [String; 9] {
+        let num = |x: Option<f64>| {
+            x.filter(|v| v.is_finite())
+                .map_or(String::new(), |v| format!("{v}"))
+        };
+        [
+            self.strategy.to_string(),
+            self.measure.to_string(),
+            self.statistic.to_string(),
+            num(self.value),
+            num(self.ci95[0]),
+            num(self.ci95[1]),
+            self.n.to_string(),
+            num(self.censored_share),
+            self.verdict.to_string(),
+        ]
+    }
+}
+
 /// One row of the tidy comparison table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
@@ -193,23 +237,23 @@ fn split(measure: &str) -> Option<(&str, &str)> {
 /// The rows as CSV, ready for pandas.
 pub fn csv(rows: &[Row]) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(vec![]);
-    let cell = |x: Option<f64>| x.map_or(String::new(), |v| format!("{v}"));
     let mut header = vec!["run"];
     header.extend(TIDY_COLUMNS);
     let _ = w.write_record(&header);
     for r in rows {
-        let _ = w.write_record([
-            r.run.clone(),
-            r.strategy.clone(),
-            r.measure.clone(),
-            r.statistic.to_string(),
-            cell(r.value),
-            cell(r.ci95[0]),
-            cell(r.ci95[1]),
-            r.n.to_string(),
-            cell(r.censored_share),
-            r.verdict.clone(),
-        ]);
+        let fields = TidyFields {
+            strategy: &r.strategy,
+            measure: &r.measure,
+            statistic: r.statistic,
+            value: r.value,
+            ci95: r.ci95,
+            n: r.n,
+            censored_share: r.censored_share,
+            verdict: &r.verdict,
+        };
+        let mut record = vec![r.run.clone()];
+        record.extend(fields.cells());
+        let _ = w.write_record(&record);
     }
     w.into_inner().unwrap_or_default()
 }
